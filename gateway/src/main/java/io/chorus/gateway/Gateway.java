@@ -1,0 +1,144 @@
+package io.chorus.gateway;
+
+import io.chorus.gateway.config.GatewayConfig;
+import io.chorus.gateway.dev.EmbeddedKafka;
+import io.chorus.gateway.feed.CatchupReader;
+import io.chorus.gateway.feed.LiveReader;
+import io.chorus.gateway.feed.MessageCache;
+import io.chorus.gateway.feed.TopicCatalog;
+import io.chorus.gateway.metrics.GatewayMetrics;
+import io.chorus.gateway.publish.Publisher;
+import io.chorus.gateway.subscription.Hub;
+import io.chorus.gateway.subscription.SubscriptionService;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway pod: starts its parts in dependency order (the embedded broker in dev mode, Kafka
+ * clients, the live and catch-up readers, the publisher, then the HTTP verticles) and stops them in
+ * reverse.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private Vertx vertx;
+    private int port;
+    private String bootstrapServers;
+    private Services services;
+
+    private Gateway() {
+    }
+
+    public static Gateway start(GatewayConfig config) {
+        Gateway g = new Gateway();
+        try {
+            g.boot(config);
+            return g;
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    private void boot(GatewayConfig config) {
+        if (config.kafka().embeddedBroker()) {
+            var e = config.kafka().embedded();
+            EmbeddedKafka broker = EmbeddedKafka.start(Path.of(e.dataDir()), e.port(), e.controllerPort());
+            parts.add(broker);
+            config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
+        }
+        bootstrapServers = config.kafka().bootstrapServers();
+        KafkaClients clients = new KafkaClients(config);
+        GatewayMetrics metrics = new GatewayMetrics();
+        Clock clock = Clock.systemUTC();
+        Admin admin = clients.admin();
+        TopicCatalog catalog = new TopicCatalog(admin, config.kafka(), clock);
+        parts.add(catalog);
+        MessageCache cache = new MessageCache(config.cache().messagesPerChannel(), config.cache().maxChannels());
+        metrics.gauge("chorus_cache_channels", "channels held in the recent-message cache", cache::channelCount);
+        metrics.gauge("chorus_cache_evictions", "channels evicted from the cache", cache::evictions);
+        Hub hub = new Hub();
+        LiveReader live = new LiveReader(clients.consumer("live"), cache, config, metrics, hub);
+        parts.add(0, live);
+        CatchupReader catchup = new CatchupReader(config.catchup(), () -> clients.consumer("catchup"));
+        parts.add(0, catchup);
+        metrics.gauge("chorus_catchup_queue", "catch-up jobs waiting", catchup::queued);
+        Publisher publisher = new Publisher(clients.producer(), catchup, config.publish(), clock, metrics);
+        parts.add(0, publisher);
+        SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics);
+        services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
+                new Readiness(admin, config.kafka().requestTimeout()));
+        live.start();
+        catchup.start();
+
+        int instances = config.http().instances();
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));
+        port = config.http().port() == 0 ? freePort() : config.http().port();
+        Services s = services;
+        int p = port;
+        await(vertx.deployVerticle(() -> new GatewayVerticle(s, p), new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture());
+        LOG.info("Chorus gateway listening on http://{}:{} (Kafka {})", config.http().host(), port, bootstrapServers);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    @Override
+    public void close() {
+        if (vertx != null) {
+            try {
+                await(vertx.close().toCompletionStage().toCompletableFuture());
+            } catch (RuntimeException e) {
+                LOG.warn("closing Vert.x: {}", e.toString());
+            }
+        }
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+        parts.clear();
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("gateway start/stop step failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

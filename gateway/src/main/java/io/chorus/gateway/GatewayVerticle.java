@@ -1,0 +1,48 @@
+package io.chorus.gateway;
+
+import io.chorus.gateway.http.HistoryHandler;
+import io.chorus.gateway.http.OpsHandlers;
+import io.chorus.gateway.http.PublishHandler;
+import io.chorus.gateway.subscription.Shard;
+import io.chorus.gateway.transport.ws.WebSocketHandler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * One event loop's HTTP server: WebSocket upgrades, the REST API, health and metrics. Every instance
+ * listens on the same port (Vert.x spreads connections across them) and owns the {@link Shard} of
+ * its event loop.
+ */
+final class GatewayVerticle extends VerticleBase {
+
+    private final Services services;
+    private final int port;
+
+    GatewayVerticle(Services services, int port) {
+        this.services = services;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        var http = services.config().http();
+        Shard shard = new Shard(context);
+        OpsHandlers ops = new OpsHandlers(services);
+        Router router = Router.router(vertx);
+        router.get("/v1/ws").handler(ctx -> new WebSocketHandler(services, shard, vertx).handle(ctx.request()));
+        router.get("/health/live").handler(ops::live);
+        router.get("/health/ready").handler(ops::ready);
+        router.get("/metrics").handler(ops::metrics);
+        router.get("/v1/channels/*").handler(new HistoryHandler(services));
+        router.post("/v1/channels/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
+                .handler(new PublishHandler(services));
+        ErrorPages.install(router, services.metrics());
+        HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port)
+                .setMaxWebSocketFrameSize(http.maxFrameBytes()).setMaxWebSocketMessageSize(http.maxFrameBytes())
+                .setCompressionSupported(true);
+        return vertx.createHttpServer(options).requestHandler(router).listen();
+    }
+}

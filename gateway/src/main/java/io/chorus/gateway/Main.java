@@ -1,0 +1,52 @@
+package io.chorus.gateway;
+
+import io.chorus.gateway.config.ConfigException;
+import io.chorus.gateway.config.ConfigLoader;
+import io.chorus.gateway.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code chorus dev [--config FILE]}: embedded Kafka plus the gateway on :8080.
+ * {@code chorus serve [--config FILE]}: production, Kafka from {@code KAFKA_BOOTSTRAP_SERVERS}.
+ * The config file defaults to {@code ./chorus.yaml} when it exists.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length == 0 || !(args[0].equals("dev") || args[0].equals("serve"))) {
+            System.err.println("usage: chorus dev|serve [--config chorus.yaml]");
+            System.exit(2);
+        }
+        Path file = Files.exists(Path.of("chorus.yaml")) ? Path.of("chorus.yaml") : null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else {
+                System.err.println("unknown argument: " + args[i]);
+                System.exit(2);
+            }
+        }
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.load(args[0].equals("dev"), file, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Gateway gateway = Gateway.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "chorus-shutdown"));
+        System.out.println("Chorus is running: http://localhost:" + gateway.port() + "  (Kafka "
+                + gateway.bootstrapServers() + "; Ctrl-C stops)");
+        stopped.await();
+    }
+}

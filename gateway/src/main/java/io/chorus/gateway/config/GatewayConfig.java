@@ -1,0 +1,49 @@
+package io.chorus.gateway.config;
+
+import java.util.Map;
+
+/** The whole gateway configuration; see the README's configuration reference for every field. */
+public record GatewayConfig(
+        String mode,
+        HttpConfig http,
+        KafkaConfig kafka,
+        NamespacesConfig namespaces,
+        ConnectionConfig connection,
+        CacheConfig cache,
+        CatchupConfig catchup,
+        HistoryConfig history,
+        PublishConfig publish) {
+
+    public boolean devMode() {
+        return "dev".equals(mode);
+    }
+
+    public GatewayConfig withHttp(HttpConfig h) {
+        return new GatewayConfig(mode, h, kafka, namespaces, connection, cache, catchup, history, publish);
+    }
+
+    public GatewayConfig withKafka(KafkaConfig k) {
+        return new GatewayConfig(mode, http, k, namespaces, connection, cache, catchup, history, publish);
+    }
+
+    public GatewayConfig withConnection(ConnectionConfig c) {
+        return new GatewayConfig(mode, http, kafka, namespaces, c, cache, catchup, history, publish);
+    }
+
+    public GatewayConfig withCache(CacheConfig c) {
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, c, catchup, history, publish);
+    }
+
+    /** Resolves the namespace options for a name, or null when it is not configured and not allowed. */
+    public NamespaceConfig namespace(String name) {
+        NamespaceConfig ns = namespaces.configured().get(name);
+        if (ns != null) {
+            return ns.withDefaultTopic(name);
+        }
+        return namespaces.allowAny() ? namespaces.defaults().withDefaultTopic(name) : null;
+    }
+
+    public Map<String, NamespaceConfig> configuredNamespaces() {
+        return namespaces.configured();
+    }
+}

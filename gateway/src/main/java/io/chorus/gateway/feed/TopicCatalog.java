@@ -1,0 +1,134 @@
+package io.chorus.gateway.feed;
+
+import io.chorus.gateway.config.KafkaConfig;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Topic metadata through the Kafka Admin client: topic id and partition count (cached for
+ * {@code metadataMaxAge}, refreshed on demand when a position disagrees), creation of missing topics in
+ * dev mode, and a partition's first and last offsets. Results complete on Kafka's threads.
+ */
+public final class TopicCatalog implements AutoCloseable {
+
+    private record Entry(CompletableFuture<TopicInfo> info, long fetchedAt) {
+    }
+
+    private final Admin admin;
+    private final KafkaConfig config;
+    private final Clock clock;
+    private final Map<String, Entry> topics = new ConcurrentHashMap<>();
+
+    public TopicCatalog(Admin admin, KafkaConfig config, Clock clock) {
+        this.admin = admin;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The topic's metadata; creates it when allowed. Fails with {@link ErrorCode#TOPIC_MISSING}. */
+    public CompletableFuture<TopicInfo> topic(String name) {
+        long now = clock.millis();
+        Entry e = topics.get(name);
+        if (e != null && (!e.info.isDone() || now - e.fetchedAt < config.metadataMaxAge().toMillis())
+                && !e.info.isCompletedExceptionally()) {
+            return e.info;
+        }
+        return refresh(name);
+    }
+
+    /** Fetches the metadata again (a position named another topic id or partition count). */
+    public CompletableFuture<TopicInfo> refresh(String name) {
+        CompletableFuture<TopicInfo> f = describe(name).exceptionallyCompose(err -> {
+            if (unwrap(err) instanceof UnknownTopicOrPartitionException && config.createTopics()) {
+                return create(name).thenCompose(v -> describe(name));
+            }
+            return CompletableFuture.failedFuture(translate(err, name));
+        });
+        topics.put(name, new Entry(f, clock.millis()));
+        return f;
+    }
+
+    /** Cached metadata if present and fetched, without a round trip. */
+    public Optional<TopicInfo> cached(String name) {
+        Entry e = topics.get(name);
+        return e != null && e.info.isDone() && !e.info.isCompletedExceptionally()
+                ? Optional.of(e.info.join()) : Optional.empty();
+    }
+
+    /** [first offset, end offset) of committed data in the partition. */
+    public CompletableFuture<long[]> offsets(TopicPartition tp) {
+        ListOffsetsOptions opts = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+        CompletableFuture<Long> first = toCf(admin.listOffsets(Map.of(tp, OffsetSpec.earliest()), opts)
+                .partitionResult(tp)).thenApply(r -> r.offset());
+        CompletableFuture<Long> end = toCf(admin.listOffsets(Map.of(tp, OffsetSpec.latest()), opts)
+                .partitionResult(tp)).thenApply(r -> r.offset());
+        return first.thenCombine(end, (a, b) -> new long[] {a, b})
+                .exceptionallyCompose(err -> CompletableFuture.failedFuture(translate(err, tp.topic())));
+    }
+
+    private CompletableFuture<TopicInfo> describe(String name) {
+        return toCf(admin.describeTopics(List.of(name)).topicNameValues().get(name)).thenApply(TopicCatalog::info);
+    }
+
+    private CompletableFuture<Void> create(String name) {
+        NewTopic t = new NewTopic(name, config.partitions(), config.replicationFactor());
+        return toCf(admin.createTopics(List.of(t)).all()).exceptionallyCompose(err ->
+                unwrap(err) instanceof TopicExistsException
+                        ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(err));
+    }
+
+    private static TopicInfo info(TopicDescription d) {
+        UUID id = new UUID(d.topicId().getMostSignificantBits(), d.topicId().getLeastSignificantBits());
+        return new TopicInfo(d.name(), id, d.partitions().size());
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static Throwable translate(Throwable err, String topic) {
+        Throwable t = unwrap(err);
+        if (t instanceof ChorusException) {
+            return t;
+        }
+        if (t instanceof UnknownTopicOrPartitionException) {
+            return new ChorusException(ErrorCode.TOPIC_MISSING, "topic " + topic + " does not exist");
+        }
+        if (t instanceof TimeoutException || t instanceof org.apache.kafka.common.errors.RetriableException) {
+            return new ChorusException(ErrorCode.KAFKA_UNAVAILABLE, "Kafka did not answer: " + t.getMessage());
+        }
+        return new ChorusException(ErrorCode.INTERNAL, "Kafka admin call failed: " + t.getClass().getSimpleName());
+    }
+
+    static <T> CompletableFuture<T> toCf(KafkaFuture<T> kf) {
+        return kf.toCompletionStage().toCompletableFuture();
+    }
+
+    @Override
+    public void close() {
+        admin.close(java.time.Duration.ofSeconds(2));
+    }
+}

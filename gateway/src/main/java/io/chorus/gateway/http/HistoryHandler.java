@@ -1,0 +1,166 @@
+package io.chorus.gateway.http;
+
+import io.chorus.gateway.Services;
+import io.chorus.gateway.feed.FeedMessage;
+import io.chorus.gateway.feed.ScanRequest;
+import io.chorus.gateway.feed.ScanResult;
+import io.chorus.gateway.feed.TopicInfo;
+import io.chorus.gateway.subscription.PositionCheck;
+import io.chorus.gateway.subscription.StartSpec;
+import io.chorus.schema.ChannelName;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import io.chorus.schema.Position;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code GET /v1/channels/{channel}/messages}: forward from a position ({@code since}), or backward
+ * from the end or from a position ({@code before}), one bounded page at a time with a {@code next}
+ * link. Pages come from the pod's cache when it covers them, else from Kafka (catch-up reader).
+ */
+public final class HistoryHandler implements Handler<RoutingContext> {
+
+    private final Services services;
+
+    public HistoryHandler(Services services) {
+        this.services = services;
+    }
+
+    private record Page(List<FeedMessage> messages, String next, String reason) {
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        try {
+            ChannelName channel = ChannelPath.parse(ctx.request().path());
+            services.subscriptions().namespace(channel);
+            String since = ctx.request().getParam("since");
+            String before = ctx.request().getParam("before");
+            if (since != null && before != null) {
+                throw new ChorusException(ErrorCode.INVALID_FIELD, "give since or before, not both");
+            }
+            int limit = limit(ctx.request().getParam("limit"));
+            CompletableFuture<Page> page = services.catalog().topic(services.subscriptions().namespace(channel).topic())
+                    .thenCompose(topic -> since != null
+                            ? forward(channel, topic, Position.decode(since), limit)
+                            : backward(channel, topic, before == null ? null : Position.decode(before), limit));
+            services.metrics().history(since != null ? "forward" : "backward");
+            Future.fromCompletionStage(page, ctx.vertx().getOrCreateContext())
+                    .onSuccess(p -> respond(ctx, channel, p))
+                    .onFailure(err -> HttpErrors.send(ctx, unwrap(err), services.metrics()));
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, services.metrics());
+        }
+    }
+
+    private int limit(String raw) {
+        int max = services.config().history().maxLimit();
+        if (raw == null) {
+            return Math.min(services.config().history().defaultLimit(), max);
+        }
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ChorusException(ErrorCode.INVALID_FIELD, "limit must be an integer from 1 to " + max);
+    }
+
+    private CompletableFuture<Page> forward(ChannelName channel, TopicInfo cached, Position since, int limit) {
+        return PositionCheck.check(services.catalog(), cached, channel, since).thenCompose(check -> {
+            TopicInfo topic = check.topic();
+            TopicPartition tp = topic.partitionFor(channel);
+            if (check.start() instanceof StartSpec.Live) {
+                return services.catalog().offsets(tp).thenApply(range -> new Page(List.of(),
+                        link(channel, "since", topic.position(tp.partition(), range[1] - 1), limit), check.reason()));
+            }
+            long after = ((StartSpec.Since) check.start()).position().offset();
+            List<FeedMessage> fromCache = services.cache().after(tp, channel.value(), after);
+            if (fromCache != null && check.reason() == null) {
+                List<FeedMessage> page = fromCache.subList(0, Math.min(limit, fromCache.size()));
+                return CompletableFuture.completedFuture(forwardPage(channel, topic, tp, after, page, limit, null));
+            }
+            ScanRequest req = new ScanRequest(topic, channel.value(), after + 1, Long.MAX_VALUE, limit);
+            return services.catchup().forward(req).thenApply(r -> {
+                String reason = check.reason();
+                if (reason == null && after + 1 < r.firstOffset()) {
+                    reason = "out_of_retention";
+                }
+                long from = r.messages().isEmpty() ? Math.max(after, r.nextOffset() - 1) : after;
+                return forwardPage(channel, topic, tp, from, r.messages(), limit, reason);
+            });
+        });
+    }
+
+    private Page forwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, long after,
+                             List<FeedMessage> messages, int limit, String reason) {
+        long last = messages.isEmpty() ? after : messages.get(messages.size() - 1).offset();
+        return new Page(messages, link(channel, "since", topic.position(tp.partition(), last), limit), reason);
+    }
+
+    private CompletableFuture<Page> backward(ChannelName channel, TopicInfo cached, Position before, int limit) {
+        CompletableFuture<PositionCheck.Result> checked = before == null
+                ? CompletableFuture.completedFuture(new PositionCheck.Result(cached, new StartSpec.Live(), null))
+                : PositionCheck.check(services.catalog(), cached, channel, before);
+        return checked.thenCompose(check -> {
+            if (check.reason() != null) {
+                throw new ChorusException(ErrorCode.INVALID_POSITION, "the position's topic changed ("
+                        + check.reason() + "); read backward without before");
+            }
+            TopicInfo topic = check.topic();
+            TopicPartition tp = topic.partitionFor(channel);
+            long until = before == null ? Long.MAX_VALUE : before.offset();
+            ScanRequest req = new ScanRequest(topic, channel.value(), 0, until, limit);
+            return services.catchup().backward(req).thenApply(r -> backwardPage(channel, topic, tp, r, limit));
+        });
+    }
+
+    private Page backwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, ScanResult r, int limit) {
+        List<FeedMessage> newestFirst = new ArrayList<>(r.messages());
+        Collections.reverse(newestFirst);
+        String next = r.reachedStart() || newestFirst.isEmpty() ? null
+                : link(channel, "before", topic.position(tp.partition(), r.messages().get(0).offset()), limit);
+        return new Page(newestFirst, next, null);
+    }
+
+    private static String link(ChannelName channel, String param, Position p, int limit) {
+        return ChannelPath.PREFIX + ChannelPath.encode(channel) + ChannelPath.SUFFIX + "?" + param + "=" + p.encode()
+                + "&limit=" + limit;
+    }
+
+    private static void respond(io.vertx.ext.web.RoutingContext ctx, ChannelName channel, Page page) {
+        Buffer body = Buffer.buffer(256 + page.messages().size() * 128);
+        body.appendString("{\"channel\":\"").appendString(channel.value()).appendString("\",\"messages\":[");
+        for (int i = 0; i < page.messages().size(); i++) {
+            if (i > 0) {
+                body.appendByte((byte) ',');
+            }
+            body.appendBuffer(page.messages().get(i).frame());
+        }
+        body.appendString("],\"next\":");
+        body.appendString(page.next() == null ? "null" : "\"" + page.next() + "\"");
+        if (page.reason() != null) {
+            body.appendString(",\"resumed\":false,\"reason\":\"").appendString(page.reason()).appendString("\"");
+        }
+        body.appendString("}");
+        ctx.response().putHeader("content-type", "application/json").end(body);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,29 @@
+package io.chorus.gateway.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.gateway.metrics.GatewayMetrics;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes an enumerated error as {@code {"error","code","message","retryable"}} with its HTTP status. */
+final class HttpErrors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpErrors() {
+    }
+
+    static void send(RoutingContext ctx, Throwable err, GatewayMetrics metrics) {
+        ChorusException e = err instanceof ChorusException c ? c
+                : new ChorusException(ErrorCode.INTERNAL, "unexpected server error");
+        metrics.error(e.code().wireName());
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        var body = JSON.createObjectNode().put("error", e.code().wireName()).put("code", e.code().code())
+                .put("message", e.getMessage()).put("retryable", e.code().retryable());
+        ctx.response().setStatusCode(e.code().httpStatus()).putHeader("content-type", "application/json")
+                .end(body.toString());
+    }
+}

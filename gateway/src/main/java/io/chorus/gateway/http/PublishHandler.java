@@ -1,0 +1,76 @@
+package io.chorus.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.gateway.Services;
+import io.chorus.gateway.config.NamespaceConfig;
+import io.chorus.gateway.publish.PublishInput;
+import io.chorus.gateway.publish.PublishRequest;
+import io.chorus.schema.ChannelName;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+
+/**
+ * {@code POST /v1/channels/{channel}/messages}: the same publish as over WebSocket, answered after
+ * Kafka's acknowledgement. An id given here is always looked up in the dedup window, so a backend may
+ * retry the same request safely.
+ */
+public final class PublishHandler implements Handler<RoutingContext> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Services services;
+
+    public PublishHandler(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        try {
+            ChannelName channel = ChannelPath.parse(ctx.request().path());
+            NamespaceConfig ns = services.subscriptions().namespace(channel);
+            if (!ns.clientPublish()) {
+                throw new ChorusException(ErrorCode.PUBLISH_NOT_ALLOWED, "namespace '" + channel.namespace()
+                        + "' does not accept client publishes");
+            }
+            JsonNode body = body(ctx);
+            String idHeader = ctx.request().getHeader("Idempotency-Key");
+            PublishInput input = PublishInput.from(body, idHeader, services.config().http().maxMessageBytes());
+            Future.fromCompletionStage(services.catalog().topic(ns.topic()).thenCompose(topic ->
+                    services.publisher().publish(new PublishRequest(channel, topic, input.id(), input.name(),
+                            input.value(), "http", !input.generatedId()))), ctx.vertx().getOrCreateContext())
+                    .onSuccess(r -> {
+                        services.metrics().publish("http", r.duplicate() ? "duplicate" : "ok");
+                        var out = JSON.createObjectNode().put("channel", channel.value()).put("id", r.id())
+                                .put("position", r.position()).put("duplicate", r.duplicate());
+                        ctx.response().setStatusCode(r.duplicate() ? 200 : 201)
+                                .putHeader("content-type", "application/json").end(out.toString());
+                    })
+                    .onFailure(err -> {
+                        Throwable e = HistoryHandler.unwrap(err);
+                        services.metrics().publish("http", e instanceof ChorusException c ? c.code().wireName()
+                                : "internal");
+                        HttpErrors.send(ctx, e, services.metrics());
+                    });
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, services.metrics());
+        }
+    }
+
+    private static JsonNode body(RoutingContext ctx) {
+        try {
+            JsonNode n = ctx.body().buffer() == null ? null : JSON.readTree(ctx.body().buffer().getBytes());
+            if (n != null && n.isObject()) {
+                return n;
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        throw new ChorusException(ErrorCode.BAD_JSON, "the body must be one JSON object");
+    }
+}

@@ -1,0 +1,12 @@
+package io.chorus.gateway.publish;
+
+import io.chorus.gateway.feed.TopicInfo;
+import io.chorus.schema.ChannelName;
+
+/**
+ * A validated publish. {@code lookupKafka}: the id may have been written before (a retry, or any
+ * HTTP publish), so the channel's recent records are searched before writing.
+ */
+public record PublishRequest(ChannelName channel, TopicInfo topic, String id, String name, byte[] value,
+                             String clientId, boolean lookupKafka) {
+}

@@ -1,0 +1,79 @@
+package io.chorus.gateway.session;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.gateway.publish.PublishResult;
+import io.chorus.gateway.subscription.Subscribed;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+
+/** Encoders for the frames the server sends (PROTOCOL.md, "Server → client"), except messages. */
+public final class Frames {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    public static final Buffer PING = Buffer.buffer("{\"type\":\"ping\"}");
+
+    private Frames() {
+    }
+
+    static Buffer connected(String connectionId, long heartbeatMs, long idleTimeoutMs, int maxMessageBytes,
+                            int maxSubscriptions, int maxRewind) {
+        ObjectNode n = JSON.createObjectNode().put("type", "connected").put("connectionId", connectionId)
+                .put("heartbeatMs", heartbeatMs).put("idleTimeoutMs", idleTimeoutMs);
+        n.putObject("limits").put("maxMessageBytes", maxMessageBytes).put("maxSubscriptions", maxSubscriptions)
+                .put("maxRewind", maxRewind);
+        return buffer(n);
+    }
+
+    static Buffer subscribed(String ref, String channel, Subscribed s) {
+        ObjectNode n = withRef("subscribed", ref).put("channel", channel).put("position", s.position());
+        if (s.resumed() != null) {
+            n.put("resumed", s.resumed());
+        }
+        if (s.reason() != null) {
+            n.put("reason", s.reason());
+        }
+        return buffer(n);
+    }
+
+    static Buffer unsubscribed(String ref, String channel) {
+        return buffer(withRef("unsubscribed", ref).put("channel", channel));
+    }
+
+    static Buffer ack(String ref, String channel, PublishResult r) {
+        return buffer(withRef("ack", ref).put("channel", channel).put("id", r.id()).put("position", r.position())
+                .put("duplicate", r.duplicate()));
+    }
+
+    static Buffer pong(String ref) {
+        return buffer(withRef("pong", ref));
+    }
+
+    /** An error frame; {@code channel} is set when a subscription ended because of it. */
+    public static Buffer error(String ref, String channel, ChorusException e) {
+        ErrorCode c = e.code();
+        ObjectNode n = withRef("error", ref).put("code", c.code()).put("error", c.wireName())
+                .put("message", e.getMessage()).put("retryable", c.retryable());
+        if (channel != null) {
+            n.put("channel", channel);
+        }
+        return buffer(n);
+    }
+
+    private static ObjectNode withRef(String type, String ref) {
+        ObjectNode n = JSON.createObjectNode().put("type", type);
+        if (ref != null) {
+            n.put("ref", ref);
+        }
+        return n;
+    }
+
+    static Buffer buffer(ObjectNode n) {
+        try {
+            return Buffer.buffer(JSON.writeValueAsBytes(n));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

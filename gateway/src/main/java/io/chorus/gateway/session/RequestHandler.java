@@ -1,0 +1,161 @@
+package io.chorus.gateway.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chorus.gateway.Services;
+import io.chorus.gateway.config.NamespaceConfig;
+import io.chorus.gateway.publish.PublishInput;
+import io.chorus.gateway.publish.PublishRequest;
+import io.chorus.gateway.subscription.StartSpec;
+import io.chorus.gateway.subscription.Subscription;
+import io.chorus.schema.ChannelName;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import io.chorus.schema.Position;
+import io.vertx.core.Future;
+
+/** The client requests of PROTOCOL.md: subscribe, unsubscribe, publish, ping, pong. */
+final class RequestHandler {
+
+    private static final int MAX_REF = 64;
+
+    private final Session session;
+
+    RequestHandler(Session session) {
+        this.session = session;
+    }
+
+    void handle(JsonNode frame) {
+        String ref = null;
+        try {
+            ref = ref(frame);
+            String type = PublishInput.text(frame, "type");
+            if (type == null) {
+                throw new ChorusException(ErrorCode.INVALID_FIELD, "a frame needs a type");
+            }
+            switch (type) {
+                case "subscribe" -> subscribe(ref, frame);
+                case "unsubscribe" -> unsubscribe(ref, frame);
+                case "publish" -> publish(ref, frame);
+                case "ping" -> session.send(Frames.pong(ref));
+                case "pong" -> { }
+                default -> throw new ChorusException(ErrorCode.UNKNOWN_TYPE, "unknown type '" + shorten(type) + "'");
+            }
+        } catch (ChorusException e) {
+            session.fail(ref, e);
+        }
+    }
+
+    private static String ref(JsonNode frame) {
+        JsonNode r = frame.get("ref");
+        if (r == null || r.isNull()) {
+            return null;
+        }
+        if (!r.isTextual() || r.textValue().isEmpty() || r.textValue().length() > MAX_REF) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "ref must be a string of 1 to 64 characters");
+        }
+        return r.textValue();
+    }
+
+    private ChannelName channel(JsonNode frame) {
+        String raw = PublishInput.text(frame, "channel");
+        if (raw == null) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "channel is required");
+        }
+        return ChannelName.parse(raw);
+    }
+
+    private void subscribe(String ref, JsonNode frame) {
+        Services s = session.services();
+        ChannelName channel = channel(frame);
+        s.subscriptions().namespace(channel);
+        StartSpec spec = startSpec(frame);
+        if (session.subscriptions().containsKey(channel.value())) {
+            throw new ChorusException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
+        }
+        if (session.subscriptions().size() >= s.config().connection().maxSubscriptions()) {
+            throw new ChorusException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most "
+                    + s.config().connection().maxSubscriptions() + " subscriptions per connection");
+        }
+        Subscription sub = s.subscriptions().create(channel, session);
+        session.subscriptions().put(channel.value(), sub);
+        s.metrics().subscriptionsChanged(1);
+        s.subscriptions().start(session.shard(), sub, spec, err -> ended(sub, null, err))
+                .onSuccess(answer -> session.send(Frames.subscribed(ref, channel.value(), answer)))
+                .onFailure(err -> ended(sub, ref, err));
+    }
+
+    /** The subscription could not start, or a catch-up step failed: it is gone; tell the client. */
+    private void ended(Subscription sub, String ref, Throwable err) {
+        if (session.subscriptions().remove(sub.channel().value(), sub)) {
+            session.services().metrics().subscriptionsChanged(-1);
+            ChorusException e = err instanceof ChorusException c ? c
+                    : new ChorusException(ErrorCode.INTERNAL, "subscription failed");
+            session.services().metrics().error(e.code().wireName());
+            session.send(Frames.error(ref, sub.channel().value(), e));
+        }
+    }
+
+    private StartSpec startSpec(JsonNode frame) {
+        JsonNode since = frame.get("since");
+        JsonNode rewind = frame.get("rewind");
+        boolean hasSince = since != null && !since.isNull();
+        boolean hasRewind = rewind != null && !rewind.isNull();
+        if (hasSince && hasRewind) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "give since or rewind, not both");
+        }
+        if (hasSince) {
+            if (!since.isTextual()) {
+                throw new ChorusException(ErrorCode.INVALID_POSITION, "since must be a position string");
+            }
+            return new StartSpec.Since(Position.decode(since.textValue()));
+        }
+        if (hasRewind) {
+            int max = session.services().config().connection().maxRewind();
+            if (!rewind.isInt() || rewind.intValue() < 1 || rewind.intValue() > max) {
+                throw new ChorusException(ErrorCode.INVALID_FIELD, "rewind must be an integer from 1 to " + max);
+            }
+            return new StartSpec.Rewind(rewind.intValue());
+        }
+        return new StartSpec.Live();
+    }
+
+    private void unsubscribe(String ref, JsonNode frame) {
+        ChannelName channel = channel(frame);
+        Subscription sub = session.subscriptions().remove(channel.value());
+        if (sub == null) {
+            throw new ChorusException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
+        }
+        session.services().metrics().subscriptionsChanged(-1);
+        session.services().subscriptions().stop(session.shard(), sub);
+        session.send(Frames.unsubscribed(ref, channel.value()));
+    }
+
+    private void publish(String ref, JsonNode frame) {
+        Services s = session.services();
+        ChannelName channel = channel(frame);
+        NamespaceConfig ns = s.subscriptions().namespace(channel);
+        if (!ns.clientPublish()) {
+            throw new ChorusException(ErrorCode.PUBLISH_NOT_ALLOWED, "namespace '" + channel.namespace()
+                    + "' does not accept client publishes");
+        }
+        PublishInput input = PublishInput.from(frame, null, s.config().http().maxMessageBytes());
+        boolean retry = frame.path("retry").asBoolean(false);
+        Future<?> done = s.subscriptions().topic(session.shard(), channel).compose(topic -> {
+            PublishRequest req = new PublishRequest(channel, topic, input.id(), input.name(), input.value(),
+                    session.id(), retry);
+            return Future.fromCompletionStage(s.publisher().publish(req), session.shard().context());
+        }).onSuccess(r -> {
+            s.metrics().publish("ws", r.duplicate() ? "duplicate" : "ok");
+            session.send(Frames.ack(ref, channel.value(), r));
+        }).onFailure(err -> {
+            ChorusException e = err instanceof ChorusException c ? c
+                    : new ChorusException(ErrorCode.INTERNAL, "publish failed");
+            s.metrics().publish("ws", e.code().wireName());
+            session.fail(ref, e);
+        });
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 32 ? s.substring(0, 32) + "…" : s;
+    }
+}

@@ -1,0 +1,160 @@
+package io.chorus.gateway.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chorus.gateway.Services;
+import io.chorus.gateway.feed.FeedMessage;
+import io.chorus.gateway.subscription.MessageSink;
+import io.chorus.gateway.subscription.Shard;
+import io.chorus.gateway.subscription.Subscription;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.CloseReason;
+import io.chorus.schema.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One client connection's protocol state on its event loop: its subscriptions (bounded), heartbeat
+ * and idle timeout, and the request handlers. Every problem with a client frame becomes an
+ * enumerated {@code error} frame; the connection stays open unless a close reason applies.
+ */
+public final class Session implements MessageSink {
+
+    private final String id;
+    private final Transport transport;
+    private final Shard shard;
+    private final Services services;
+    private final Vertx vertx;
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
+    private final RequestHandler requests;
+    private long lastSeen;
+    private long heartbeatTimer = -1;
+    private boolean closed;
+
+    public Session(String id, Transport transport, Shard shard, Services services, Vertx vertx) {
+        this.id = id;
+        this.transport = transport;
+        this.shard = shard;
+        this.services = services;
+        this.vertx = vertx;
+        this.requests = new RequestHandler(this);
+    }
+
+    public void open() {
+        var c = services.config();
+        lastSeen = services.clock().millis();
+        services.metrics().connectionOpened();
+        transport.send(Frames.connected(id, c.connection().heartbeat().toMillis(),
+                c.connection().idleTimeout().toMillis(), c.http().maxMessageBytes(),
+                c.connection().maxSubscriptions(), c.connection().maxRewind()));
+        heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
+    }
+
+    /** A text frame from the client. */
+    public void onText(Buffer frame) {
+        lastSeen = services.clock().millis();
+        if (frame.length() > services.config().http().maxMessageBytes()) {
+            fail(null, new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "frame is " + frame.length()
+                    + " bytes; the limit is " + services.config().http().maxMessageBytes()));
+            return;
+        }
+        JsonNode node;
+        try {
+            node = Frames.JSON.readTree(frame.getBytes());
+        } catch (java.io.IOException e) {
+            node = null;
+        }
+        if (node == null || !node.isObject()) {
+            fail(null, new ChorusException(ErrorCode.BAD_JSON, "a frame must be one JSON object"));
+            return;
+        }
+        requests.handle(node);
+    }
+
+    public void onBinary() {
+        lastSeen = services.clock().millis();
+        fail(null, new ChorusException(ErrorCode.BINARY_NOT_SUPPORTED, "send JSON text frames"));
+    }
+
+    /** The transport closed (either side): release everything. */
+    public void onClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+        for (Subscription s : new ArrayList<>(subscriptions.values())) {
+            services.subscriptions().stop(shard, s);
+        }
+        services.metrics().subscriptionsChanged(-subscriptions.size());
+        subscriptions.clear();
+        services.metrics().connectionClosed();
+    }
+
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        if (services.clock().millis() - lastSeen >= services.config().connection().idleTimeout().toMillis()) {
+            transport.close(CloseReason.IDLE_TIMEOUT);
+            onClosed();
+            return;
+        }
+        transport.send(Frames.PING);
+    }
+
+    void send(Buffer frame) {
+        if (!closed) {
+            transport.send(frame);
+        }
+    }
+
+    void fail(String ref, ChorusException e) {
+        services.metrics().error(e.code().wireName());
+        send(Frames.error(ref, null, e));
+    }
+
+    String id() {
+        return id;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    Shard shard() {
+        return shard;
+    }
+
+    Services services() {
+        return services;
+    }
+
+    Map<String, Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    public void send(FeedMessage message) {
+        if (closed) {
+            return;
+        }
+        transport.send(message.frame());
+        services.metrics().delivered(1, message.frame().length());
+        services.metrics().deliveryLatency(message.timestamp(), services.clock().millis());
+    }
+
+    @Override
+    public boolean writable() {
+        return transport.writable();
+    }
+
+    @Override
+    public void onWritable(Runnable action) {
+        transport.onWritable(action);
+    }
+}

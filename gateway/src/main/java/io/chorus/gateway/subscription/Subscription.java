@@ -1,0 +1,59 @@
+package io.chorus.gateway.subscription;
+
+import io.chorus.gateway.feed.FeedMessage;
+import io.chorus.gateway.feed.TopicInfo;
+import io.chorus.schema.ChannelName;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One channel subscription of one connection. Touched only on the connection's event loop.
+ * {@code last} is the offset up to which everything of this channel has been delivered (or
+ * accounted for); live messages at or below it are dropped, which is what makes the hand-over from
+ * catch-up to live duplicate-free.
+ */
+public final class Subscription {
+
+    enum State { STARTING, CATCHING_UP, LIVE, CLOSED }
+
+    final ChannelName channel;
+    final MessageSink sink;
+    State state = State.STARTING;
+    TopicInfo topic;
+    TopicPartition tp;
+    long last = -1;
+    private long delivered;
+
+    Subscription(ChannelName channel, MessageSink sink) {
+        this.channel = channel;
+        this.sink = sink;
+    }
+
+    public ChannelName channel() {
+        return channel;
+    }
+
+    public boolean live() {
+        return state == State.LIVE;
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    /** Delivers a message unless it is at or below the last position (never an offset twice). */
+    boolean deliver(FeedMessage m) {
+        if (state == State.CLOSED || m.offset() <= last) {
+            return false;
+        }
+        last = m.offset();
+        delivered++;
+        sink.send(m);
+        return true;
+    }
+
+    void offerLive(FeedMessage m) {
+        if (state == State.LIVE) {
+            deliver(m);
+        }
+    }
+}

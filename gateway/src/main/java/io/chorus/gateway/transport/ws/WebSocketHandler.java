@@ -1,0 +1,45 @@
+package io.chorus.gateway.transport.ws;
+
+import io.chorus.gateway.Services;
+import io.chorus.gateway.session.Session;
+import io.chorus.gateway.subscription.Shard;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.buffer.Buffer;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Upgrades {@code GET /v1/ws} and wires the socket's frames to a {@link Session}. */
+public final class WebSocketHandler implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
+    /** Outbound bytes queued per socket before it counts as not writable (catch-up then waits). */
+    private static final int WRITE_QUEUE_BYTES = 256 * 1024;
+
+    private final Services services;
+    private final Shard shard;
+    private final Vertx vertx;
+
+    public WebSocketHandler(Services services, Shard shard, Vertx vertx) {
+        this.services = services;
+        this.shard = shard;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        request.toWebSocket().onSuccess(ws -> {
+            String id = "c-" + UUID.randomUUID();
+            Session session = new Session(id, new WebSocketTransport(ws, shard.context(), WRITE_QUEUE_BYTES), shard,
+                    services, vertx);
+            // Vert.x reassembles fragmented messages up to maxFrameBytes before these handlers run.
+            ws.textMessageHandler(text -> session.onText(Buffer.buffer(text)));
+            ws.binaryMessageHandler(bytes -> session.onBinary());
+            ws.closeHandler(v -> session.onClosed());
+            ws.exceptionHandler(err -> LOG.debug("websocket {} error: {}", id, err.toString()));
+            session.open();
+        }).onFailure(err -> LOG.debug("websocket upgrade failed: {}", err.toString()));
+    }
+}

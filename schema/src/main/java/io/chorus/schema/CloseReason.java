@@ -1,0 +1,44 @@
+package io.chorus.schema;
+
+/**
+ * Why the server closes a WebSocket. Codes 4000-4099 ask the client to reconnect (and resume from its
+ * positions); 4100-4199 are terminal: reconnecting with the same request fails the same way.
+ */
+public enum CloseReason {
+    IDLE_TIMEOUT(4000, "idle_timeout", true),
+    SERVER_SHUTDOWN(4001, "server_shutdown", true),
+    SLOW_CONSUMER(4002, "slow_consumer", true),
+    INTERNAL(4003, "internal", true),
+    POLICY_VIOLATION(4100, "policy_violation", false);
+
+    private final int code;
+    private final String wireName;
+    private final boolean reconnect;
+
+    CloseReason(int code, String wireName, boolean reconnect) {
+        this.code = code;
+        this.wireName = wireName;
+        this.reconnect = reconnect;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public boolean reconnect() {
+        return reconnect;
+    }
+
+    public static CloseReason byCode(int code) {
+        for (CloseReason r : values()) {
+            if (r.code == code) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

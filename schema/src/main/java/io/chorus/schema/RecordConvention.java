@@ -1,0 +1,20 @@
+package io.chorus.schema;
+
+/**
+ * How a backend writes to a channel with any Kafka client: key = channel name (UTF-8), value = payload
+ * (JSON is delivered as JSON; any other bytes are delivered base64 with {@code encoding: "base64"}),
+ * optional headers {@value #HEADER_NAME} (event name) and {@value #HEADER_ID} (message id, used to
+ * drop retried publishes). Partition = Kafka's default partitioner on the key
+ * (murmur2 of the key bytes), which the gateway applies too.
+ */
+public final class RecordConvention {
+
+    public static final String HEADER_NAME = "chorus-name";
+    public static final String HEADER_ID = "chorus-id";
+    /** Set by the gateway on client publishes: the id of the connection or API client that published. */
+    public static final String HEADER_CLIENT = "chorus-client";
+    public static final int MAX_HEADER_BYTES = 256;
+
+    private RecordConvention() {
+    }
+}
