@@ -73,6 +73,13 @@ public final class Session implements MessageSink {
         requests.handle(node);
     }
 
+    /** A text message larger than the protocol limit; its bytes were not kept. */
+    public void onTooLarge(long size) {
+        lastSeen = services.clock().millis();
+        fail(null, new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "frame is " + size
+                + " bytes; the limit is " + services.config().http().maxMessageBytes()));
+    }
+
     public void onBinary() {
         lastSeen = services.clock().millis();
         fail(null, new ChorusException(ErrorCode.BINARY_NOT_SUPPORTED, "send JSON text frames"));

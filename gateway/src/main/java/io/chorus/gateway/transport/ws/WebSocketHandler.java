@@ -6,7 +6,6 @@ import io.chorus.gateway.subscription.Shard;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.buffer.Buffer;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +33,7 @@ public final class WebSocketHandler implements Handler<HttpServerRequest> {
             String id = "c-" + UUID.randomUUID();
             Session session = new Session(id, new WebSocketTransport(ws, shard.context(), WRITE_QUEUE_BYTES), shard,
                     services, vertx);
-            // Vert.x reassembles fragmented messages up to maxFrameBytes before these handlers run.
-            ws.textMessageHandler(text -> session.onText(Buffer.buffer(text)));
-            ws.binaryMessageHandler(bytes -> session.onBinary());
+            ws.frameHandler(new FrameAssembler(session, services.config().http().maxMessageBytes()));
             ws.closeHandler(v -> session.onClosed());
             ws.exceptionHandler(err -> LOG.debug("websocket {} error: {}", id, err.toString()));
             session.open();

@@ -1,0 +1,64 @@
+package io.chorus.client.internal;
+
+import io.chorus.client.Message;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+
+/** A frame from the server, as {@link FrameCodec} read it. The vocabulary is PROTOCOL.md's. */
+public sealed interface Frame {
+
+    /** The reply frames name the request they answer. */
+    sealed interface Reply extends Frame {
+        String ref();
+    }
+
+    /** {@code heartbeatMs} is 0 when the server did not say (the watchdog then stays off). */
+    record Connected(String connectionId, long heartbeatMs) implements Frame {
+    }
+
+    /** {@code resumed} is null when absent (live and rewind subscribes). */
+    record Subscribed(String ref, String channel, String position, Boolean resumed, String reason)
+            implements Reply {
+    }
+
+    record Unsubscribed(String ref, String channel) implements Reply {
+    }
+
+    record MessageFrame(Message message) implements Frame {
+    }
+
+    record Ack(String ref, String id, String position, boolean duplicate) implements Reply {
+    }
+
+    /** {@code ref} is null when the error answers a frame the server could not read. */
+    record Error(String ref, int code, String error, String message, boolean retryable) implements Reply {
+
+        /** Codes this SDK does not know (a newer server) become {@link ErrorCode#INTERNAL}, text kept. */
+        public ChorusException toException() {
+            ErrorCode known = known();
+            if (known != null) {
+                return new ChorusException(known, message.isEmpty() ? known.meaning() : message);
+            }
+            return new ChorusException(ErrorCode.INTERNAL, "unknown error " + code + " " + error + ": " + message);
+        }
+
+        private ErrorCode known() {
+            ErrorCode byName = error == null ? null : ErrorCode.byWireName(error);
+            if (byName != null) {
+                return byName;
+            }
+            for (ErrorCode c : ErrorCode.values()) {
+                if (c.code() == code) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
+
+    record Ping(String ref) implements Frame {
+    }
+
+    record Pong(String ref) implements Frame {
+    }
+}

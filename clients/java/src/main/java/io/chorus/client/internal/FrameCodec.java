@@ -1,0 +1,118 @@
+package io.chorus.client.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.client.Message;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+
+/**
+ * Reads server frames and writes client frames (PROTOCOL.md, "WebSocket"). Reading is defensive: any
+ * frame that is not what the protocol says becomes a {@link ChorusException} with the code the server
+ * would use for the same fault from a client ({@code bad_json}, {@code unknown_type},
+ * {@code invalid_field}), never a half-filled frame. Unknown fields are ignored, as the protocol asks.
+ */
+public final class FrameCodec {
+
+    private static final int QUOTE_MAX = 40;
+
+    private final ObjectMapper mapper;
+
+    public FrameCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public Frame decode(String text) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ChorusException(ErrorCode.BAD_JSON, "frame is not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ChorusException(ErrorCode.BAD_JSON, "frame is not a JSON object");
+        }
+        FrameFields f = new FrameFields(root);
+        String type = f.text("type");
+        return switch (type) {
+            case "connected" -> new Frame.Connected(f.optText("connectionId"), f.optLong("heartbeatMs", 0));
+            case "subscribed" -> new Frame.Subscribed(f.text("ref"), f.text("channel"), f.text("position"),
+                    f.optBool("resumed"), f.optText("reason"));
+            case "unsubscribed" -> new Frame.Unsubscribed(f.text("ref"), f.optText("channel"));
+            case "message" -> new Frame.MessageFrame(message(f, root));
+            case "ack" -> new Frame.Ack(f.text("ref"), f.text("id"), f.text("position"),
+                    Boolean.TRUE.equals(f.optBool("duplicate")));
+            case "error" -> error(f);
+            case "ping" -> new Frame.Ping(f.optText("ref"));
+            case "pong" -> new Frame.Pong(f.optText("ref"));
+            default -> throw new ChorusException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + quote(type) + "'");
+        };
+    }
+
+    private static Message message(FrameFields f, JsonNode root) {
+        String position = f.text("position");
+        String id = f.optText("id");
+        JsonNode data = root.get("data");
+        String encoding = f.optText("encoding");
+        if (encoding != null && (!Message.BASE64.equals(encoding) || data == null || !data.isTextual())) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "message has an unknown encoding or non-text base64 data");
+        }
+        return new Message(f.text("channel"), position, id == null ? position : id, f.optText("name"),
+                data == null ? NullNode.getInstance() : data, encoding, f.optLong("timestamp", 0));
+    }
+
+    private static Frame.Error error(FrameFields f) {
+        long code = f.optLong("code", 0);
+        String wireName = f.optText("error");
+        ErrorCode known = wireName == null ? null : ErrorCode.byWireName(wireName);
+        Boolean retryable = f.optBool("retryable");
+        // The frame's flag wins: the server knows best whether this very request can succeed later.
+        boolean retry = retryable != null ? retryable : known != null && known.retryable();
+        String message = f.optText("message");
+        return new Frame.Error(f.optText("ref"), (int) code, wireName, message == null ? "" : message, retry);
+    }
+
+    public String subscribe(String ref, String channel, String since, int rewind) {
+        ObjectNode n = frame("subscribe", ref).put("channel", channel);
+        if (since != null) {
+            n.put("since", since);
+        } else if (rewind > 0) {
+            n.put("rewind", rewind);
+        }
+        return n.toString();
+    }
+
+    public String unsubscribe(String ref, String channel) {
+        return frame("unsubscribe", ref).put("channel", channel).toString();
+    }
+
+    /** {@code retry} marks a resend, so the gateway searches the channel's dedup window for the id. */
+    public String publish(String ref, PublishRequest request, boolean retry) {
+        ObjectNode n = frame("publish", ref).put("channel", request.channel()).put("id", request.id());
+        if (request.name() != null) {
+            n.put("name", request.name());
+        }
+        n.set("data", request.data());
+        if (retry) {
+            n.put("retry", true);
+        }
+        return n.toString();
+    }
+
+    public String pong() {
+        return "{\"type\":\"pong\"}";
+    }
+
+    private ObjectNode frame(String type, String ref) {
+        return mapper.createObjectNode().put("type", type).put("ref", ref);
+    }
+
+    /** Frame text comes from the network: quote only a bounded, printable prefix of it in messages. */
+    static String quote(String s) {
+        String head = s.length() > QUOTE_MAX ? s.substring(0, QUOTE_MAX) + "..." : s;
+        return head.replaceAll("\\p{Cntrl}", "?");
+    }
+}

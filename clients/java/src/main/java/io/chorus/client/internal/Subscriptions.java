@@ -1,0 +1,213 @@
+package io.chorus.client.internal;
+
+import io.chorus.client.Backoff;
+import io.chorus.client.Message;
+import io.chorus.client.SubscribeResult;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The client's subscriptions, one per channel, and their resume: after every {@code connected} each is
+ * sent again with {@code since} = the last position it delivered, and what the server answers is
+ * routed to {@code ready()} (the first answer) or to the listener (the later ones). Core thread only.
+ */
+public final class Subscriptions {
+
+    private final Map<String, SubscriptionImpl> byChannel = new LinkedHashMap<>();
+    private final ResumeTracker tracker = new ResumeTracker();
+    private final Link link;
+    private final FrameCodec codec;
+    private final Delivery delivery;
+    private final Timers timers;
+    private final Backoff backoff;
+    private final int retryLimit;
+
+    public Subscriptions(CoreContext context) {
+        this.link = context.link();
+        this.codec = context.codec();
+        this.delivery = context.delivery();
+        this.timers = context.timers();
+        this.backoff = context.backoff();
+        this.retryLimit = context.retryLimit();
+    }
+
+    public void add(SubscriptionImpl sub) {
+        if (byChannel.containsKey(sub.channel)) {
+            // The server would say the same, and the resume bookkeeping is per channel.
+            sub.answered = true;
+            sub.cancel();
+            delivery.fail(sub.ready, new ChorusException(ErrorCode.ALREADY_SUBSCRIBED,
+                    "this client already subscribes to " + sub.channel));
+            return;
+        }
+        byChannel.put(sub.channel, sub);
+        tracker.reset(sub.channel, sub.options.sincePosition());
+        if (link.isUp()) {
+            send(sub);
+        }
+    }
+
+    public void onConnected() {
+        byChannel.values().forEach(this::send);
+    }
+
+    /** The socket is gone: the server forgot every subscription with it. */
+    public void onDisconnected() {
+        byChannel.values().forEach(s -> s.live = false);
+    }
+
+    public void onMessage(Message m) {
+        SubscriptionImpl sub = byChannel.get(m.channel());
+        if (sub == null || !sub.live || !tracker.accept(m.channel(), m.position())) {
+            return;
+        }
+        delivery.run(() -> sub.deliver(m.position(), () -> sub.listener.onMessage(m)));
+    }
+
+    public void unsubscribe(SubscriptionImpl sub, CompletableFuture<Void> done) {
+        if (byChannel.get(sub.channel) != sub) {
+            delivery.complete(done, null);
+            return;
+        }
+        boolean serverKnows = sub.live || sub.inFlight;
+        remove(sub);
+        if (!sub.answered) {
+            sub.answered = true;
+            delivery.fail(sub.ready, new CancellationException("unsubscribed before the server answered"));
+        }
+        if (!serverKnows || !link.isUp()) {
+            delivery.complete(done, null);
+            return;
+        }
+        link.send(new Unsubscribing(done), ref -> codec.unsubscribe(ref, sub.channel));
+    }
+
+    /** The client is closing or failed: every subscription ends, and unanswered ones fail with why. */
+    public void endAll(Throwable why) {
+        for (SubscriptionImpl sub : new ArrayList<>(byChannel.values())) {
+            remove(sub);
+            if (!sub.answered) {
+                sub.answered = true;
+                delivery.fail(sub.ready, why);
+            }
+        }
+    }
+
+    private void send(SubscriptionImpl sub) {
+        String since = tracker.last(sub.channel);
+        int rewind = since == null ? sub.options.rewindCount() : 0;
+        sub.inFlight = true;
+        link.send(new Subscribing(sub), ref -> codec.subscribe(ref, sub.channel, since, rewind));
+    }
+
+    private void remove(SubscriptionImpl sub) {
+        byChannel.remove(sub.channel);
+        tracker.forget(sub.channel);
+        sub.cancel();
+        sub.live = false;
+    }
+
+    private void onSubscribed(SubscriptionImpl sub, Frame.Subscribed f) {
+        sub.live = true;
+        sub.retries = 0;
+        tracker.reset(sub.channel, f.position());
+        if (!sub.answered) {
+            sub.answered = true;
+            SubscribeResult result = new SubscribeResult(sub.channel, f.position(),
+                    Boolean.TRUE.equals(f.resumed()), f.reason());
+            delivery.run(() -> {
+                sub.startAt(f.position());
+                sub.ready.complete(result);
+            });
+        } else if (Boolean.FALSE.equals(f.resumed())) {
+            delivery.run(() -> sub.deliver(f.position(),
+                    () -> sub.listener.onContinuityLost(sub.channel, f.reason(), f.position())));
+        }
+    }
+
+    private void onRefused(SubscriptionImpl sub, Frame.Error e) {
+        ChorusException error = e.toException();
+        if (!sub.answered) {
+            sub.answered = true;
+            remove(sub);
+            delivery.fail(sub.ready, error);
+        } else if (e.retryable() && sub.retries < retryLimit) {
+            Duration wait = backoff.delay(sub.retries++);
+            timers.after(wait, () -> {
+                if (byChannel.get(sub.channel) == sub && link.isUp() && !sub.live && !sub.inFlight) {
+                    send(sub);
+                }
+            });
+        } else {
+            remove(sub);
+            delivery.run(() -> sub.listener.onSubscriptionFailed(sub.channel, error));
+        }
+    }
+
+    /** The reply to one subscribe; ignored when the subscription was replaced or ended meanwhile. */
+    private final class Subscribing implements Requests.Pending {
+        private final SubscriptionImpl sub;
+
+        Subscribing(SubscriptionImpl sub) {
+            this.sub = sub;
+        }
+
+        private boolean current() {
+            sub.inFlight = false;
+            return byChannel.get(sub.channel) == sub;
+        }
+
+        @Override
+        public void onReply(Frame.Reply reply) {
+            if (current() && reply instanceof Frame.Subscribed s) {
+                onSubscribed(sub, s);
+            }
+        }
+
+        @Override
+        public void onError(Frame.Error error) {
+            if (current()) {
+                onRefused(sub, error);
+            }
+        }
+
+        @Override
+        public void onDropped() {
+            sub.inFlight = false;
+        }
+    }
+
+    /** The reply to one unsubscribe. {@code not_subscribed} is success: the goal is reached either way. */
+    private final class Unsubscribing implements Requests.Pending {
+        private final CompletableFuture<Void> done;
+
+        Unsubscribing(CompletableFuture<Void> done) {
+            this.done = done;
+        }
+
+        @Override
+        public void onReply(Frame.Reply reply) {
+            delivery.complete(done, null);
+        }
+
+        @Override
+        public void onError(Frame.Error error) {
+            if (error.code() == ErrorCode.NOT_SUBSCRIBED.code()) {
+                delivery.complete(done, null);
+            } else {
+                delivery.fail(done, error.toException());
+            }
+        }
+
+        @Override
+        public void onDropped() {
+            delivery.complete(done, null); // the server forgets subscriptions with the socket
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.chorus.gateway.testing;
+
+import io.chorus.gateway.Gateway;
+import io.chorus.gateway.config.CacheConfig;
+import io.chorus.gateway.config.ConfigLoader;
+import io.chorus.gateway.config.ConnectionConfig;
+import io.chorus.gateway.config.GatewayConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real gateway on 127.0.0.1 and a free port, on the test JVM's Kafka, configured from the same
+ * loader as production (prod mode) plus test overrides: topics are created, any namespace is allowed.
+ */
+public final class TestGateway implements AutoCloseable {
+
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+    private final Gateway gateway;
+
+    private TestGateway(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    public static TestGateway start() {
+        return start(c -> c);
+    }
+
+    public static TestGateway start(UnaryOperator<GatewayConfig> tweak) {
+        return new TestGateway(Gateway.start(tweak.apply(config())));
+    }
+
+    public static GatewayConfig config() {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
+        env.put("CHORUS_HTTP_HOST", "127.0.0.1");
+        env.put("CHORUS_HTTP_PORT", "0");
+        env.put("CHORUS_KAFKA_CREATE_TOPICS", "true");
+        env.put("CHORUS_KAFKA_PARTITIONS", "4");
+        env.put("CHORUS_NAMESPACES_ALLOW_ANY", "true");
+        return ConfigLoader.load(false, null, env);
+    }
+
+    /** A namespace no other test uses, so each test has its own topic ({@code chorus.<namespace>}). */
+    public static String freshNamespace() {
+        return "t" + NAMESPACES.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 1_000_000, 36);
+    }
+
+    public static UnaryOperator<GatewayConfig> heartbeat(Duration heartbeat, Duration idle) {
+        return c -> c.withConnection(new ConnectionConfig(heartbeat, idle, c.connection().maxSubscriptions(),
+                c.connection().maxRewind()));
+    }
+
+    public static UnaryOperator<GatewayConfig> cachePerChannel(int n) {
+        return c -> c.withCache(new CacheConfig(n, c.cache().maxChannels()));
+    }
+
+    public URI wsUri() {
+        return URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/ws");
+    }
+
+    public URI http(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + gateway.port() + pathAndQuery);
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
