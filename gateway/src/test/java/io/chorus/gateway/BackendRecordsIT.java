@@ -133,19 +133,37 @@ class BackendRecordsIT {
             p.send("{\"type\":\"subscribe\",\"ref\":\"s\",\"channel\":\"" + ch + "\"}");
             JsonNode sub = p.expect("subscribed");
             int partition = Position.decode(sub.get("position").asText()).partition();
-            double before = skipped("no_key") + skipped("bad_key") + skipped("namespace_mismatch");
+            double before = skippedTotal();
             // Same partition as the channel, so the live reader sees them all.
             producer.send(new ProducerRecord<>(topic, partition, null, utf8("{\"x\":1}"))).get();
             producer.send(new ProducerRecord<>(topic, partition, utf8("bad key with spaces"), utf8("{}"))).get();
             producer.send(new ProducerRecord<>(topic, partition, new byte[] {(byte) 0xff, 0x01}, utf8("{}"))).get();
             producer.send(new ProducerRecord<>(topic, partition, utf8("otherns:room"), utf8("{}"))).get();
+            // The channel's own name on a partition the default partitioner would not pick for it.
+            producer.send(new ProducerRecord<>(topic, partition, utf8(otherChannelOn(ns, partition, false)),
+                    utf8("{}"))).get();
             producer.send(new ProducerRecord<>(topic, partition, utf8(ch), utf8("{\"ok\":true}"))).get();
             JsonNode m = p.expect("message");
             assertTrue(m.get("data").get("ok").asBoolean());
-            Conditions.await("skip counters", Duration.ofSeconds(10), () ->
-                    skipped("no_key") + skipped("bad_key") + skipped("namespace_mismatch") - before >= 4);
+            Conditions.await("skip counters", Duration.ofSeconds(10), () -> skippedTotal() - before >= 5);
+            assertTrue(skipped("wrong_partition") >= 1);
             p.assertNoMoreFrames();
         }
+    }
+
+    /** A channel of the namespace that Kafka's partitioner puts on (or, with same=false, off) the partition. */
+    private static String otherChannelOn(String ns, int partition, boolean same) {
+        for (int i = 0; ; i++) {
+            String name = ns + ":c" + i;
+            int p = org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(utf8(name), 4);
+            if ((p == partition) == same) {
+                return name;
+            }
+        }
+    }
+
+    private static double skippedTotal() {
+        return skipped("no_key") + skipped("bad_key") + skipped("namespace_mismatch") + skipped("wrong_partition");
     }
 
     private static double skipped(String reason) {

@@ -6,8 +6,9 @@ import java.util.UUID;
 /**
  * A channel position: the serial of a message. It names the Kafka topic by its id (so a deleted and
  * recreated topic is detected), the partition, the partition count at the time (so a repartition is
- * detected) and the offset. Clients treat it as opaque and compare positions only by equality; the
- * gateway orders them by offset.
+ * detected) and the offset. Clients treat it as opaque, except that an SDK may order two positions
+ * of the same channel (equal topic id, partition and partition count) by offset, to drop anything at
+ * or below the last one it delivered.
  *
  * <p>Text form: {@code <topic id, 22 chars base64url>.<partition>.<partition count>.<offset>}, at most
  * {@value #MAX_TEXT_LENGTH} characters. An offset of -1 means "before the first record".

@@ -203,6 +203,12 @@ public final class LiveReader implements AutoCloseable {
             metrics.recordSkipped("namespace_mismatch");
             return null;
         }
+        if (topic.partitionOf(channel) != r.partition()) {
+            // Produced with another partitioner (librdkafka's default is CRC32-based): subscribers and
+            // resumes look for the channel on its murmur2 partition, so this record cannot be served.
+            metrics.recordSkipped("wrong_partition");
+            return null;
+        }
         return MessageEncoder.encode(channel.value(), topic, r.partition(), r.offset(), r.timestamp(), r.value(),
                 r.headers());
     }

@@ -29,8 +29,9 @@ public record PublishInput(String id, boolean generatedId, String name, byte[] v
             throw invalid("id must be 1 to 128 characters of [A-Za-z0-9_-:.@/=+]");
         }
         String name = text(body, "name");
-        if (name != null && (name.isEmpty() || name.length() > 128 || name.chars().anyMatch(c -> c < 0x20))) {
-            throw invalid("name must be 1 to 128 printable characters");
+        if (name != null && (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 128
+                || name.chars().anyMatch(c -> c < 0x20))) {
+            throw invalid("name must be 1 to 128 bytes of UTF-8 without control characters");
         }
         String encoding = text(body, "encoding");
         byte[] value;

@@ -2,6 +2,7 @@ package io.chorus.gateway.session;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.publish.PublishResult;
 import io.chorus.gateway.subscription.Subscribed;
 import io.chorus.schema.ChorusException;
@@ -17,12 +18,15 @@ public final class Frames {
     private Frames() {
     }
 
-    static Buffer connected(String connectionId, long heartbeatMs, long idleTimeoutMs, int maxMessageBytes,
-                            int maxSubscriptions, int maxRewind) {
+    static Buffer connected(String connectionId, GatewayConfig c) {
         ObjectNode n = JSON.createObjectNode().put("type", "connected").put("connectionId", connectionId)
-                .put("heartbeatMs", heartbeatMs).put("idleTimeoutMs", idleTimeoutMs);
-        n.putObject("limits").put("maxMessageBytes", maxMessageBytes).put("maxSubscriptions", maxSubscriptions)
-                .put("maxRewind", maxRewind);
+                .put("heartbeatMs", c.connection().heartbeat().toMillis())
+                .put("idleTimeoutMs", c.connection().idleTimeout().toMillis());
+        n.putObject("limits").put("maxMessageBytes", c.http().maxMessageBytes())
+                .put("maxFrameBytes", c.http().maxFrameBytes())
+                .put("maxSubscriptions", c.connection().maxSubscriptions())
+                .put("maxRewind", c.connection().maxRewind())
+                .put("dedupWindowMs", c.publish().dedupWindow().toMillis());
         return buffer(n);
     }
 

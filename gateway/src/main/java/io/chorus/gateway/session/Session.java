@@ -46,9 +46,7 @@ public final class Session implements MessageSink {
         var c = services.config();
         lastSeen = services.clock().millis();
         services.metrics().connectionOpened();
-        transport.send(Frames.connected(id, c.connection().heartbeat().toMillis(),
-                c.connection().idleTimeout().toMillis(), c.http().maxMessageBytes(),
-                c.connection().maxSubscriptions(), c.connection().maxRewind()));
+        transport.send(Frames.connected(id, c));
         heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
     }
 

@@ -1,0 +1,80 @@
+package io.chorus.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void devModeStartsTheEmbeddedBrokerAndAllowsAnyNamespace() {
+        GatewayConfig c = ConfigLoader.load(true, null, Map.of());
+        assertTrue(c.devMode());
+        assertTrue(c.kafka().embeddedBroker());
+        assertTrue(c.kafka().createTopics());
+        assertEquals("chorus.anything", c.namespace("anything").topic());
+        assertEquals(8080, c.http().port());
+    }
+
+    @Test
+    void productionNeedsBootstrapServersAndKnowsOnlyConfiguredNamespaces() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(false, null, Map.of()));
+        assertTrue(e.getMessage().contains("bootstrapServers"), e.getMessage());
+        GatewayConfig c = ConfigLoader.load(false, null, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092"));
+        assertEquals("k1:9092", c.kafka().bootstrapServers());
+        assertFalse(c.kafka().createTopics());
+        assertEquals("chorus.default", c.namespace("default").topic());
+        assertNull(c.namespace("chat"));
+    }
+
+    @Test
+    void environmentVariablesOverrideAnyKeyByItsPath() {
+        GatewayConfig c = ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "9999",
+                "CHORUS_CONNECTION_IDLE_TIMEOUT", "90s", "CHORUS_CACHE_MESSAGES_PER_CHANNEL", "7"));
+        assertEquals(9999, c.http().port());
+        assertEquals(Duration.ofSeconds(90), c.connection().idleTimeout());
+        assertEquals(7, c.cache().messagesPerChannel());
+    }
+
+    @Test
+    void aYamlFileConfiguresNamespacesAndTheirTopics(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("chorus.yaml");
+        Files.writeString(f, """
+                namespaces:
+                  configured:
+                    chat: {topic: events.chat, clientPublish: true}
+                    poll: {clientPublish: false}
+                """);
+        GatewayConfig c = ConfigLoader.load(false, f, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1"));
+        assertEquals("events.chat", c.namespace("chat").topic());
+        assertEquals("chorus.poll", c.namespace("poll").topic());
+        assertFalse(c.namespace("poll").clientPublish());
+    }
+
+    @Test
+    void unknownKeysBadValuesAndBadDurationsFailWithTheKeyNamed(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, "http:\n  prot: 80\n");
+        ConfigException unknown = assertThrows(ConfigException.class, () -> ConfigLoader.load(true, f, Map.of()));
+        assertTrue(unknown.getMessage().contains("prot"), unknown.getMessage());
+        ConfigException duration = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(true, null, Map.of("CHORUS_CONNECTION_HEARTBEAT", "soon")));
+        assertTrue(duration.getMessage().contains("heartbeat"), duration.getMessage());
+        ConfigException number = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "eighty")));
+        assertTrue(number.getMessage().contains("port"), number.getMessage());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "70000")));
+        Files.writeString(f, "- just\n- a list\n");
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(true, f, Map.of()));
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(true, dir.resolve("missing.yaml"), Map.of()));
+    }
+}
