@@ -109,7 +109,12 @@ public final class Session implements MessageSink {
             onClosed();
             return;
         }
-        transport.send(Frames.PING);
+        transport.heartbeat(Frames.PING);
+    }
+
+    /** Proof of life that is not a message (a WebSocket pong): resets the idle timeout. */
+    public void onActivity() {
+        lastSeen = services.clock().millis();
     }
 
     void send(Buffer frame) {

@@ -19,6 +19,13 @@ public interface Transport {
 
     void close(CloseReason reason);
 
+    /**
+     * Sends one heartbeat: the JSON {@code ping} (the client's watchdog needs it) and, where the
+     * transport has one, its own ping that the client's stack answers by itself (WebSocket ping/pong),
+     * so a healthy but quiet client is never taken for a dead one.
+     */
+    void heartbeat(Buffer jsonPing);
+
     /** A metric label: ws, sse, poll. */
     String kind();
 }

@@ -34,6 +34,7 @@ public final class WebSocketHandler implements Handler<HttpServerRequest> {
             Session session = new Session(id, new WebSocketTransport(ws, shard.context(), WRITE_QUEUE_BYTES), shard,
                     services, vertx);
             ws.frameHandler(new FrameAssembler(session, services.config().http().maxMessageBytes()));
+            ws.pongHandler(pong -> session.onActivity());
             ws.closeHandler(v -> session.onClosed());
             ws.exceptionHandler(err -> LOG.debug("websocket {} error: {}", id, err.toString()));
             session.open();

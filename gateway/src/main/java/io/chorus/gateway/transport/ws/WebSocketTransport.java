@@ -18,6 +18,8 @@ import io.vertx.core.internal.buffer.BufferInternal;
  */
 final class WebSocketTransport implements Transport {
 
+    private static final Buffer EMPTY = Buffer.buffer();
+
     private final ServerWebSocket ws;
     private final Context context;
     private Runnable onDrain;
@@ -42,6 +44,14 @@ final class WebSocketTransport implements Transport {
         }
         ByteBuf bytes = ((BufferInternal) frame).getByteBuf().retainedDuplicate();
         ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, bytes, true));
+    }
+
+    @Override
+    public void heartbeat(Buffer jsonPing) {
+        if (!ws.isClosed()) {
+            ws.writePing(EMPTY);
+            send(jsonPing);
+        }
     }
 
     @Override

@@ -1,0 +1,61 @@
+package io.chorus.gateway.testing;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A client that completes the WebSocket handshake and then never sends anything again, not even
+ * the pongs every WebSocket stack sends by itself: what a connection whose other end vanished looks
+ * like to the server. It reads the server's frames to learn the close code.
+ */
+public final class HalfOpenClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final DataInputStream in;
+
+    public HalfOpenClient(int port, String path) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        in = new DataInputStream(socket.getInputStream());
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("upgrade refused: " + head);
+        }
+    }
+
+    /** Reads frames until the server's close frame; returns its code. Counts the pings seen. */
+    public int awaitCloseCode() throws IOException {
+        while (true) {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = in.readUnsignedShort();
+            } else if (len == 127) {
+                len = in.readLong();
+            }
+            byte[] payload = new byte[(int) len];
+            in.readFully(payload);
+            if ((b0 & 0x0f) == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
