@@ -110,6 +110,10 @@ public final class GatewayMetrics {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
+    public void slowConsumer() {
+        registry.counter("chorus_slow_consumer_closes").increment();
+    }
+
     public void history(String direction) {
         registry.counter("chorus_history_requests", "direction", direction).increment();
     }

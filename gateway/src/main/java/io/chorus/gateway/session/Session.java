@@ -167,4 +167,13 @@ public final class Session implements MessageSink {
     public void onWritable(Runnable action) {
         transport.onWritable(action);
     }
+
+    @Override
+    public void overflow() {
+        if (!closed) {
+            services.metrics().slowConsumer();
+            transport.close(CloseReason.SLOW_CONSUMER);
+            onClosed();
+        }
+    }
 }

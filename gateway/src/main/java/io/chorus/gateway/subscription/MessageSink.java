@@ -15,4 +15,7 @@ public interface MessageSink {
     boolean writable();
 
     void onWritable(Runnable action);
+
+    /** The connection's outbound buffer is full while live messages keep coming: it is too slow. */
+    void overflow();
 }

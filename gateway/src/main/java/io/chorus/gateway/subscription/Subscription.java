@@ -52,8 +52,15 @@ public final class Subscription {
     }
 
     void offerLive(FeedMessage m) {
-        if (state == State.LIVE) {
-            deliver(m);
+        if (state != State.LIVE || m.offset() <= last) {
+            return;
         }
+        // Live fan-out never queues without bound: a subscriber whose buffer is full is cut off and
+        // resumes from its position on reconnect.
+        if (!sink.writable()) {
+            sink.overflow();
+            return;
+        }
+        deliver(m);
     }
 }

@@ -18,7 +18,10 @@ public final class HalfOpenClient implements AutoCloseable {
     private final DataInputStream in;
 
     public HalfOpenClient(int port, String path) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket = new Socket();
+        // A small receive buffer, so that a client that stops reading fills up quickly.
+        socket.setReceiveBufferSize(16 * 1024);
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket.setSoTimeout(20_000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -35,7 +38,28 @@ public final class HalfOpenClient implements AutoCloseable {
         }
     }
 
-    /** Reads frames until the server's close frame; returns its code. Counts the pings seen. */
+    /** Sends one masked text frame (clients must mask), e.g. a subscribe, then goes quiet again. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        }
+        byte[] mask = {1, 2, 3, 4};
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        socket.getOutputStream().write(frame.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    /** Reads frames until the server's close frame; returns its code. */
     public int awaitCloseCode() throws IOException {
         while (true) {
             int b0 = in.readUnsignedByte();

@@ -52,7 +52,7 @@ public final class TestGateway implements AutoCloseable {
 
     public static UnaryOperator<GatewayConfig> heartbeat(Duration heartbeat, Duration idle) {
         return c -> c.withConnection(new ConnectionConfig(heartbeat, idle, c.connection().maxSubscriptions(),
-                c.connection().maxRewind()));
+                c.connection().maxRewind(), c.connection().outboundBufferBytes()));
     }
 
     public static UnaryOperator<GatewayConfig> cachePerChannel(int n) {

@@ -14,9 +14,6 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketHandler implements Handler<HttpServerRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
-    /** Outbound bytes queued per socket before it counts as not writable (catch-up then waits). */
-    private static final int WRITE_QUEUE_BYTES = 256 * 1024;
-
     private final Services services;
     private final Shard shard;
     private final Vertx vertx;
@@ -31,7 +28,8 @@ public final class WebSocketHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         request.toWebSocket().onSuccess(ws -> {
             String id = "c-" + UUID.randomUUID();
-            Session session = new Session(id, new WebSocketTransport(ws, shard.context(), WRITE_QUEUE_BYTES), shard,
+            Session session = new Session(id, new WebSocketTransport(ws, shard.context(),
+                    services.config().connection().outboundBufferBytes()), shard,
                     services, vertx);
             ws.frameHandler(new FrameAssembler(session, services.config().http().maxMessageBytes()));
             ws.pongHandler(pong -> session.onActivity());
