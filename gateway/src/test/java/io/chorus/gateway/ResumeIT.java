@@ -172,6 +172,46 @@ class ResumeIT {
         }
     }
 
+    @Test
+    void positionFromBeforeARepartitionSaysPartitionsChangedAndGoesLive() throws Exception {
+        String ns = TestGateway.freshNamespace();
+        String ch = ns + ":room";
+        String topic = "chorus." + ns;
+        String old;
+        try (Backend backend = new Backend(ns, ch)) {
+            backend.sendRange(0, 2);
+            old = lastPosition(ns, ch);
+        }
+        try (Admin admin = TestKafka.admin()) {
+            admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(6)))
+                    .all().get();
+        }
+        try (TestGateway other = TestGateway.start(); WsProbe p = WsProbe.connect(other.wsUri());
+             Backend backend = new Backend(ns, ch)) {
+            JsonNode sub = subscribed(p, ch, ",\"since\":\"" + old + "\"");
+            assertFalse(sub.get("resumed").asBoolean());
+            assertEquals("partitions_changed", sub.get("reason").asText());
+            assertEquals(6, Position.decode(sub.get("position").asText()).partitionCount());
+            backend.sendRange(10, 12);
+            expectRange(p, 10, 12);
+            p.assertNoMoreFrames();
+        }
+    }
+
+    @Test
+    void withoutTopicCreationAMissingTopicIsReportedAsTopicMissing() throws Exception {
+        try (TestGateway strict = TestGateway.start(c -> c.withKafka(new io.chorus.gateway.config.KafkaConfig(
+                c.kafka().bootstrapServers(), c.kafka().embedded(), false, 4, (short) 1, c.kafka().requestTimeout(),
+                c.kafka().metadataMaxAge())));
+             WsProbe p = WsProbe.connect(strict.wsUri())) {
+            p.send("{\"type\":\"subscribe\",\"ref\":\"m\",\"channel\":\"" + TestGateway.freshNamespace() + ":x\"}");
+            JsonNode err = p.expect("error");
+            assertEquals("topic_missing", err.get("error").asText());
+            assertTrue(err.get("retryable").asBoolean());
+            p.assertNoMoreFrames();
+        }
+    }
+
     private static String lastPosition(String ns, String ch) throws Exception {
         var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 gateway.http("/v1/channels/" + ch + "/messages?limit=1")).build(),
