@@ -58,7 +58,7 @@ public final class TopicCatalog implements AutoCloseable {
     /** Fetches the metadata again (a position named another topic id or partition count). */
     public CompletableFuture<TopicInfo> refresh(String name) {
         CompletableFuture<TopicInfo> f = describe(name).exceptionallyCompose(err -> {
-            if (unwrap(err) instanceof UnknownTopicOrPartitionException && config.createTopics()) {
+            if (Failures.unwrap(err) instanceof UnknownTopicOrPartitionException && config.createTopics()) {
                 return create(name).thenCompose(v -> describe(name));
             }
             return CompletableFuture.failedFuture(translate(err, name));
@@ -92,7 +92,7 @@ public final class TopicCatalog implements AutoCloseable {
     private CompletableFuture<Void> create(String name) {
         NewTopic t = new NewTopic(name, config.partitions(), config.replicationFactor());
         return toCf(admin.createTopics(List.of(t)).all()).exceptionallyCompose(err ->
-                unwrap(err) instanceof TopicExistsException
+                Failures.unwrap(err) instanceof TopicExistsException
                         ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(err));
     }
 
@@ -101,16 +101,8 @@ public final class TopicCatalog implements AutoCloseable {
         return new TopicInfo(d.name(), id, d.partitions().size());
     }
 
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     private static Throwable translate(Throwable err, String topic) {
-        Throwable t = unwrap(err);
+        Throwable t = Failures.unwrap(err);
         if (t instanceof ChorusException) {
             return t;
         }

@@ -55,7 +55,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
             services.metrics().history(since != null ? "forward" : "backward");
             Future.fromCompletionStage(page, ctx.vertx().getOrCreateContext())
                     .onSuccess(p -> respond(ctx, channel, p))
-                    .onFailure(err -> HttpErrors.send(ctx, unwrap(err), services.metrics()));
+                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, services.metrics());
         }
@@ -155,12 +155,5 @@ public final class HistoryHandler implements Handler<RoutingContext> {
         }
         body.appendString("}");
         ctx.response().putHeader("content-type", "application/json").end(body);
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

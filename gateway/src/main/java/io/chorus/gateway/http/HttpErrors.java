@@ -1,9 +1,9 @@
 package io.chorus.gateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.metrics.GatewayMetrics;
 import io.chorus.schema.ChorusException;
-import io.chorus.schema.ErrorCode;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes an enumerated error as {@code {"error","code","message","retryable"}} with its HTTP status. */
@@ -15,8 +15,7 @@ final class HttpErrors {
     }
 
     static void send(RoutingContext ctx, Throwable err, GatewayMetrics metrics) {
-        ChorusException e = err instanceof ChorusException c ? c
-                : new ChorusException(ErrorCode.INTERNAL, "unexpected server error");
+        ChorusException e = Failures.toChorus(err);
         metrics.error(e.code().wireName());
         if (ctx.response().ended() || ctx.response().closed()) {
             return;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.gateway.Services;
 import io.chorus.gateway.config.NamespaceConfig;
+import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.publish.PublishInput;
 import io.chorus.gateway.publish.PublishRequest;
 import io.chorus.schema.ChannelName;
@@ -52,9 +53,8 @@ public final class PublishHandler implements Handler<RoutingContext> {
                                 .putHeader("content-type", "application/json").end(out.toString());
                     })
                     .onFailure(err -> {
-                        Throwable e = HistoryHandler.unwrap(err);
-                        services.metrics().publish("http", e instanceof ChorusException c ? c.code().wireName()
-                                : "internal");
+                        ChorusException e = Failures.toChorus(err);
+                        services.metrics().publish("http", e.code().wireName());
                         HttpErrors.send(ctx, e, services.metrics());
                     });
         } catch (ChorusException e) {

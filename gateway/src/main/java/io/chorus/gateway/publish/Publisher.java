@@ -2,6 +2,7 @@ package io.chorus.gateway.publish;
 
 import io.chorus.gateway.config.PublishConfig;
 import io.chorus.gateway.feed.CatchupReader;
+import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.metrics.GatewayMetrics;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
@@ -125,10 +126,7 @@ public final class Publisher implements AutoCloseable {
     }
 
     static Throwable translate(Throwable err) {
-        Throwable t = err;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Failures.unwrap(err);
         if (t instanceof ChorusException) {
             return t;
         }

@@ -3,6 +3,7 @@ package io.chorus.gateway.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.Services;
 import io.chorus.gateway.config.NamespaceConfig;
+import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.publish.PublishInput;
 import io.chorus.gateway.publish.PublishRequest;
 import io.chorus.gateway.subscription.StartSpec;
@@ -88,8 +89,7 @@ final class RequestHandler {
     private void ended(Subscription sub, String ref, Throwable err) {
         if (session.subscriptions().remove(sub.channel().value(), sub)) {
             session.services().metrics().subscriptionsChanged(-1);
-            ChorusException e = err instanceof ChorusException c ? c
-                    : new ChorusException(ErrorCode.INTERNAL, "subscription failed");
+            ChorusException e = Failures.toChorus(err);
             session.services().metrics().error(e.code().wireName());
             session.send(Frames.error(ref, sub.channel().value(), e));
         }
@@ -148,8 +148,7 @@ final class RequestHandler {
             s.metrics().publish("ws", r.duplicate() ? "duplicate" : "ok");
             session.send(Frames.ack(ref, channel.value(), r));
         }).onFailure(err -> {
-            ChorusException e = err instanceof ChorusException c ? c
-                    : new ChorusException(ErrorCode.INTERNAL, "publish failed");
+            ChorusException e = Failures.toChorus(err);
             s.metrics().publish("ws", e.code().wireName());
             session.fail(ref, e);
         });

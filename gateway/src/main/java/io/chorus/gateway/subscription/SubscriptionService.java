@@ -3,6 +3,7 @@ package io.chorus.gateway.subscription;
 import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.feed.CatchupReader;
+import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.feed.LiveReader;
 import io.chorus.gateway.feed.MessageCache;
@@ -14,7 +15,6 @@ import io.chorus.gateway.metrics.GatewayMetrics;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
-import io.chorus.schema.Position;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
@@ -253,18 +253,11 @@ public final class SubscriptionService {
         Promise<T> p = Promise.promise();
         stage.whenComplete((v, err) -> shard.context().runOnContext(x -> {
             if (err != null) {
-                p.fail(unwrap(err));
+                p.fail(Failures.unwrap(err));
             } else {
                 p.complete(v);
             }
         }));
         return p.future();
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -1,0 +1,28 @@
+package io.chorus.gateway.feed;
+
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Turning what asynchronous Kafka and Vert.x calls fail with into the enumerated errors clients see. */
+public final class Failures {
+
+    private Failures() {
+    }
+
+    /** The cause under the wrappers that futures add. */
+    public static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** The error to report: a {@link ChorusException} as is, anything else as {@link ErrorCode#INTERNAL}. */
+    public static ChorusException toChorus(Throwable t) {
+        Throwable cause = unwrap(t);
+        return cause instanceof ChorusException c ? c
+                : new ChorusException(ErrorCode.INTERNAL, "unexpected server error");
+    }
+}
