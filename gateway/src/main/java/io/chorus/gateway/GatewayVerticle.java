@@ -4,12 +4,17 @@ import io.chorus.gateway.http.HistoryHandler;
 import io.chorus.gateway.http.OpsHandlers;
 import io.chorus.gateway.http.PublishHandler;
 import io.chorus.gateway.subscription.Shard;
+import io.chorus.gateway.transport.poll.PollHandler;
+import io.chorus.gateway.transport.sse.SseHandler;
 import io.chorus.gateway.transport.ws.WebSocketHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.file.Path;
 
 /**
  * One event loop's HTTP server: WebSocket upgrades, the REST API, health and metrics. Every instance
@@ -32,7 +37,13 @@ final class GatewayVerticle extends VerticleBase {
         Shard shard = new Shard(context);
         OpsHandlers ops = new OpsHandlers(services);
         Router router = Router.router(vertx);
-        router.get("/v1/ws").handler(ctx -> new WebSocketHandler(services, shard, vertx).handle(ctx.request()));
+        Cors.install(router, http.corsOrigins());
+        WebSocketHandler ws = new WebSocketHandler(services, shard, vertx);
+        router.get("/v1/ws").handler(ctx -> ws.handle(ctx.request()));
+        router.get("/v1/sse").handler(new SseHandler(services, shard, vertx));
+        router.get("/v1/poll").handler(new PollHandler(services, shard, vertx));
+        router.get("/sdk/*").handler(StaticHandler.create(FileSystemAccess.ROOT,
+                Path.of(http.sdkDir()).toAbsolutePath().toString()).setCachingEnabled(false));
         router.get("/health/live").handler(ops::live);
         router.get("/health/ready").handler(ops::ready);
         router.get("/metrics").handler(ops::metrics);

@@ -46,7 +46,7 @@ class SlowConsumerIT {
             // The stalled client finds the close code once it reads again (after what was buffered).
             assertEquals(CloseReason.SLOW_CONSUMER.code(), stalled.awaitCloseCode());
             healthy.assertNoMoreFrames();
-            assertTrue(gateway.gateway().services().metrics().registry().get("chorus_connections").gauge().value() == 1);
+            assertTrue(gateway.gateway().services().metrics().registry().get("chorus_connections").tag("transport", "ws").gauge().value() == 1);
         }
     }
 }

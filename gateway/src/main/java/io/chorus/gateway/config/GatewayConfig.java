@@ -12,26 +12,27 @@ public record GatewayConfig(
         CacheConfig cache,
         CatchupConfig catchup,
         HistoryConfig history,
-        PublishConfig publish) {
+        PublishConfig publish,
+        FallbackConfig fallback) {
 
     public boolean devMode() {
         return "dev".equals(mode);
     }
 
     public GatewayConfig withHttp(HttpConfig h) {
-        return new GatewayConfig(mode, h, kafka, namespaces, connection, cache, catchup, history, publish);
+        return new GatewayConfig(mode, h, kafka, namespaces, connection, cache, catchup, history, publish, fallback);
     }
 
     public GatewayConfig withKafka(KafkaConfig k) {
-        return new GatewayConfig(mode, http, k, namespaces, connection, cache, catchup, history, publish);
+        return new GatewayConfig(mode, http, k, namespaces, connection, cache, catchup, history, publish, fallback);
     }
 
     public GatewayConfig withConnection(ConnectionConfig c) {
-        return new GatewayConfig(mode, http, kafka, namespaces, c, cache, catchup, history, publish);
+        return new GatewayConfig(mode, http, kafka, namespaces, c, cache, catchup, history, publish, fallback);
     }
 
     public GatewayConfig withCache(CacheConfig c) {
-        return new GatewayConfig(mode, http, kafka, namespaces, connection, c, catchup, history, publish);
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, c, catchup, history, publish, fallback);
     }
 
     /** Resolves the namespace options for a name, or null when it is not configured and not allowed. */

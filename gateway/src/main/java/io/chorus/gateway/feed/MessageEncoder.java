@@ -59,7 +59,8 @@ public final class MessageEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new FeedMessage(channel, partition, offset, messageId, timestamp, Buffer.buffer(out.toByteArray()));
+        return new FeedMessage(channel, partition, offset, position, messageId, timestamp,
+                Buffer.buffer(out.toByteArray()));
     }
 
     /**

@@ -7,14 +7,14 @@ import io.chorus.schema.ChorusException;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes an enumerated error as {@code {"error","code","message","retryable"}} with its HTTP status. */
-final class HttpErrors {
+public final class HttpErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HttpErrors() {
     }
 
-    static void send(RoutingContext ctx, Throwable err, GatewayMetrics metrics) {
+    public static void send(RoutingContext ctx, Throwable err, GatewayMetrics metrics) {
         ChorusException e = Failures.toChorus(err);
         metrics.error(e.code().wireName());
         if (ctx.response().ended() || ctx.response().closed()) {

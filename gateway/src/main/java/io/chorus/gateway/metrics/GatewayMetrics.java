@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -19,27 +22,35 @@ import java.util.function.Supplier;
 public final class GatewayMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AtomicLong connections = new AtomicLong();
+    /** The transports, the only values of the {@code transport} label. */
+    private static final List<String> TRANSPORTS = List.of("ws", "sse", "poll");
+
+    private final Map<String, AtomicLong> connections = new HashMap<>();
+    private final Map<String, Counter> messagesOut = new HashMap<>();
+    private final Map<String, Counter> bytesOut = new HashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
     private final Counter recordsIn;
-    private final Counter bytesOutWs;
-    private final Counter messagesOutWs;
     private final Timer deliveryLatency;
     private final DistributionSummary catchupBatch;
 
     public GatewayMetrics() {
-        Gauge.builder("chorus_connections", connections, AtomicLong::get)
-                .description("open client connections").tag("transport", "ws").register(registry);
+        for (String t : TRANSPORTS) {
+            AtomicLong open = new AtomicLong();
+            connections.put(t, open);
+            Gauge.builder("chorus_connections", open, AtomicLong::get)
+                    .description("open client connections (a long-poll counts while it waits)")
+                    .tag("transport", t).register(registry);
+            messagesOut.put(t, Counter.builder("chorus_messages_out").tag("transport", t)
+                    .description("messages written to clients").register(registry));
+            bytesOut.put(t, Counter.builder("chorus_bytes_out").tag("transport", t)
+                    .description("bytes of message frames written to clients").register(registry));
+        }
         Gauge.builder("chorus_subscriptions", subscriptions, AtomicLong::get)
                 .description("active channel subscriptions").register(registry);
         recordsIn = Counter.builder("chorus_records_in").description("records read by the live reader")
                 .register(registry);
-        messagesOutWs = Counter.builder("chorus_messages_out").tag("transport", "ws")
-                .description("messages written to clients").register(registry);
-        bytesOutWs = Counter.builder("chorus_bytes_out").tag("transport", "ws")
-                .description("bytes of message frames written to clients").register(registry);
         deliveryLatency = Timer.builder("chorus_delivery_latency")
-                .description("from the record's Kafka timestamp to the socket write (first subscriber per pod)")
+                .description("from the record's Kafka timestamp to the write to a subscriber's socket")
                 .publishPercentiles(0.5, 0.99, 0.999).serviceLevelObjectives(Duration.ofMillis(10),
                         Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1))
                 .register(registry);
@@ -55,12 +66,12 @@ public final class GatewayMetrics {
         return registry.scrape();
     }
 
-    public void connectionOpened() {
-        connections.incrementAndGet();
+    public void connectionOpened(String transport) {
+        connections.get(transport).incrementAndGet();
     }
 
-    public void connectionClosed() {
-        connections.decrementAndGet();
+    public void connectionClosed(String transport) {
+        connections.get(transport).decrementAndGet();
     }
 
     public void subscriptionsChanged(int delta) {
@@ -71,9 +82,9 @@ public final class GatewayMetrics {
         recordsIn.increment(n);
     }
 
-    public void delivered(int messages, long bytes) {
-        messagesOutWs.increment(messages);
-        bytesOutWs.increment(bytes);
+    public void delivered(String transport, int messages, long bytes) {
+        messagesOut.get(transport).increment(messages);
+        bytesOut.get(transport).increment(bytes);
     }
 
     public void deliveryLatency(long recordTimestampMs, long nowMs) {

@@ -45,7 +45,7 @@ public final class Session implements MessageSink {
     public void open() {
         var c = services.config();
         lastSeen = services.clock().millis();
-        services.metrics().connectionOpened();
+        services.metrics().connectionOpened(transport.kind());
         transport.send(Frames.connected(id, c));
         heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
     }
@@ -97,7 +97,7 @@ public final class Session implements MessageSink {
         }
         services.metrics().subscriptionsChanged(-subscriptions.size());
         subscriptions.clear();
-        services.metrics().connectionClosed();
+        services.metrics().connectionClosed(transport.kind());
     }
 
     private void heartbeat() {
@@ -154,7 +154,7 @@ public final class Session implements MessageSink {
             return;
         }
         transport.send(message.frame());
-        services.metrics().delivered(1, message.frame().length());
+        services.metrics().delivered(transport.kind(), 1, message.frame().length());
         services.metrics().deliveryLatency(message.timestamp(), services.clock().millis());
     }
 

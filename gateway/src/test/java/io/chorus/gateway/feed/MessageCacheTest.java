@@ -14,7 +14,7 @@ class MessageCacheTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
 
     private static FeedMessage m(String channel, long offset) {
-        return new FeedMessage(channel, 0, offset, "id" + offset, 0, Buffer.buffer("{}"));
+        return new FeedMessage(channel, 0, offset, "p" + offset, "id" + offset, 0, Buffer.buffer("{}"));
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.chorus.gateway.transport.poll;
+
+import io.chorus.gateway.Services;
+import io.chorus.gateway.http.HttpErrors;
+import io.chorus.gateway.session.StreamRequest;
+import io.chorus.gateway.session.StreamSession;
+import io.chorus.gateway.subscription.Shard;
+import io.chorus.gateway.transport.StreamRequests;
+import io.chorus.schema.ChorusException;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /v1/poll}: starts the request's subscriptions, collects what arrives in a
+ * {@link PollOutput}, and answers once (messages, a new start, an error, or the poll timeout); then
+ * stops every subscription. Nothing stays on the pod between polls.
+ */
+public final class PollHandler implements Handler<RoutingContext> {
+
+    private final Services services;
+    private final Shard shard;
+    private final Vertx vertx;
+
+    public PollHandler(Services services, Shard shard, Vertx vertx) {
+        this.services = services;
+        this.shard = shard;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        StreamRequest request;
+        try {
+            request = StreamRequests.parse(ctx.request(), services);
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, services.metrics());
+            return;
+        }
+        PollOutput output = new PollOutput(ctx, request.channels().size(), services, shard.context());
+        StreamSession session = new StreamSession(request, output, shard, services);
+        services.metrics().connectionOpened("poll");
+        long timer = vertx.setTimer(services.config().fallback().pollTimeout().toMillis(), t -> output.answer());
+        output.onAnswered(() -> {
+            vertx.cancelTimer(timer);
+            session.close();
+            services.metrics().connectionClosed("poll");
+        });
+        output.tokenSource(session::token);
+        ctx.request().connection().closeHandler(v -> output.abandon());
+        session.start();
+    }
+}

@@ -1,0 +1,60 @@
+package io.chorus.gateway.transport.sse;
+
+import io.chorus.gateway.Services;
+import io.chorus.gateway.http.HttpErrors;
+import io.chorus.gateway.session.StreamRequest;
+import io.chorus.gateway.session.StreamSession;
+import io.chorus.gateway.subscription.Shard;
+import io.chorus.gateway.transport.StreamRequests;
+import io.chorus.schema.ChorusException;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /v1/sse}: validates the request (answering problems as plain HTTP errors), then streams
+ * {@code text/event-stream} until the client goes away. Heartbeat comments keep proxies from timing
+ * the stream out and reveal dead connections through write errors.
+ */
+public final class SseHandler implements Handler<RoutingContext> {
+
+    private final Services services;
+    private final Shard shard;
+    private final Vertx vertx;
+
+    public SseHandler(Services services, Shard shard, Vertx vertx) {
+        this.services = services;
+        this.shard = shard;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        StreamRequest request;
+        try {
+            request = StreamRequests.parse(ctx.request(), services);
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, services.metrics());
+            return;
+        }
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
+                .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+        SseOutput output = new SseOutput(response, shard.context(), services.config().connection().outboundBufferBytes(),
+                services.metrics());
+        StreamSession session = new StreamSession(request, output, shard, services);
+        output.start(services.config().fallback().sseRetry().toMillis());
+        services.metrics().connectionOpened("sse");
+        long timer = vertx.setPeriodic(services.config().connection().heartbeat().toMillis(), t -> output.ping());
+        Runnable end = () -> {
+            vertx.cancelTimer(timer);
+            session.close();
+            services.metrics().connectionClosed("sse");
+        };
+        output.onEnd(end);
+        response.closeHandler(v -> output.ended());
+        response.exceptionHandler(err -> output.ended());
+        session.start();
+    }
+}
