@@ -17,6 +17,8 @@ import io.vertx.core.Future;
 /** The client requests of PROTOCOL.md: subscribe, unsubscribe, publish, ping, pong. */
 final class RequestHandler {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RequestHandler.class);
+
     private static final int MAX_REF = 64;
 
     private final Session session;
@@ -43,6 +45,10 @@ final class RequestHandler {
             }
         } catch (ChorusException e) {
             session.fail(ref, e);
+        } catch (RuntimeException e) {
+            // A bug must not leave the client waiting for a reply that never comes.
+            LOG.error("request failed unexpectedly", e);
+            session.fail(ref, new ChorusException(ErrorCode.INTERNAL, "unexpected server error"));
         }
     }
 

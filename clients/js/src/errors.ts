@@ -1,0 +1,82 @@
+/**
+ * Errors are data (PROTOCOL.md "Error codes"): every failure the SDK reports is a ChorusError with
+ * the server's numeric code, its wire name and whether the same request can succeed later. Failures
+ * that the SDK itself detects (a closed client, a network error) use code 0 and a name of their own,
+ * so callers branch on one type only.
+ */
+
+/** The server's enumerated errors: wire name -> [code, retryable]. Mirrors schema ErrorCode. */
+const SERVER_ERRORS: Record<string, readonly [number, boolean]> = {
+  bad_json: [40001, false],
+  unknown_type: [40002, false],
+  invalid_field: [40003, false],
+  invalid_channel: [40004, false],
+  invalid_position: [40005, false],
+  binary_not_supported: [40006, false],
+  publish_not_allowed: [40301, false],
+  not_found: [40400, false],
+  unknown_namespace: [40401, false],
+  not_subscribed: [40402, false],
+  method_not_allowed: [40500, false],
+  already_subscribed: [40901, false],
+  message_too_large: [41301, false],
+  too_many_subscriptions: [42901, true],
+  internal: [50001, true],
+  kafka_unavailable: [50301, true],
+  busy: [50302, true],
+  topic_missing: [50303, true],
+};
+
+/** Names of errors raised by the SDK itself (code 0). */
+export type ClientErrorName =
+  | 'network_error'
+  | 'timeout'
+  | 'client_closed'
+  | 'connection_failed'
+  | 'unsubscribed'
+  | 'bad_response';
+
+const CLIENT_RETRYABLE: Record<ClientErrorName, boolean> = {
+  network_error: true,
+  timeout: true,
+  client_closed: false,
+  connection_failed: false,
+  unsubscribed: false,
+  bad_response: true,
+};
+
+export class ChorusError extends Error {
+  /** The protocol's numeric code (e.g. 40004), or 0 for an error the SDK raised itself. */
+  readonly code: number;
+  /** The protocol's wire name (e.g. 'invalid_channel'), or a ClientErrorName when code is 0. */
+  override readonly name: string;
+  /** Whether the same request can succeed later. */
+  readonly retryable: boolean;
+
+  constructor(name: string, message: string, code?: number, retryable?: boolean) {
+    super(message);
+    const known = SERVER_ERRORS[name];
+    this.name = name;
+    this.code = code ?? known?.[0] ?? 0;
+    this.retryable = retryable ?? known?.[1] ?? CLIENT_RETRYABLE[name as ClientErrorName] ?? false;
+  }
+
+  /** The HTTP status the code stands for (its first three digits), or 0 for client errors. */
+  get status(): number {
+    return Math.floor(this.code / 100);
+  }
+
+  /** Reads an `error` frame or an HTTP error body; tolerant of missing fields. */
+  static fromWire(body: unknown, fallbackStatus = 0): ChorusError {
+    const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const name = typeof b.error === 'string' ? b.error : fallbackStatus >= 500 ? 'internal' : 'bad_response';
+    const message = typeof b.message === 'string' ? b.message : `server answered ${fallbackStatus || 'an error'}`;
+    const code = typeof b.code === 'number' ? b.code : undefined;
+    const retryable = typeof b.retryable === 'boolean' ? b.retryable : undefined;
+    return new ChorusError(name, message, code, retryable);
+  }
+}
+
+export function clientError(name: ClientErrorName, message: string): ChorusError {
+  return new ChorusError(name, message, 0);
+}

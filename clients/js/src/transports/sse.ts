@@ -1,0 +1,119 @@
+import { ChorusError } from '../errors.js';
+import { type SubscribedFrame, toMessage } from '../frames.js';
+import { positionsToken } from '../positions.js';
+import { HttpPublishes } from './http.js';
+import { channelQuery, serveRewinds, setKey } from './rewind.js';
+import type { LostInfo, PublishOutcome, PublishWire, Transport, TransportContext } from './transport.js';
+
+export type EventSourceLike = new (url: string) => EventSource;
+
+/**
+ * `/v1/sse` (PROTOCOL.md "SSE"): one EventSource for the whole channel set, opened from the SDK's own
+ * positions. The browser's native reconnect is not used: on any error the stream is closed and the
+ * connection reconnects with its backoff and its positions, like every transport. When the channel
+ * set changes the stream is reopened from the current positions. Publishes go over HTTP.
+ */
+export class SseTransport implements Transport {
+  readonly kind = 'sse' as const;
+  private es?: EventSource;
+  private key = '';
+  private generation = 0;
+  private up = false;
+  private closed = false;
+  private readonly publishes: HttpPublishes;
+
+  constructor(
+    private readonly ctx: TransportContext,
+    private readonly EventSourceImpl: EventSourceLike,
+  ) {
+    this.publishes = new HttpPublishes(ctx.http);
+  }
+
+  open(): void {
+    void this.start();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopStream();
+    this.publishes.abortAll();
+  }
+
+  sync(): void {
+    if (this.closed || !this.up) return;
+    if (setKey(this.ctx.specs()) !== this.key) {
+      this.stopStream();
+      void this.start();
+    }
+  }
+
+  publish(wire: PublishWire, done: (o: PublishOutcome) => void): void {
+    if (this.closed) done({ dropped: true });
+    else this.publishes.send(wire, done);
+  }
+
+  private async start(): Promise<void> {
+    const generation = ++this.generation;
+    const current = () => !this.closed && generation === this.generation;
+    try {
+      await serveRewinds(this.ctx, current);
+    } catch (error) {
+      if (current()) this.lose({ reason: 'history for rewind failed', error });
+      return;
+    }
+    if (!current()) return;
+    const specs = this.ctx.specs();
+    this.key = setKey(specs);
+    if (specs.length === 0) {
+      this.markUp(); // nothing to stream; publishes and history work over HTTP regardless
+      return;
+    }
+    const token = positionsToken(specs.map((s) => s.since));
+    const es = new this.EventSourceImpl(`${this.ctx.baseUrl}/v1/sse?${channelQuery(specs, token)}`);
+    this.es = es;
+    const names = new Set(specs.map((s) => s.name));
+    const on = (type: string, fn: (e: MessageEvent) => void) =>
+      es.addEventListener(type, (e) => {
+        if (this.es === es) {
+          this.ctx.sink.heard();
+          fn(e as MessageEvent);
+        }
+      });
+    on('open', () => this.markUp());
+    on('subscribed', (e) => this.ctx.sink.subscribed(JSON.parse(e.data) as SubscribedFrame));
+    on('message', (e) => {
+      const m = toMessage(JSON.parse(e.data));
+      if (names.has(m.channel)) this.ctx.sink.message(m);
+    });
+    // `event: error` from the server and EventSource's own connection error share one event name;
+    // only the server's carries data.
+    on('error', (e) => {
+      if (typeof e.data !== 'string') return this.lose({ reason: 'event stream failed' });
+      const body = JSON.parse(e.data) as { channel?: string };
+      const error = ChorusError.fromWire(body);
+      if (body.channel !== undefined) this.ctx.sink.channelError(body.channel, error);
+      else this.lose({ reason: error.message, error });
+    });
+  }
+
+  private markUp(): void {
+    if (this.up) return;
+    this.up = true;
+    this.ctx.sink.opened({});
+  }
+
+  private stopStream(): void {
+    this.generation++;
+    this.es?.close();
+    this.es = undefined;
+  }
+
+  private lose(info: LostInfo): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopStream();
+    this.ctx.sink.lost(info);
+    this.publishes.abortAll();
+  }
+}
