@@ -21,10 +21,13 @@ const SERVER_ERRORS: Record<string, readonly [number, boolean]> = {
   already_subscribed: [40901, false],
   message_too_large: [41301, false],
   too_many_subscriptions: [42901, true],
+  rate_limited: [42902, true],
   internal: [50001, true],
   kafka_unavailable: [50301, true],
   busy: [50302, true],
   topic_missing: [50303, true],
+  overloaded: [50304, true],
+  draining: [50305, true],
 };
 
 /** Names of errors raised by the SDK itself (code 0). */
@@ -52,6 +55,8 @@ export class ChorusError extends Error {
   override readonly name: string;
   /** Whether the same request can succeed later. */
   readonly retryable: boolean;
+  /** When the server said how long to wait before retrying (rate_limited, overloaded), in ms. */
+  retryAfterMs?: number;
 
   constructor(name: string, message: string, code?: number, retryable?: boolean) {
     super(message);
@@ -73,7 +78,9 @@ export class ChorusError extends Error {
     const message = typeof b.message === 'string' ? b.message : `server answered ${fallbackStatus || 'an error'}`;
     const code = typeof b.code === 'number' ? b.code : undefined;
     const retryable = typeof b.retryable === 'boolean' ? b.retryable : undefined;
-    return new ChorusError(name, message, code, retryable);
+    const error = new ChorusError(name, message, code, retryable);
+    if (typeof b.retryAfterMs === 'number' && b.retryAfterMs > 0) error.retryAfterMs = b.retryAfterMs;
+    return error;
   }
 }
 

@@ -1,5 +1,7 @@
 package io.chorus.gateway;
 
+import io.chorus.gateway.admission.Admission;
+import io.chorus.gateway.admission.Drainer;
 import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.dev.EmbeddedKafka;
 import io.chorus.gateway.feed.CatchupReader;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +47,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Starts with the given clock for rate limits, heartbeats and dedup windows (tests drive it). */
+    public static Gateway start(GatewayConfig config, Clock clock) {
         Gateway g = new Gateway();
         try {
-            g.boot(config);
+            g.boot(config, clock);
             return g;
         } catch (RuntimeException e) {
             g.close();
@@ -54,7 +62,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private void boot(GatewayConfig config) {
+    private void boot(GatewayConfig config, Clock clock) {
         if (config.kafka().embeddedBroker()) {
             var e = config.kafka().embedded();
             EmbeddedKafka broker = EmbeddedKafka.start(Path.of(e.dataDir()), e.port(), e.controllerPort());
@@ -64,7 +72,6 @@ public final class Gateway implements AutoCloseable {
         bootstrapServers = config.kafka().bootstrapServers();
         KafkaClients clients = new KafkaClients(config);
         GatewayMetrics metrics = new GatewayMetrics();
-        Clock clock = Clock.systemUTC();
         Admin admin = clients.admin();
         TopicCatalog catalog = new TopicCatalog(admin, config.kafka(), clock);
         parts.add(catalog);
@@ -79,9 +86,10 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("chorus_catchup_queue", "catch-up jobs waiting", catchup::queued);
         Publisher publisher = new Publisher(clients.producer(), catchup, config.publish(), clock, metrics);
         parts.add(0, publisher);
+        Admission admission = new Admission(config.limits(), clock, metrics);
         SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics);
         services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
-                new Readiness(admin, config.kafka().requestTimeout()));
+                new Readiness(admin, config.kafka().requestTimeout()), admission, new Drainer());
         live.start();
         catchup.start();
 
@@ -105,6 +113,29 @@ public final class Gateway implements AutoCloseable {
 
     public Services services() {
         return services;
+    }
+
+    /**
+     * Graceful shutdown: refuse new connections, tell every client to reconnect elsewhere (they resume
+     * from their positions), wait for in-flight publishes to be acknowledged, then stop; all within the
+     * deadline. Safe to call more than once.
+     */
+    public void drainAndClose(Duration deadline) {
+        if (services != null && !services.admission().draining()) {
+            long until = System.nanoTime() + deadline.toNanos();
+            services.admission().startDraining();
+            services.readiness().draining();
+            LOG.info("draining: {} connections told to reconnect elsewhere", services.drainer().size());
+            services.drainer().drainAll();
+            while (System.nanoTime() < until
+                    && (services.publisher().inFlight() > 0 || services.admission().open() > 0)) {
+                // Waiting on other threads' progress at shutdown; the loop ends at the deadline.
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+            LOG.info("drained: {} publishes in flight, {} connections open", services.publisher().inFlight(),
+                    services.admission().open());
+        }
+        close();
     }
 
     @Override

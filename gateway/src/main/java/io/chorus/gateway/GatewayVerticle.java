@@ -39,7 +39,7 @@ final class GatewayVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         Cors.install(router, http.corsOrigins());
         WebSocketHandler ws = new WebSocketHandler(services, shard, vertx);
-        router.get("/v1/ws").handler(ctx -> ws.handle(ctx.request()));
+        router.get("/v1/ws").handler(ws::handle);
         router.get("/v1/sse").handler(new SseHandler(services, shard, vertx));
         router.get("/v1/poll").handler(new PollHandler(services, shard, vertx));
         router.get("/sdk/*").handler(StaticHandler.create(FileSystemAccess.ROOT,

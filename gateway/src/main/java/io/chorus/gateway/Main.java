@@ -42,7 +42,7 @@ public final class Main {
         Gateway gateway = Gateway.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
+            gateway.drainAndClose(config.drain().deadline());
             stopped.countDown();
         }, "chorus-shutdown"));
         System.out.println("Chorus is running: http://localhost:" + gateway.port() + "  (Kafka "

@@ -16,13 +16,23 @@ public final class Readiness {
     private volatile long checkedAt;
     private volatile String problem = "not checked yet";
 
+    private volatile boolean draining;
+
     public Readiness(Admin admin, Duration timeout) {
         this.admin = admin;
         this.timeout = timeout;
     }
 
+    /** From now on the pod reports itself not ready, so load balancers stop sending it clients. */
+    public void draining() {
+        draining = true;
+    }
+
     /** Null when ready, else why not. Blocking: call from a worker thread. */
     public String check() {
+        if (draining) {
+            return "draining";
+        }
         long now = System.nanoTime();
         if (now - checkedAt < TimeUnit.SECONDS.toNanos(1) && checkedAt != 0) {
             return problem;

@@ -28,9 +28,7 @@ class FallbackTransportsIT {
     @BeforeAll
     static void start() {
         gateway = TestGateway.start(c -> TestGateway.heartbeat(Duration.ofMillis(300), Duration.ofSeconds(5)).apply(
-                new io.chorus.gateway.config.GatewayConfig(c.mode(), c.http(), c.kafka(), c.namespaces(),
-                        c.connection(), c.cache(), c.catchup(), c.history(), c.publish(),
-                        new FallbackConfig(3, Duration.ofMillis(1500), 100, Duration.ofSeconds(1)))));
+                c.withFallback(new FallbackConfig(3, Duration.ofMillis(1500), 100, Duration.ofSeconds(1)))));
     }
 
     @AfterAll
@@ -208,11 +206,9 @@ class FallbackTransportsIT {
 
     @Test
     void corsPreflightAllowsConfiguredOriginsOnly() throws Exception {
-        try (TestGateway open = TestGateway.start(c -> new io.chorus.gateway.config.GatewayConfig(c.mode(),
-                new io.chorus.gateway.config.HttpConfig(c.http().host(), c.http().port(), 1, c.http().maxFrameBytes(),
-                        c.http().maxMessageBytes(), c.http().maxBodyBytes(), java.util.List.of("http://app.example"),
-                        c.http().sdkDir()), c.kafka(), c.namespaces(), c.connection(), c.cache(), c.catchup(),
-                c.history(), c.publish(), c.fallback()))) {
+        try (TestGateway open = TestGateway.start(c -> c.withHttp(new io.chorus.gateway.config.HttpConfig(
+                c.http().host(), c.http().port(), 1, c.http().maxFrameBytes(), c.http().maxMessageBytes(),
+                c.http().maxBodyBytes(), java.util.List.of("http://app.example"), c.http().sdkDir())))) {
             HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(open.http("/v1/channels/x/messages"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://app.example")
                     .header("Access-Control-Request-Method", "POST")

@@ -20,10 +20,13 @@ public enum ErrorCode {
     ALREADY_SUBSCRIBED(40901, "already_subscribed", false, "the connection already subscribes to that channel"),
     MESSAGE_TOO_LARGE(41301, "message_too_large", false, "the frame, body or message data is larger than allowed"),
     TOO_MANY_SUBSCRIPTIONS(42901, "too_many_subscriptions", true, "the connection reached its subscription limit"),
+    RATE_LIMITED(42902, "rate_limited", true, "too many requests of this kind; retry after retryAfterMs"),
     INTERNAL(50001, "internal", true, "an unexpected server error"),
     KAFKA_UNAVAILABLE(50301, "kafka_unavailable", true, "Kafka did not answer in time; nothing was written"),
     BUSY(50302, "busy", true, "the server's bounded work queue for this request is full"),
-    TOPIC_MISSING(50303, "topic_missing", true, "the namespace's Kafka topic does not exist");
+    TOPIC_MISSING(50303, "topic_missing", true, "the namespace's Kafka topic does not exist"),
+    OVERLOADED(50304, "overloaded", true, "the pod refuses new connections for now; retry after retryAfterMs"),
+    DRAINING(50305, "draining", true, "the pod is shutting down; connect to another one");
 
     private final int code;
     private final String wireName;

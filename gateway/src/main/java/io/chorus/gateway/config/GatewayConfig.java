@@ -13,26 +13,47 @@ public record GatewayConfig(
         CatchupConfig catchup,
         HistoryConfig history,
         PublishConfig publish,
-        FallbackConfig fallback) {
+        FallbackConfig fallback,
+        LimitsConfig limits,
+        DrainConfig drain) {
 
     public boolean devMode() {
         return "dev".equals(mode);
     }
 
     public GatewayConfig withHttp(HttpConfig h) {
-        return new GatewayConfig(mode, h, kafka, namespaces, connection, cache, catchup, history, publish, fallback);
+        return new GatewayConfig(mode, h, kafka, namespaces, connection, cache, catchup, history, publish, fallback,
+                limits, drain);
     }
 
     public GatewayConfig withKafka(KafkaConfig k) {
-        return new GatewayConfig(mode, http, k, namespaces, connection, cache, catchup, history, publish, fallback);
+        return new GatewayConfig(mode, http, k, namespaces, connection, cache, catchup, history, publish, fallback,
+                limits, drain);
     }
 
     public GatewayConfig withConnection(ConnectionConfig c) {
-        return new GatewayConfig(mode, http, kafka, namespaces, c, cache, catchup, history, publish, fallback);
+        return new GatewayConfig(mode, http, kafka, namespaces, c, cache, catchup, history, publish, fallback,
+                limits, drain);
     }
 
     public GatewayConfig withCache(CacheConfig c) {
-        return new GatewayConfig(mode, http, kafka, namespaces, connection, c, catchup, history, publish, fallback);
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, c, catchup, history, publish, fallback,
+                limits, drain);
+    }
+
+    public GatewayConfig withFallback(FallbackConfig f) {
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish, f,
+                limits, drain);
+    }
+
+    public GatewayConfig withLimits(LimitsConfig l) {
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
+                fallback, l, drain);
+    }
+
+    public GatewayConfig withDrain(DrainConfig d) {
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
+                fallback, limits, d);
     }
 
     /** Resolves the namespace options for a name, or null when it is not configured and not allowed. */

@@ -22,6 +22,10 @@ public final class HttpErrors {
         }
         var body = JSON.createObjectNode().put("error", e.code().wireName()).put("code", e.code().code())
                 .put("message", e.getMessage()).put("retryable", e.code().retryable());
+        if (e.retryAfterMs() > 0) {
+            body.put("retryAfterMs", e.retryAfterMs());
+            ctx.response().putHeader("retry-after", String.valueOf((e.retryAfterMs() + 999) / 1000));
+        }
         ctx.response().setStatusCode(e.code().httpStatus()).putHeader("content-type", "application/json")
                 .end(body.toString());
     }

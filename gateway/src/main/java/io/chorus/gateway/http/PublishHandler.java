@@ -39,6 +39,7 @@ public final class PublishHandler implements Handler<RoutingContext> {
                 throw new ChorusException(ErrorCode.PUBLISH_NOT_ALLOWED, "namespace '" + channel.namespace()
                         + "' does not accept client publishes");
             }
+            services.admission().publishFrom(ctx.request().remoteAddress().host());
             JsonNode body = body(ctx);
             String idHeader = ctx.request().getHeader("Idempotency-Key");
             PublishInput input = PublishInput.from(body, idHeader, services.config().http().maxMessageBytes());

@@ -121,6 +121,11 @@ public final class GatewayMetrics {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
+    /** A connection refused before it opened; error: overloaded or draining. */
+    public void refused(String transport, String error) {
+        registry.counter("chorus_connections_refused", "transport", transport, "error", error).increment();
+    }
+
     public void slowConsumer() {
         registry.counter("chorus_slow_consumer_closes").increment();
     }

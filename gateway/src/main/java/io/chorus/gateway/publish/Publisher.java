@@ -53,6 +53,10 @@ public final class Publisher implements AutoCloseable {
         metrics.gauge("chorus_publishes_in_flight", "publishes waiting for Kafka", inFlight::size);
     }
 
+    public int inFlight() {
+        return inFlight.size();
+    }
+
     public CompletableFuture<PublishResult> publish(PublishRequest req) {
         String key = req.channel().value() + '\n' + req.id();
         String known = recent.get(key);

@@ -59,6 +59,9 @@ public final class Frames {
         ErrorCode c = e.code();
         ObjectNode n = withRef("error", ref).put("code", c.code()).put("error", c.wireName())
                 .put("message", e.getMessage()).put("retryable", c.retryable());
+        if (e.retryAfterMs() > 0) {
+            n.put("retryAfterMs", e.retryAfterMs());
+        }
         if (channel != null) {
             n.put("channel", channel);
         }

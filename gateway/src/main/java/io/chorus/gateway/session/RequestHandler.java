@@ -76,6 +76,7 @@ final class RequestHandler {
         ChannelName channel = channel(frame);
         s.subscriptions().namespace(channel);
         StartSpec spec = startSpec(frame);
+        session.rateLimit(false);
         if (session.subscriptions().containsKey(channel.value())) {
             throw new ChorusException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
         }
@@ -145,6 +146,7 @@ final class RequestHandler {
                     + "' does not accept client publishes");
         }
         PublishInput input = PublishInput.from(frame, null, s.config().http().maxMessageBytes());
+        session.rateLimit(true);
         boolean retry = frame.path("retry").asBoolean(false);
         Future<?> done = s.subscriptions().topic(session.shard(), channel).compose(topic -> {
             PublishRequest req = new PublishRequest(channel, topic, input.id(), input.name(), input.value(),

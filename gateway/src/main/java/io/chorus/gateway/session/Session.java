@@ -2,6 +2,7 @@ package io.chorus.gateway.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.Services;
+import io.chorus.gateway.admission.TokenBucket;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.subscription.MessageSink;
 import io.chorus.gateway.subscription.Shard;
@@ -29,6 +30,8 @@ public final class Session implements MessageSink {
     private final Vertx vertx;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final RequestHandler requests;
+    private final TokenBucket publishes;
+    private final TokenBucket subscribes;
     private long lastSeen;
     private long heartbeatTimer = -1;
     private boolean closed;
@@ -40,13 +43,15 @@ public final class Session implements MessageSink {
         this.services = services;
         this.vertx = vertx;
         this.requests = new RequestHandler(this);
+        this.publishes = services.admission().bucket(services.config().limits().publishesPerSecond());
+        this.subscribes = services.admission().bucket(services.config().limits().subscribesPerSecond());
     }
 
     public void open() {
         var c = services.config();
         lastSeen = services.clock().millis();
-        services.metrics().connectionOpened(transport.kind());
         transport.send(Frames.connected(id, c));
+        services.drainer().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN));
         heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
     }
 
@@ -89,6 +94,7 @@ public final class Session implements MessageSink {
             return;
         }
         closed = true;
+        services.drainer().remove(this);
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
@@ -97,7 +103,7 @@ public final class Session implements MessageSink {
         }
         services.metrics().subscriptionsChanged(-subscriptions.size());
         subscriptions.clear();
-        services.metrics().connectionClosed(transport.kind());
+        services.admission().release(transport.kind());
     }
 
     private void heartbeat() {
@@ -105,8 +111,7 @@ public final class Session implements MessageSink {
             return;
         }
         if (services.clock().millis() - lastSeen >= services.config().connection().idleTimeout().toMillis()) {
-            transport.close(CloseReason.IDLE_TIMEOUT);
-            onClosed();
+            close(CloseReason.IDLE_TIMEOUT);
             return;
         }
         transport.heartbeat(Frames.PING);
@@ -126,6 +131,15 @@ public final class Session implements MessageSink {
     void fail(String ref, ChorusException e) {
         services.metrics().error(e.code().wireName());
         send(Frames.error(ref, null, e));
+    }
+
+    /** Takes a token of the connection's publish or subscribe rate, or refuses with rate_limited. */
+    void rateLimit(boolean publish) {
+        long wait = (publish ? publishes : subscribes).tryTake();
+        if (wait > 0) {
+            throw new ChorusException(ErrorCode.RATE_LIMITED, "too many " + (publish ? "publishes" : "subscribes")
+                    + " on this connection", wait);
+        }
     }
 
     String id() {
@@ -172,7 +186,13 @@ public final class Session implements MessageSink {
     public void overflow() {
         if (!closed) {
             services.metrics().slowConsumer();
-            transport.close(CloseReason.SLOW_CONSUMER);
+            close(CloseReason.SLOW_CONSUMER);
+        }
+    }
+
+    private void close(CloseReason reason) {
+        if (!closed) {
+            transport.close(reason);
             onClosed();
         }
     }

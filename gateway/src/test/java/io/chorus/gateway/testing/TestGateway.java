@@ -34,6 +34,16 @@ public final class TestGateway implements AutoCloseable {
         return new TestGateway(Gateway.start(tweak.apply(config())));
     }
 
+    public static TestGateway start(UnaryOperator<GatewayConfig> tweak, java.time.Clock clock) {
+        return new TestGateway(Gateway.start(tweak.apply(config()), clock));
+    }
+
+    public static UnaryOperator<GatewayConfig> limits(int maxConnections, int perSecond, int perIpPerSecond,
+                                                      int publishesPerSecond, int subscribesPerSecond) {
+        return c -> c.withLimits(new io.chorus.gateway.config.LimitsConfig(maxConnections, perSecond, perIpPerSecond,
+                1000, publishesPerSecond, subscribesPerSecond));
+    }
+
     public static GatewayConfig config() {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());

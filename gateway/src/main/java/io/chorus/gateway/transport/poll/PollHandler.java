@@ -33,18 +33,20 @@ public final class PollHandler implements Handler<RoutingContext> {
         StreamRequest request;
         try {
             request = StreamRequests.parse(ctx.request(), services);
+            services.admission().admit(ctx.request().remoteAddress().host(), "poll");
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, services.metrics());
             return;
         }
         PollOutput output = new PollOutput(ctx, request.channels().size(), services, shard.context());
         StreamSession session = new StreamSession(request, output, shard, services);
-        services.metrics().connectionOpened("poll");
         long timer = vertx.setTimer(services.config().fallback().pollTimeout().toMillis(), t -> output.answer());
+        services.drainer().add(output, shard.context(), output::answer);
         output.onAnswered(() -> {
+            services.drainer().remove(output);
             vertx.cancelTimer(timer);
             session.close();
-            services.metrics().connectionClosed("poll");
+            services.admission().release("poll");
         });
         output.tokenSource(session::token);
         ctx.request().connection().closeHandler(v -> output.abandon());

@@ -2,11 +2,13 @@ package io.chorus.gateway.transport.sse;
 
 import io.chorus.gateway.Services;
 import io.chorus.gateway.http.HttpErrors;
+import io.chorus.gateway.session.Frames;
 import io.chorus.gateway.session.StreamRequest;
 import io.chorus.gateway.session.StreamSession;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
 import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -34,6 +36,7 @@ public final class SseHandler implements Handler<RoutingContext> {
         StreamRequest request;
         try {
             request = StreamRequests.parse(ctx.request(), services);
+            services.admission().admit(ctx.request().remoteAddress().host(), "sse");
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, services.metrics());
             return;
@@ -45,12 +48,14 @@ public final class SseHandler implements Handler<RoutingContext> {
                 services.metrics());
         StreamSession session = new StreamSession(request, output, shard, services);
         output.start(services.config().fallback().sseRetry().toMillis());
-        services.metrics().connectionOpened("sse");
-        long timer = vertx.setPeriodic(services.config().connection().heartbeat().toMillis(), t -> output.ping());
+                long timer = vertx.setPeriodic(services.config().connection().heartbeat().toMillis(), t -> output.ping());
+        services.drainer().add(output, shard.context(), () -> output.leave(Frames.error(null, null,
+                new ChorusException(ErrorCode.DRAINING, "this pod is shutting down; reconnect", 1000)), session.token()));
         Runnable end = () -> {
+            services.drainer().remove(output);
             vertx.cancelTimer(timer);
             session.close();
-            services.metrics().connectionClosed("sse");
+            services.admission().release("sse");
         };
         output.onEnd(end);
         response.closeHandler(v -> output.ended());

@@ -107,6 +107,15 @@ final class SseOutput implements StreamOutput {
         }
     }
 
+    /** Ends the stream with a last error event (the pod is draining); the browser reconnects elsewhere. */
+    void leave(Buffer errorFrame, String token) {
+        if (!ended) {
+            event("error", errorFrame, token);
+            response.end();
+            ended();
+        }
+    }
+
     @Override
     public void overflow() {
         if (!ended) {

@@ -1,0 +1,294 @@
+import type { Backoff } from './backoff.js';
+import { type Clock, Timer } from './clock.js';
+import { isOffline, watchEnvironment } from './environment.js';
+import { type ChorusError, clientError } from './errors.js';
+import type { Negotiator } from './transports/negotiator.js';
+import type { LostInfo, OpenedInfo, Transport, TransportKind, TransportSink } from './transports/transport.js';
+import { type ConnectionState, type StateReason, canMove, isTerminal } from './state.js';
+import type { Publisher } from './publisher.js';
+import type { Subscriptions } from './subscriptions.js';
+import { Watchdog } from './watchdog.js';
+
+export interface ConnectionTiming {
+  readonly connectTimeoutMs: number;
+  readonly heartbeatMarginMs: number;
+  readonly backoffMaxMs: number;
+  readonly suspendAfterMs: number;
+  readonly suspendedRetryMs: number;
+  readonly upgradeIntervalMs: number;
+}
+
+export interface ConnectionParts {
+  readonly timing: ConnectionTiming;
+  readonly clock: Clock;
+  readonly backoff: Backoff;
+  readonly random: () => number;
+  readonly negotiator: Negotiator;
+  readonly subscriptions: () => Subscriptions;
+  readonly publisher: () => Publisher;
+  readonly makeTransport: (kind: TransportKind, sink: TransportSink) => Transport;
+  readonly onState: (state: ConnectionState, reason: StateReason) => void;
+  readonly onTransport: (kind: TransportKind) => void;
+  readonly report: (error: unknown) => void;
+}
+
+/** Past this many failures in a row the backoff is long capped anyway; stops the counter growing. */
+const MAX_COUNTED_FAILURES = 1000;
+
+/**
+ * The connection state machine (see state.ts) over whichever transport the negotiator picks.
+ * `connected` starts when the transport is usable (WebSocket: the `connected` frame, not the open
+ * socket). Any loss schedules the next attempt after a full-jitter backoff; the failure count starts
+ * over only after a connection that lasted a heartbeat interval, so a gateway that accepts and then
+ * drops every client sees growing delays, not a storm. Down for `suspendAfterMs` (or offline that
+ * long): `suspended`, retried every `suspendedRetryMs` and at once when the platform comes back
+ * online or the page becomes visible. Close codes 4100-4199 end in `failed`, close() in `closed`.
+ */
+export class Connection {
+  state: ConnectionState = 'disconnected';
+  private transport?: Transport;
+  private probe?: Transport;
+  private up = false;
+  private started = false;
+  private offline = false;
+  private failures = 0;
+  private connectedAt = 0;
+  private stableAfterMs = 0;
+  private downSince?: number;
+  private readonly retry: Timer;
+  private readonly suspend: Timer;
+  private readonly upgrade: Timer;
+  private readonly watchdog: Watchdog;
+  private unwatch?: () => void;
+
+  constructor(private readonly parts: ConnectionParts) {
+    this.retry = new Timer(parts.clock);
+    this.suspend = new Timer(parts.clock);
+    this.upgrade = new Timer(parts.clock);
+    this.watchdog = new Watchdog(parts.clock, () => this.onSilence());
+  }
+
+  /** The transport in use while connected. */
+  current(): Transport | undefined {
+    return this.up ? this.transport : undefined;
+  }
+
+  connect(): void {
+    if (this.started || isTerminal(this.state)) return;
+    this.started = true;
+    this.unwatch = watchEnvironment({
+      online: () => this.onOnline(),
+      offline: () => this.onOffline(),
+      visible: () => this.retryNow('page visible'),
+    });
+    if (isOffline()) this.onOffline();
+    else this.open('connect');
+  }
+
+  close(): void {
+    if (isTerminal(this.state)) return;
+    this.end('closed', { reason: 'closed by the application', closeCode: 1000 }, clientError('client_closed', 'the client is closed'));
+  }
+
+  // ---- lifecycle ----
+
+  private open(why: string): void {
+    this.retry.cancel();
+    const kind = this.parts.negotiator.current();
+    if (!kind) {
+      this.end('failed', { reason: 'no transport is available here' }, clientError('connection_failed', 'no transport (WebSocket, EventSource or fetch) is available'));
+      return;
+    }
+    const t = this.parts.makeTransport(kind, this.sinkFor(() => t));
+    this.transport = t;
+    this.up = false;
+    // Timers are armed before listeners hear of the state, so whoever sees it sees them too.
+    this.watchdog.arm(this.parts.timing.connectTimeoutMs);
+    this.setState('connecting', { reason: why, transport: kind });
+    t.open();
+  }
+
+  /** `upgraded`: a probe took over while connected, which is no change of state. */
+  private onOpened(t: Transport, info: OpenedInfo, upgraded = false): void {
+    const timing = this.parts.timing;
+    this.up = true;
+    this.connectedAt = this.parts.clock.now();
+    this.stableAfterMs = info.heartbeatMs ?? timing.backoffMaxMs;
+    this.downSince = undefined;
+    this.suspend.cancel();
+    this.watchdog.arm(info.heartbeatMs ? info.heartbeatMs + timing.heartbeatMarginMs : 0);
+    this.parts.negotiator.succeeded(t.kind);
+    if (!upgraded) this.setState('connected', { reason: info.connectionId ?? 'connected', transport: t.kind });
+    this.resume();
+  }
+
+  /** On a new transport, subscriptions resume from their positions and unacked publishes go again. */
+  private resume(): void {
+    this.scheduleUpgrade();
+    this.current()?.sync();
+    this.parts.publisher().onConnected();
+  }
+
+  private onLost(t: Transport, info: LostInfo): void {
+    if (info.closeCode !== undefined && info.closeCode >= 4100 && info.closeCode <= 4199) {
+      const error = clientError('connection_failed', `the server closed the connection for good: ${info.closeCode} ${info.reason}`);
+      this.end('failed', { ...info, transport: t.kind }, error);
+    } else {
+      this.lose({ ...info, transport: t.kind });
+    }
+  }
+
+  /** `attempted`: a transport was trying or connected, so its failure counts. */
+  private lose(why: StateReason, attempted = true): void {
+    const now = this.parts.clock.now();
+    if (attempted && !this.up) this.parts.negotiator.failed();
+    else if (this.up && now - this.connectedAt >= this.stableAfterMs) this.failures = 0;
+    this.detach();
+    this.downSince ??= now;
+    if (this.offline) {
+      // No attempts while the platform says offline: `online` brings the next one.
+      this.retry.cancel();
+      this.setState('disconnected', { ...why, reason: 'offline' });
+    } else if (now - this.downSince >= this.parts.timing.suspendAfterMs) {
+      this.enterSuspended(why);
+      return;
+    } else {
+      const wait = this.parts.backoff.delay(this.failures);
+      this.failures = Math.min(this.failures + 1, MAX_COUNTED_FAILURES);
+      this.retry.set(wait, () => this.open(`reconnect attempt ${this.failures}`));
+      this.setState('disconnected', { ...why, retryInMs: wait });
+    }
+    this.suspend.set(this.downSince + this.parts.timing.suspendAfterMs - now, () => {
+      // An attempt in progress goes on; if it fails, lose() suspends.
+      if (this.state === 'disconnected') this.enterSuspended(why);
+    });
+  }
+
+  private enterSuspended(why: StateReason): void {
+    const wait = Math.floor(this.parts.random() * (this.parts.timing.suspendedRetryMs + 1));
+    this.retry.set(wait, () => this.open('retry while suspended'));
+    this.setState('suspended', { ...why, reason: this.offline ? 'offline' : why.reason, retryInMs: wait });
+  }
+
+  private end(state: 'failed' | 'closed', why: StateReason, error: ChorusError): void {
+    this.detach();
+    this.retry.cancel();
+    this.suspend.cancel();
+    this.unwatch?.();
+    this.setState(state, why);
+    this.parts.subscriptions().endAll(error);
+    this.parts.publisher().failAll(error);
+  }
+
+  private detach(): void {
+    const t = this.transport;
+    this.transport = undefined;
+    this.up = false;
+    this.watchdog.stop();
+    this.upgrade.cancel();
+    this.dropProbe();
+    t?.close();
+  }
+
+  // ---- platform events ----
+
+  private onOffline(): void {
+    if (isTerminal(this.state)) return;
+    this.offline = true;
+    // A connection through a network interface that went away is dead, however quiet it looks.
+    if (this.transport) this.lose({ reason: 'offline', transport: this.transport.kind }, false);
+    else if (this.state === 'disconnected') this.lose({ reason: 'offline' }, false);
+  }
+
+  private onOnline(): void {
+    this.offline = false;
+    this.failures = 0;
+    this.retryNow('online');
+  }
+
+  private retryNow(why: string): void {
+    if (this.started && (this.state === 'disconnected' || this.state === 'suspended') && !this.offline) {
+      this.open(why);
+    }
+  }
+
+  private onSilence(): void {
+    const t = this.transport;
+    if (!t) return;
+    this.lose({ reason: this.up ? 'nothing from the server for heartbeatMs + margin' : 'connect timeout', transport: t.kind });
+  }
+
+  // ---- upgrade to a better transport ----
+
+  private scheduleUpgrade(): void {
+    const better = this.parts.negotiator.upgradeCandidate();
+    if (better) this.upgrade.set(this.parts.timing.upgradeIntervalMs, () => this.startProbe(better));
+  }
+
+  /**
+   * Opens the better transport beside the current one. Once it is usable the current one is closed
+   * and the probe takes over: subscriptions resume from their positions, so nothing is lost in the
+   * switch, and anything the probe repeats is at or below a position and dropped.
+   */
+  private startProbe(kind: TransportKind): void {
+    if (this.state !== 'connected') return;
+    const probe = this.parts.makeTransport(kind, this.sinkFor(() => probe));
+    this.probe = probe;
+    this.upgrade.set(this.parts.timing.connectTimeoutMs, () => {
+      this.dropProbe();
+      this.scheduleUpgrade();
+    });
+    probe.open();
+  }
+
+  private switchTo(probe: Transport, info: OpenedInfo): void {
+    this.probe = undefined;
+    this.upgrade.cancel();
+    const old = this.transport;
+    this.transport = undefined; // publishes the old one drops now wait for resume()
+    old?.close();
+    this.transport = probe;
+    this.parts.onTransport(probe.kind);
+    this.onOpened(probe, info, true);
+  }
+
+  private dropProbe(): void {
+    const p = this.probe;
+    this.probe = undefined;
+    p?.close();
+  }
+
+  // ---- transport events ----
+
+  private sinkFor(self: () => Transport): TransportSink {
+    const active = () => this.transport === self() && !isTerminal(this.state);
+    return {
+      opened: (info) => {
+        if (this.probe === self()) this.switchTo(self(), info);
+        else if (active() && !this.up) this.onOpened(self(), info);
+      },
+      heard: () => active() && this.watchdog.heard(),
+      subscribed: (frame) => active() && this.parts.subscriptions().onSubscribed(frame),
+      message: (m) => active() && this.parts.subscriptions().onMessage(m),
+      rewound: (channel, ms) => active() && this.parts.subscriptions().onRewound(channel, ms),
+      channelError: (channel, e) => active() && this.parts.subscriptions().onChannelError(channel, e),
+      problem: (e) => active() && this.parts.report(e),
+      lost: (info) => {
+        if (this.probe === self()) {
+          this.dropProbe();
+          this.scheduleUpgrade();
+        } else if (active()) {
+          this.onLost(self(), info);
+        }
+      },
+    };
+  }
+
+  private setState(next: ConnectionState, reason: StateReason): void {
+    if (!canMove(this.state, next)) {
+      this.parts.report(new Error(`chorus: unexpected state change ${this.state} -> ${next}`));
+    }
+    this.state = next;
+    this.parts.onState(next, reason);
+  }
+}

@@ -1,0 +1,13 @@
+export { Chorus, type ClientEvents } from './client.js';
+export { Channel, type ChannelEvents } from './channel.js';
+export { ChorusError, type ClientErrorName } from './errors.js';
+export type { ChorusOptions } from './options.js';
+export type { ConnectionState, StateReason } from './state.js';
+export type { Message } from './frames.js';
+export type { SubscribeOptions, SubscribeResult, MessageListener } from './subscriptions.js';
+export type { HistoryOptions, HistoryPage, FetchLike } from './transports/http.js';
+export type { TransportKind } from './transports/transport.js';
+export type { WebSocketLike } from './transports/websocket.js';
+export type { EventSourceLike } from './transports/sse.js';
+export type { Clock } from './clock.js';
+export { Backoff } from './backoff.js';

@@ -1,0 +1,89 @@
+import { type Clock, systemClock } from './clock.js';
+import { defaultStorage } from './environment.js';
+import type { FetchLike } from './transports/http.js';
+import type { EventSourceLike } from './transports/sse.js';
+import type { TransportKind } from './transports/transport.js';
+import type { WebSocketLike } from './transports/websocket.js';
+
+export interface ChorusOptions {
+  /** The gateway's HTTP base, e.g. http://127.0.0.1:8080; the WebSocket URL is derived (/v1/ws). */
+  readonly url: string;
+  /** Transports to use, best first. Default ['websocket', 'sse', 'polling']. */
+  readonly transports?: readonly TransportKind[];
+  /** Start connecting in the constructor (default true); else call connect(). */
+  readonly autoConnect?: boolean;
+  /** First reconnect/retry delay ceiling (default 250 ms); doubles per failure, full jitter. */
+  readonly backoffInitialMs?: number;
+  /** Cap of the delay ceiling (default 10 000 ms). */
+  readonly backoffMaxMs?: number;
+  /** How long past the server's heartbeatMs a silent WebSocket is still trusted (default 5 000 ms). */
+  readonly heartbeatMarginMs?: number;
+  /** Handshake plus the wait until a transport is usable (default 10 000 ms). */
+  readonly connectTimeoutMs?: number;
+  /** Down this long (or offline this long): state `suspended` (default 60 000 ms). */
+  readonly suspendAfterMs?: number;
+  /** While suspended, attempts come at a uniform draw in [0, this] (default 30 000 ms). */
+  readonly suspendedRetryMs?: number;
+  /** On a lesser transport, how often to probe the best one (default 60 000 ms). */
+  readonly upgradeIntervalMs?: number;
+  /** Client-side bound of one long-poll request (default 40 000 ms; the server answers within 25 s). */
+  readonly pollRequestTimeoutMs?: number;
+  /** Retries of a publish or a resubscribe refused with a retryable error (default 5). */
+  readonly publishRetryLimit?: number;
+  /** Publishes waiting for their ack before publish() fails fast with `busy` (default 1000). */
+  readonly maxPublishesInFlight?: number;
+  /** Injectable platform pieces (tests, Node without the globals); null: do without it. */
+  readonly fetch?: FetchLike | null;
+  readonly WebSocket?: WebSocketLike | null;
+  readonly EventSource?: EventSourceLike | null;
+  /** Where the transport that worked is remembered; null disables it. Default localStorage. */
+  readonly storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** The jitter source, uniform in [0, 1); seed it in tests. Default Math.random. */
+  readonly random?: () => number;
+  readonly clock?: Clock;
+}
+
+export type ResolvedOptions = Required<Omit<ChorusOptions, 'fetch' | 'WebSocket' | 'EventSource' | 'storage'>> & {
+  readonly fetch?: FetchLike;
+  readonly WebSocket?: WebSocketLike;
+  readonly EventSource?: EventSourceLike;
+  readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
+};
+
+const g = globalThis as unknown as { fetch?: FetchLike; WebSocket?: WebSocketLike; EventSource?: EventSourceLike };
+
+/** Accepts http(s)://host[/prefix] and also a ws(s):// URL or one ending in /v1/ws. */
+export function baseUrl(url: string): string {
+  return url
+    .replace(/^ws(s?):\/\//i, 'http$1://')
+    .replace(/\/+$/, '')
+    .replace(/\/v1\/ws$/, '');
+}
+
+export function resolveOptions(o: ChorusOptions): ResolvedOptions {
+  if (!o || typeof o.url !== 'string' || !/^(https?|wss?):\/\//i.test(o.url)) {
+    throw new TypeError('Chorus needs options.url, the gateway\'s http(s):// base URL');
+  }
+  return {
+    url: baseUrl(o.url),
+    transports: o.transports ?? ['websocket', 'sse', 'polling'],
+    autoConnect: o.autoConnect ?? true,
+    backoffInitialMs: o.backoffInitialMs ?? 250,
+    backoffMaxMs: o.backoffMaxMs ?? 10_000,
+    heartbeatMarginMs: o.heartbeatMarginMs ?? 5_000,
+    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+    suspendAfterMs: o.suspendAfterMs ?? 60_000,
+    suspendedRetryMs: o.suspendedRetryMs ?? 30_000,
+    upgradeIntervalMs: o.upgradeIntervalMs ?? 60_000,
+    pollRequestTimeoutMs: o.pollRequestTimeoutMs ?? 40_000,
+    publishRetryLimit: o.publishRetryLimit ?? 5,
+    maxPublishesInFlight: o.maxPublishesInFlight ?? 1000,
+    // Bound at resolution: a browser's fetch called with another `this` throws "Illegal invocation".
+    fetch: o.fetch === null ? undefined : (o.fetch ?? (g.fetch ? g.fetch.bind(globalThis) : undefined)),
+    WebSocket: o.WebSocket === null ? undefined : (o.WebSocket ?? g.WebSocket),
+    EventSource: o.EventSource === null ? undefined : (o.EventSource ?? g.EventSource),
+    storage: o.storage === null ? undefined : (o.storage ?? defaultStorage()),
+    random: o.random ?? Math.random,
+    clock: o.clock ?? systemClock,
+  };
+}
