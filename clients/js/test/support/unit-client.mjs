@@ -14,6 +14,7 @@ export async function unitClient(options = {}) {
   FakeWebSocket.reset();
   FakeEventSource.reset();
   forgetTransports();
+  FakeWebSocket.refuse = options.refuseWebSocket === true;
   const clock = new FakeClock();
   const fetch = options.fetch ?? fakeFetch(() => ({ status: 503, body: { error: 'internal', code: 50001 } }));
   const client = new Chorus({

@@ -9,6 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 /** The router's own failures (no route, body too large, handler crash) as enumerated JSON errors. */
 final class ErrorPages {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ErrorPages.class);
+
     private ErrorPages() {
     }
 
@@ -18,7 +20,12 @@ final class ErrorPages {
         router.errorHandler(413, ctx -> coded(ctx, ErrorCode.MESSAGE_TOO_LARGE, "the body is larger than allowed",
                 metrics));
         router.errorHandler(400, ctx -> coded(ctx, ErrorCode.INVALID_FIELD, "bad request", metrics));
-        router.errorHandler(500, ctx -> coded(ctx, ErrorCode.INTERNAL, "unexpected server error", metrics));
+        router.errorHandler(500, ctx -> {
+            if (ctx.failure() != null) {
+                LOG.warn("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+            }
+            coded(ctx, ErrorCode.INTERNAL, "unexpected server error", metrics);
+        });
     }
 
     private static void coded(RoutingContext ctx, ErrorCode code, String message, GatewayMetrics metrics) {

@@ -31,6 +31,11 @@ final class ChorusDialect implements Dialect {
         }
     }
 
+    @Override
+    public void retry(Conn c, int local) {
+        subscribe(c, local);
+    }
+
     static void subscribe(Conn c, int local) {
         String since = c.since(local);
         c.send("{\"type\":\"subscribe\",\"ref\":\"" + local + "\",\"channel\":\"" + c.channelName(local) + "\""

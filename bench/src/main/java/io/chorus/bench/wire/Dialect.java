@@ -14,6 +14,10 @@ public interface Dialect {
 
     void frame(Conn c, Buffer frame);
 
+    /** Subscribes the {@code local}-th channel again after a retryable refusal. */
+    default void retry(Conn c, int local) {
+    }
+
     /** Whether a subscription can be resumed from a position after a reconnect. */
     boolean resumable();
 

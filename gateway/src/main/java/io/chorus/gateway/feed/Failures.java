@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 /** Turning what asynchronous Kafka and Vert.x calls fail with into the enumerated errors clients see. */
 public final class Failures {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Failures.class);
+
     private Failures() {
     }
 
@@ -22,7 +24,10 @@ public final class Failures {
     /** The error to report: a {@link ChorusException} as is, anything else as {@link ErrorCode#INTERNAL}. */
     public static ChorusException toChorus(Throwable t) {
         Throwable cause = unwrap(t);
-        return cause instanceof ChorusException c ? c
-                : new ChorusException(ErrorCode.INTERNAL, "unexpected server error");
+        if (cause instanceof ChorusException c) {
+            return c;
+        }
+        LOG.warn("unexpected failure answered as internal", cause);
+        return new ChorusException(ErrorCode.INTERNAL, "unexpected server error");
     }
 }

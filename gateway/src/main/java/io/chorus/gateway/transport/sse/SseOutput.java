@@ -91,7 +91,7 @@ final class SseOutput implements StreamOutput {
 
     @Override
     public boolean writable() {
-        return !ended && !response.writeQueueFull();
+        return !ended && !response.closed() && !response.writeQueueFull();
     }
 
     @Override

@@ -56,11 +56,15 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public boolean writable() {
-        return !ws.writeQueueFull();
+        // A socket the peer already closed (its close handler not run yet) throws on writeQueueFull.
+        return !ws.isClosed() && !ws.writeQueueFull();
     }
 
     @Override
     public void onWritable(Runnable action) {
+        if (ws.isClosed()) {
+            return; // the session's close handler is about to stop everything
+        }
         if (writable()) {
             context.runOnContext(v -> action.run());
         } else {

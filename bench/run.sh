@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# Chorus benchmarks: one load generator, every server measured in the same run by the same client.
+#
+#   bench/run.sh SCENARIO [TARGET|all] [load generator options…]
+#
+#   SCENARIO  fanout | channels | idle | resume | sse | charts
+#   TARGET    chorus | socketio | nchan | all (default; resume and sse are Chorus only)
+#
+# Without --subscribers/--payload, fanout runs its matrix (N = 1,000 and 10,000; payload 64 B and
+# 1 KB). Extra options go to the load generator (see BENCHMARKS.md), e.g.
+#   bench/run.sh fanout chorus --subscribers 200 --payload 64 --rates 50,100 --duration 10
+#
+# Each target gets fresh servers in a scratch folder, pinned to SERVER_CPU (0); the load generator
+# runs on CLIENT_CPU (1). Results: bench/results/*.json, charts: bench/results/*.png.
+#
+# Environment:
+#   SERVER_CPU, CLIENT_CPU     cores to pin to (default 0 and 1)
+#   CHORUS_BROKER              split (default: the broker in its own JVM, CPU reported apart) | embedded
+#   CHORUS_GATEWAY_JAR         a built chorus-gateway.jar (with lib/ beside it); default: build it
+#   BENCH_JAVA_OPTS            load generator JVM options (default -Xmx4g)
+#   GATEWAY_JAVA_OPTS          gateway JVM options (default -Xmx4g)
+#   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph)
+#   BENCH_KEEP=1               keep the scratch folders (logs) after the run
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+results="$here/results"
+mkdir -p "$results"
+
+scenario=${1:-}
+target=${2:-all}
+[ $# -ge 1 ] && shift
+[ $# -ge 1 ] && shift
+extra=("$@")
+
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+CHORUS_BROKER=${CHORUS_BROKER:-split}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx4g}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xmx4g}
+
+# Ports: away from the defaults (8080, 9092) that developers' own gateways use.
+CHORUS_PORT=28080 KAFKA_PORT=29092 KAFKA_CTRL_PORT=29093
+BROKER_HTTP_PORT=28180 BROKER_KAFKA_PORT=29192 BROKER_CTRL_PORT=29193
+SOCKETIO_PORT=28300 REDIS_PORT=28379 NCHAN_PORT=28400
+
+log() { printf '[run %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+usage() {
+  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+case "$scenario" in
+  fanout|channels|idle) targets_all=(chorus socketio nchan) ;;
+  resume|sse) targets_all=(chorus) ;;
+  charts) exec "$here/charts.sh" ;;
+  *) usage ;;
+esac
+if [ "$target" = all ]; then targets=("${targets_all[@]}"); else targets=("$target"); fi
+
+pin() {
+  # taskset only when the cores exist; otherwise run unpinned and say so.
+  local cpu=$1; shift
+  if command -v taskset >/dev/null && [ "$(nproc --all)" -gt "$cpu" ]; then
+    taskset -c "$cpu" "$@"
+  else
+    "$@"
+  fi
+}
+
+# --- what the servers need -------------------------------------------------------------------------
+
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing Debian packages: ${missing[*]} (run as root, or install them)"
+  log "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+need_loadgen() {
+  local jar="$here/target/chorus-bench.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
+    log "building the load generator"
+    (cd "$root" && mvn -q -o -f bench/pom.xml package -DskipTests 2>/dev/null \
+      || mvn -q -f bench/pom.xml package -DskipTests)
+  fi
+}
+
+gateway_dir=""
+need_gateway() {
+  [ -n "$gateway_dir" ] && return 0
+  local jar=${CHORUS_GATEWAY_JAR:-}
+  if [ -z "$jar" ]; then
+    jar="$root/gateway/target/chorus-gateway.jar"
+    if [ ! -f "$jar" ]; then
+      log "building the gateway"
+      (cd "$root" && mvn -q install -DskipTests -pl gateway -am)
+    fi
+  fi
+  # A copy: a rebuild while the benchmark runs must not swap the jar under the running gateway.
+  gateway_dir=$(mktemp -d /tmp/chorus-bench-gw.XXXXXX)
+  cp "$jar" "$gateway_dir/chorus-gateway.jar"
+  cp -r "$(dirname "$jar")/lib" "$gateway_dir/lib"
+}
+
+need_socketio() {
+  apt_install redis-server
+  command -v node >/dev/null || apt_install nodejs npm
+  if [ ! -d "$here/peers/socketio/node_modules/socket.io" ]; then
+    log "npm ci in bench/peers/socketio"
+    (cd "$here/peers/socketio" && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+need_nchan() {
+  apt_install nginx libnginx-mod-nchan
+}
+
+# --- starting and stopping servers -----------------------------------------------------------------
+
+started=()      # pids we started, stopped in reverse order
+scratch=""
+pids=()         # --pid name=PID for the load generator
+gateway_pid=""
+port=""
+publish_endpoint=""
+
+stop_servers() {
+  local i
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${started[i]}" 2>/dev/null || true
+  done
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    for _ in $(seq 1 100); do kill -0 "${started[i]}" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "${started[i]}" 2>/dev/null || true
+  done
+  started=()
+  pids=()
+  if [ -n "$scratch" ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$scratch"; fi
+  scratch=""
+}
+cleanup() {
+  stop_servers
+  if [ -n "$gateway_dir" ]; then rm -rf "$gateway_dir"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_http() {
+  local url=$1 what=$2 pid=$3
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || die "$what exited while starting (logs in $scratch)"
+    sleep 0.25
+  done
+  die "$what did not become ready at $url (logs in $scratch)"
+}
+
+start_chorus() {
+  need_gateway
+  local limits=(CHORUS_HTTP_HOST=127.0.0.1
+    # Every client comes from one or a few loopback addresses: lift the per-address admission rates.
+    CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000
+    CHORUS_LIMITS_MAX_CONNECTIONS=100000)
+  local jvm=($GATEWAY_JAVA_OPTS -XX:NativeMemoryTracking=summary)
+  if [ "$CHORUS_BROKER" = split ]; then
+    mkdir -p "$scratch/broker" "$scratch/gateway"
+    (cd "$scratch/broker" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$BROKER_HTTP_PORT \
+      CHORUS_KAFKA_EMBEDDED_PORT=$BROKER_KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$BROKER_CTRL_PORT \
+      taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/chorus-gateway.jar" dev \
+      >"$scratch/broker.log" 2>&1) &
+    local broker=$!
+    started+=("$broker")
+    wait_http "http://127.0.0.1:$BROKER_HTTP_PORT/health/ready" "broker" "$broker"
+    (cd "$scratch/gateway" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$CHORUS_PORT \
+      KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$BROKER_KAFKA_PORT CHORUS_NAMESPACES_ALLOW_ANY=true \
+      CHORUS_KAFKA_CREATE_TOPICS=true \
+      taskset -c "$SERVER_CPU" java "${jvm[@]}" -jar "$gateway_dir/chorus-gateway.jar" serve \
+      >"$scratch/gateway.log" 2>&1) &
+    local gw=$!
+    started+=("$gw")
+    wait_http "http://127.0.0.1:$CHORUS_PORT/health/ready" "gateway" "$gw"
+    pids=(--pid "gateway=$gw" --pid "broker=$broker")
+    gateway_pid=$gw
+    publish_endpoint=127.0.0.1:$BROKER_KAFKA_PORT
+  else
+    mkdir -p "$scratch/gateway"
+    (cd "$scratch/gateway" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$CHORUS_PORT \
+      CHORUS_KAFKA_EMBEDDED_PORT=$KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$KAFKA_CTRL_PORT \
+      taskset -c "$SERVER_CPU" java "${jvm[@]}" -jar "$gateway_dir/chorus-gateway.jar" dev \
+      >"$scratch/gateway.log" 2>&1) &
+    local gw=$!
+    started+=("$gw")
+    wait_http "http://127.0.0.1:$CHORUS_PORT/health/ready" "gateway" "$gw"
+    pids=(--pid "gateway+broker=$gw")
+    gateway_pid=$gw
+    publish_endpoint=127.0.0.1:$KAFKA_PORT
+  fi
+  port=$CHORUS_PORT
+}
+
+start_socketio() {
+  need_socketio
+  taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize no --maxclients 1000 >"$scratch/redis.log" 2>&1 &
+  local redis=$!
+  started+=("$redis")
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/$REDIS_PORT) 2>/dev/null && break
+    sleep 0.1
+  done
+  (cd "$here/peers/socketio" && exec env PORT=$SOCKETIO_PORT HOST=127.0.0.1 \
+    REDIS_URL=redis://127.0.0.1:$REDIS_PORT taskset -c "$SERVER_CPU" node server.js \
+    >"$scratch/socketio.log" 2>&1) &
+  local node=$!
+  started+=("$node")
+  wait_http "http://127.0.0.1:$SOCKETIO_PORT/health" "socket.io" "$node"
+  pids=(--pid "node=$node" --pid "redis=$redis")
+  publish_endpoint=127.0.0.1:$REDIS_PORT
+  port=$SOCKETIO_PORT
+}
+
+start_nchan() {
+  need_nchan
+  mkdir -p "$scratch/nginx"/{client_body,proxy,fastcgi,uwsgi,scgi}
+  sed -e "s#@DIR@#$scratch/nginx#g" -e "s#@PORT@#$NCHAN_PORT#g" "$here/peers/nchan/nginx.conf.template" \
+    >"$scratch/nginx/nginx.conf"
+  taskset -c "$SERVER_CPU" nginx -p "$scratch/nginx" -e "$scratch/nginx/error.log" \
+    -c "$scratch/nginx/nginx.conf" >"$scratch/nginx.log" 2>&1 &
+  local master=$!
+  started+=("$master")
+  wait_http "http://127.0.0.1:$NCHAN_PORT/health" "nginx" "$master"
+  local worker
+  worker=$(pgrep -P "$master" | head -1)
+  [ -n "$worker" ] || die "no nginx worker process"
+  pids=(--pid "nginx-worker=$worker" --pid "nginx-master=$master")
+  publish_endpoint=127.0.0.1:$NCHAN_PORT
+  port=$NCHAN_PORT
+}
+
+# --- profiling (optional) ---------------------------------------------------------------------------
+
+profiler_lib() {
+  local jar
+  jar=$(find ~/.m2/repository/tools/profiler/async-profiler/4.1 -name 'async-profiler-4.1*.jar' 2>/dev/null | head -1)
+  if [ -z "$jar" ]; then
+    mvn -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 >/dev/null
+    jar=$(find ~/.m2/repository/tools/profiler/async-profiler/4.1 -name 'async-profiler-4.1*.jar' | head -1)
+  fi
+  local dir="$HOME/.cache/chorus-bench/async-profiler-4.1"
+  if [ ! -f "$dir/libasyncProfiler.so" ]; then
+    mkdir -p "$dir"
+    (cd "$dir" && unzip -q -o -j "$jar" 'linux-x64/libasyncProfiler.so')
+  fi
+  echo "$dir/libasyncProfiler.so"
+}
+
+# --- one run ---------------------------------------------------------------------------------------
+
+has_opt() {
+  local name=$1 a
+  for a in "${extra[@]}"; do [ "$a" = "$name" ] && return 0; done
+  return 1
+}
+
+run_one() {
+  local t=$1 name=$2; shift 2
+  scratch=$(mktemp -d /tmp/chorus-bench-run.XXXXXX)
+  log "$scenario on $t: starting servers (core $SERVER_CPU), scratch $scratch"
+  "start_$t"
+  local out="$results/$name.json"
+  local profile=()
+  if [ -n "${BENCH_PROFILE:-}" ] && [ "$t" = chorus ]; then
+    local lib gwpid=$gateway_pid
+    lib=$(profiler_lib)
+    jcmd "$gwpid" JVMTI.agent_load "$lib" "start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms" \
+      >/dev/null || log "could not attach async-profiler"
+    profile=("$gwpid" "$lib")
+  fi
+  log "$scenario on $t: load generator on core $CLIENT_CPU -> $out"
+  local rc=0
+  pin "$CLIENT_CPU" java $BENCH_JAVA_OPTS -jar "$here/target/chorus-bench.jar" "$scenario" --target "$t" \
+    --port "$port" --publish-endpoint "$publish_endpoint" "${pids[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
+  if [ ${#profile[@]} -gt 0 ]; then
+    # Collapsed stacks (for tables of hot frames) and a flame graph of the same samples.
+    jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "dump,file=$results/$name-profile.collapsed" >/dev/null || true
+    jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "stop,file=$results/$name-profile.html" >/dev/null || true
+    log "profile: $results/$name-profile.html and .collapsed"
+  fi
+  stop_servers
+  [ $rc -eq 0 ] || log "$scenario on $t ended with status $rc (see $out)"
+}
+
+need_loadgen
+for t in "${targets[@]}"; do
+  case "$t" in chorus|socketio|nchan) ;; *) die "unknown target $t" ;; esac
+  if [ "$scenario" = fanout ] && ! has_opt --subscribers && ! has_opt --payload; then
+    for n in 1000 10000; do
+      for p in 64 1024; do
+        run_one "$t" "fanout-$t-n$n-p$p" --subscribers "$n" --payload "$p"
+      done
+    done
+  else
+    run_one "$t" "$scenario-$t"
+  fi
+done
+if [ -x "$here/charts.sh" ] && { command -v gnuplot >/dev/null || apt_install gnuplot-nox; }; then
+  "$here/charts.sh" || log "charts failed"
+fi

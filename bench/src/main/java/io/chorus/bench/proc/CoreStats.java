@@ -1,0 +1,70 @@
+package io.chorus.bench.proc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Per-core busy and steal time from {@code /proc/stat}, in ticks. Other work on the machine (other
+ * people's builds and tests, the hypervisor's steal) shows up as core time that none of the measured
+ * processes used, so every result states it next to the figures it could have disturbed.
+ */
+public final class CoreStats {
+
+    private CoreStats() {
+    }
+
+    /** For each core: {@code [busy, steal, total]} ticks since boot. */
+    public static Map<String, long[]> sample() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (!line.startsWith("cpu") || line.startsWith("cpu ")) {
+                    continue;
+                }
+                String[] f = line.trim().split("\\s+");
+                long user = Long.parseLong(f[1]);
+                long nice = Long.parseLong(f[2]);
+                long system = Long.parseLong(f[3]);
+                long idle = Long.parseLong(f[4]);
+                long iowait = Long.parseLong(f[5]);
+                long irq = Long.parseLong(f[6]);
+                long softirq = Long.parseLong(f[7]);
+                long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+                long busy = user + nice + system + irq + softirq;
+                m.put(f[0], new long[] {busy, steal, busy + steal + idle + iowait});
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: nothing to say
+        }
+        return m;
+    }
+
+    /** Busy and steal share of each core between two samples, in percent. */
+    public static Map<String, Object> between(Map<String, long[]> before, Map<String, long[]> after) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        after.forEach((cpu, a) -> {
+            long[] b = before.get(cpu);
+            if (b == null) {
+                return;
+            }
+            double total = Math.max(1, a[2] - b[2]);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("busyPercent", Math.round(1000 * (a[0] - b[0]) / total) / 10.0);
+            e.put("stealPercent", Math.round(1000 * (a[1] - b[1]) / total) / 10.0);
+            m.put(cpu, e);
+        });
+        return m;
+    }
+
+    /** The 1-minute load average. */
+    public static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}
