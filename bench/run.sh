@@ -277,10 +277,11 @@ run_one() {
   local out="$results/$name.json"
   local profile=()
   if [ -n "${BENCH_PROFILE:-}" ] && [ "$t" = chorus ]; then
+    # jcmd reads name=value pairs itself: the agent's options go in as one quoted string.
     local lib gwpid=$gateway_pid
     lib=$(profiler_lib)
-    jcmd "$gwpid" JVMTI.agent_load "$lib" "start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms" \
-      >/dev/null || log "could not attach async-profiler"
+    jcmd "$gwpid" JVMTI.agent_load "$lib" "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms\"" \
+      | grep -q 'return code: 0' || log "could not start async-profiler in the gateway"
     profile=("$gwpid" "$lib")
   fi
   log "$scenario on $t: load generator on core $CLIENT_CPU -> $out"
@@ -289,8 +290,8 @@ run_one() {
     --port "$port" --publish-endpoint "$publish_endpoint" "${pids[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
   if [ ${#profile[@]} -gt 0 ]; then
     # Collapsed stacks (for tables of hot frames) and a flame graph of the same samples.
-    jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "dump,file=$results/$name-profile.collapsed" >/dev/null || true
-    jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "stop,file=$results/$name-profile.html" >/dev/null || true
+    jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "\"dump,file=$results/$name-profile.collapsed\"" >/dev/null || true
+    jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "\"stop,file=$results/$name-profile.html\"" >/dev/null || true
     log "profile: $results/$name-profile.html and .collapsed"
   fi
   stop_servers

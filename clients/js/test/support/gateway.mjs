@@ -90,7 +90,7 @@ export async function startGateway({ mode = 'dev', kafka, env = {}, readyTimeout
       } catch {
         child.kill('SIGKILL');
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!process.env.CHORUS_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
@@ -115,10 +115,11 @@ export async function startGateway({ mode = 'dev', kafka, env = {}, readyTimeout
  */
 export async function sharedGateway() {
   if (process.env.CHORUS_TEST_URL) {
-    return { url: process.env.CHORUS_TEST_URL, kafka: process.env.CHORUS_TEST_KAFKA, release: async () => {} };
+    const url = process.env.CHORUS_TEST_URL;
+    return { url, port: Number(new URL(url).port), kafka: process.env.CHORUS_TEST_KAFKA, release: async () => {} };
   }
   const gw = await startGateway();
-  return { url: gw.url, kafka: gw.kafka, release: () => gw.stop() };
+  return { url: gw.url, port: gw.port, kafka: gw.kafka, release: () => gw.stop() };
 }
 
 /** A fresh namespace per test, so no test sees another's messages. */

@@ -126,6 +126,11 @@ public final class GatewayMetrics {
         registry.counter("chorus_connections_refused", "transport", transport, "error", error).increment();
     }
 
+    /** A subscriber's buffer was full: it left the live path to catch up at its own pace. */
+    public void fellBehind(String transport) {
+        registry.counter("chorus_subscribers_behind", "transport", transport).increment();
+    }
+
     public void slowConsumer() {
         registry.counter("chorus_slow_consumer_closes").increment();
     }

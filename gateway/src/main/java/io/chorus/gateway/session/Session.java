@@ -183,6 +183,11 @@ public final class Session implements MessageSink {
     }
 
     @Override
+    public void fellBehind() {
+        services.metrics().fellBehind(transport.kind());
+    }
+
+    @Override
     public void overflow() {
         if (!closed) {
             services.metrics().slowConsumer();

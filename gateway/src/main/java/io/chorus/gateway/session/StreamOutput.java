@@ -23,6 +23,10 @@ public interface StreamOutput {
 
     void onWritable(Runnable action);
 
-    /** Live messages keep coming while the output is full. */
+    /** The client must subscribe anew (see {@code MessageSink.overflow}). */
     void overflow();
+
+    /** A subscription left the live path because the output was full. */
+    default void fellBehind() {
+    }
 }

@@ -114,5 +114,10 @@ public final class StreamSession {
         public void overflow() {
             output.overflow();
         }
+
+        @Override
+        public void fellBehind() {
+            output.fellBehind();
+        }
     }
 }

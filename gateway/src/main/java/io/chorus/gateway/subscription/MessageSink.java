@@ -16,6 +16,15 @@ public interface MessageSink {
 
     void onWritable(Runnable action);
 
-    /** The connection's outbound buffer is full while live messages keep coming: it is too slow. */
+    /**
+     * The subscriber cannot go on without a new subscribe: records it had not read yet were removed
+     * by retention while it was behind. The connection tells the client to come back (WebSocket:
+     * close with slow_consumer; SSE: end the stream; long-poll: answer now), and the new subscribe
+     * says resumed:false.
+     */
     void overflow();
+
+    /** The subscriber's buffer was full, so it left the live path to catch up at its own pace. */
+    default void fellBehind() {
+    }
 }

@@ -21,7 +21,9 @@ public final class Subscription {
     TopicInfo topic;
     TopicPartition tp;
     long last = -1;
+    Runnable catchUpStep;
     private long delivered;
+    private long moves;
 
     Subscription(ChannelName channel, MessageSink sink) {
         this.channel = channel;
@@ -55,12 +57,25 @@ public final class Subscription {
         if (state != State.LIVE || m.offset() <= last) {
             return;
         }
-        // Live fan-out never queues without bound: a subscriber whose buffer is full is cut off and
-        // resumes from its position on reconnect.
+        // Live fan-out never queues without bound: a subscriber whose buffer is full leaves the live
+        // path and catches up from the cache or Kafka at its own pace, from its last position.
         if (!sink.writable()) {
-            sink.overflow();
+            moves++;
+            sink.fellBehind();
+            catchUp();
             return;
         }
         deliver(m);
+    }
+
+    /** Leaves (or stays off) the live path; the catch-up loop brings it back when it is level. */
+    void catchUp() {
+        state = State.CATCHING_UP;
+        sink.onWritable(catchUpStep);
+    }
+
+    /** How often this subscription fell behind and left the live path. */
+    public long moves() {
+        return moves;
     }
 }

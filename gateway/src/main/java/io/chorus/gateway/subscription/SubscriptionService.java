@@ -79,6 +79,7 @@ public final class SubscriptionService {
             }
             sub.topic = info;
             sub.tp = info.partitionFor(sub.channel);
+            sub.catchUpStep = () -> step(shard, sub, onFailure);
             hub.interested(sub.tp, shard);
             shard.add(sub);
             return checkPosition(shard, sub, spec)
@@ -145,8 +146,7 @@ public final class SubscriptionService {
             metrics.resume("cache");
             sub.last = after;
             Subscribed answer = new Subscribed(position(sub, after), true, null);
-            sub.state = Subscription.State.CATCHING_UP;
-            sub.sink.onWritable(() -> step(shard, sub, onFailure));
+            sub.catchUp();
             return Future.succeededFuture(answer);
         }
         return on(shard, catalog.offsets(sub.tp)).map(range -> {
@@ -165,9 +165,8 @@ public final class SubscriptionService {
             }
             metrics.resume(reason == null ? "kafka" : reason);
             sub.last = from;
-            sub.state = Subscription.State.CATCHING_UP;
             // The subscribed reply goes out first; the catch-up step starts on the next turn.
-            sub.sink.onWritable(() -> step(shard, sub, onFailure));
+            sub.catchUp();
             return new Subscribed(position(sub, from), reason == null, reason);
         });
     }
@@ -195,8 +194,7 @@ public final class SubscriptionService {
         return start.map(from -> {
             ensureOpen(sub);
             sub.last = from;
-            sub.state = Subscription.State.CATCHING_UP;
-            sub.sink.onWritable(() -> step(shard, sub, onFailure));
+            sub.catchUp();
             return new Subscribed(position(sub, from), null, null);
         });
     }
@@ -211,7 +209,7 @@ public final class SubscriptionService {
             return;
         }
         if (!sub.sink.writable()) {
-            sub.sink.onWritable(() -> step(shard, sub, onFailure));
+            sub.catchUp();
             return;
         }
         String channel = sub.channel.value();
@@ -234,6 +232,14 @@ public final class SubscriptionService {
             }
             ScanResult r = ar.result();
             metrics.catchupBatch(r.messages().size());
+            if (r.firstOffset() > sub.last + 1) {
+                // Retention removed records this subscriber had not read yet. Saying so takes a new
+                // subscribe (resumed:false, out_of_retention); the connection is told to reconnect.
+                stop(shard, sub);
+                metrics.resume("lost_while_behind");
+                sub.sink.overflow();
+                return;
+            }
             r.messages().forEach(sub::deliver);
             if (r.nextOffset() - 1 <= sub.last && r.messages().isEmpty() && sub.last + 1 < coverage) {
                 stop(shard, sub);
@@ -241,7 +247,7 @@ public final class SubscriptionService {
                 return;
             }
             sub.last = Math.max(sub.last, r.nextOffset() - 1);
-            sub.sink.onWritable(() -> step(shard, sub, onFailure));
+            sub.catchUp();
         });
     }
 

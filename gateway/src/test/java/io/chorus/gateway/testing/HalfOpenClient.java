@@ -59,6 +59,29 @@ public final class HalfOpenClient implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    /** Reads the next text frame's payload (skipping pings), or null at the server's close frame. */
+    public String readText() throws IOException {
+        while (true) {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = in.readUnsignedShort();
+            } else if (len == 127) {
+                len = in.readLong();
+            }
+            byte[] payload = new byte[(int) len];
+            in.readFully(payload);
+            int opcode = b0 & 0x0f;
+            if (opcode == 0x8) {
+                return null;
+            }
+            if (opcode == 0x1) {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+        }
+    }
+
     /** Reads frames until the server's close frame; returns its code. */
     public int awaitCloseCode() throws IOException {
         while (true) {

@@ -117,6 +117,11 @@ final class SseOutput implements StreamOutput {
     }
 
     @Override
+    public void fellBehind() {
+        metrics.fellBehind("sse");
+    }
+
+    @Override
     public void overflow() {
         if (!ended) {
             metrics.slowConsumer();
