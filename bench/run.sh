@@ -22,6 +22,8 @@
 #   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph)
 #   BENCH_KEEP=1               keep the scratch folders (logs) after the run
 set -euo pipefail
+# The whole script is one block, read before it runs: editing this file mid-run cannot break a run.
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -269,8 +271,32 @@ has_opt() {
   return 1
 }
 
+# The machine may be shared: wait (bounded) until both cores are mostly idle before a run. Every
+# step's result also says how busy the cores were with other work (otherLoadPercent).
+wait_quiet() {
+  local limit=${BENCH_QUIET_PERCENT:-20} waited=0 max=${BENCH_QUIET_WAIT:-180}
+  while :; do
+    local a b busy
+    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+    sleep 3
+    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+    busy=$(echo "$a $b" | awk '{d=$4-$2; print (d>0) ? int(100*($3-$1)/d) : 0}')
+    if [ "$busy" -le "$limit" ]; then
+      [ $waited -gt 0 ] && log "machine quiet after ${waited}s (${busy}% busy)"
+      return 0
+    fi
+    if [ $waited -ge "$max" ]; then
+      log "machine still ${busy}% busy after ${waited}s: running anyway (see otherLoadPercent in the results)"
+      return 0
+    fi
+    [ $waited -eq 0 ] && log "machine ${busy}% busy with other work: waiting up to ${max}s"
+    waited=$((waited + 3))
+  done
+}
+
 run_one() {
   local t=$1 name=$2; shift 2
+  wait_quiet
   scratch=$(mktemp -d /tmp/chorus-bench-run.XXXXXX)
   log "$scenario on $t: starting servers (core $SERVER_CPU), scratch $scratch"
   "start_$t"
@@ -287,7 +313,8 @@ run_one() {
   log "$scenario on $t: load generator on core $CLIENT_CPU -> $out"
   local rc=0
   pin "$CLIENT_CPU" java $BENCH_JAVA_OPTS -jar "$here/target/chorus-bench.jar" "$scenario" --target "$t" \
-    --port "$port" --publish-endpoint "$publish_endpoint" "${pids[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
+    --port "$port" --publish-endpoint "$publish_endpoint" --server-cpu "$SERVER_CPU" --client-cpu "$CLIENT_CPU" \
+    "${pids[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
   if [ ${#profile[@]} -gt 0 ]; then
     # Collapsed stacks (for tables of hot frames) and a flame graph of the same samples.
     jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "\"dump,file=$results/$name-profile.collapsed\"" >/dev/null || true
@@ -314,3 +341,5 @@ done
 if [ -x "$here/charts.sh" ] && { command -v gnuplot >/dev/null || apt_install gnuplot-nox; }; then
   "$here/charts.sh" || log "charts failed"
 fi
+exit
+}

@@ -24,7 +24,7 @@ await build({ ...common, outfile: join(dist, 'chorus.min.js'), minify: true });
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
 execFileSync(bin('tsc'), ['-p', root], { stdio: 'inherit' }); // type check: esbuild only strips types
-execFileSync(bin('dts-bundle-generator'), ['--silent', '--no-banner', '--project', join(root, 'tsconfig.json'),
+execFileSync(bin('dts-bundle-generator'), ['--silent', '--no-banner', '--export-referenced-types=false', '--project', join(root, 'tsconfig.json'),
   '-o', join(dist, 'chorus.d.ts'), join(root, 'src/index.ts')], { stdio: 'inherit' });
 
 await import('./size.mjs');

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { startGateway } from '../test/support/gateway.mjs';
 
+const RUN_LIMIT_MS = 15 * 60_000;
 const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/integration', 'test/browser'];
 const started = Date.now();
 const gw = await startGateway();
@@ -15,6 +16,12 @@ try {
   });
   const stop = () => run.kill('SIGTERM');
   process.on('SIGINT', stop).on('SIGTERM', stop);
+  // The whole run is bounded too: a hung browser or gateway cannot keep CI waiting.
+  const limit = setTimeout(() => {
+    console.error(`test run exceeded ${RUN_LIMIT_MS} ms; stopping it`);
+    stop();
+  }, RUN_LIMIT_MS);
+  limit.unref();
   code = await new Promise((r) => run.on('exit', (c) => r(c ?? 1)));
 } finally {
   await gw.stop();

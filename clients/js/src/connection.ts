@@ -134,14 +134,17 @@ export class Connection {
       const error = clientError('connection_failed', `the server closed the connection for good: ${info.closeCode} ${info.reason}`);
       this.end('failed', { ...info, transport: t.kind }, error);
     } else {
-      this.lose({ ...info, transport: t.kind });
+      this.lose({ ...info, transport: t.kind }, true, info.neverWorked === true);
     }
   }
 
-  /** `attempted`: a transport was trying or connected, so its failure counts. */
-  private lose(why: StateReason, attempted = true): void {
+  /**
+   * `attempted`: a transport was trying or connected, so its failure counts; `neverWorked`: it
+   * failed before it carried anything, so the next attempt tries the next transport.
+   */
+  private lose(why: StateReason, attempted = true, neverWorked = false): void {
     const now = this.parts.clock.now();
-    if (attempted && !this.up) this.parts.negotiator.failed();
+    if (attempted && (!this.up || neverWorked)) this.parts.negotiator.failed();
     else if (this.up && now - this.connectedAt >= this.stableAfterMs) this.failures = 0;
     this.detach();
     this.downSince ??= now;

@@ -156,17 +156,14 @@ export class Subscriptions {
   }
 
   /**
-   * A refusal of the first subscribe fails `ready`; later (a resubscribe refused, or a subscription
-   * the server ended), a retryable error is retried with backoff up to the limit, like the Java SDK.
-   * A subscription the server ended with a non-retryable error fails.
+   * A retryable refusal (of the first subscribe or a resubscribe) or a retryable end of a
+   * subscription is retried with backoff up to the limit. Otherwise a first subscribe fails its
+   * `ready`, and a subscription that was running fails with a `failed` notice.
    */
   onChannelError(channel: string, error: ChorusError): void {
     const sub = this.subs.get(channel);
     if (!sub) return;
-    if (!sub.answered) {
-      this.end(sub, error);
-      this.link.sync();
-    } else if (error.retryable && sub.retries < this.retryLimit) {
+    if (error.retryable && sub.retries < this.retryLimit) {
       sub.waiting = true;
       this.link.sync();
       const wait = Math.max(this.backoff.delay(sub.retries++), error.retryAfterMs ?? 0);
@@ -174,11 +171,12 @@ export class Subscriptions {
         sub.waiting = false;
         this.link.sync();
       });
-    } else {
-      this.end(sub, error);
-      this.link.sync();
-      this.notices.failed(channel, error);
+      return;
     }
+    const answered = sub.answered;
+    this.end(sub, error);
+    this.link.sync();
+    if (answered) this.notices.failed(channel, error);
   }
 
   /** The client is closing or failed: every subscription ends; unanswered ones fail with `why`. */

@@ -26,6 +26,7 @@ export class PollingTransport implements Transport {
   private saved?: { key: string; token: string | undefined };
   private readonly announced = new Set<string>();
   private up = false;
+  private worked = false;
   private closed = false;
   private readonly publishes: HttpPublishes;
 
@@ -82,10 +83,11 @@ export class PollingTransport implements Transport {
           timeoutMs: this.ctx.pollRequestTimeoutMs,
         });
       } catch (error) {
-        if (current()) this.lose({ reason: (error as ChorusError).message, error });
+        if (current()) this.lose({ reason: (error as ChorusError).message, error, neverWorked: !this.worked });
         return;
       }
       if (!current()) return;
+      this.worked = true;
       this.markUp();
       this.ctx.sink.heard();
       this.deliver(specs, answer, current);

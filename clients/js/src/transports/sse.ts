@@ -1,4 +1,4 @@
-import { ChorusError } from '../errors.js';
+import { ChorusError, clientError } from '../errors.js';
 import { type SubscribedFrame, toMessage } from '../frames.js';
 import { positionsToken } from '../positions.js';
 import { HttpPublishes } from './http.js';
@@ -19,6 +19,7 @@ export class SseTransport implements Transport {
   private key = '';
   private generation = 0;
   private up = false;
+  private worked = false;
   private closed = false;
   private readonly publishes: HttpPublishes;
 
@@ -75,12 +76,19 @@ export class SseTransport implements Transport {
     const names = new Set(specs.map((s) => s.name));
     const on = (type: string, fn: (e: MessageEvent) => void) =>
       es.addEventListener(type, (e) => {
-        if (this.es === es) {
-          this.ctx.sink.heard();
+        if (this.es !== es) return;
+        this.ctx.sink.heard();
+        try {
           fn(e as MessageEvent);
+        } catch {
+          // Only JSON.parse throws here (listeners are guarded further up): the server's bug.
+          this.ctx.sink.problem(clientError('bad_response', `the server sent an unreadable ${type} event`));
         }
       });
-    on('open', () => this.markUp());
+    on('open', () => {
+      this.worked = true;
+      this.markUp();
+    });
     on('subscribed', (e) => this.ctx.sink.subscribed(JSON.parse(e.data) as SubscribedFrame));
     on('message', (e) => {
       const m = toMessage(JSON.parse(e.data));
@@ -89,7 +97,7 @@ export class SseTransport implements Transport {
     // `event: error` from the server and EventSource's own connection error share one event name;
     // only the server's carries data.
     on('error', (e) => {
-      if (typeof e.data !== 'string') return this.lose({ reason: 'event stream failed' });
+      if (typeof e.data !== 'string') return this.lose({ reason: 'event stream failed', neverWorked: !this.worked });
       const body = JSON.parse(e.data) as { channel?: string };
       const error = ChorusError.fromWire(body);
       if (body.channel !== undefined) this.ctx.sink.channelError(body.channel, error);

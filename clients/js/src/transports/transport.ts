@@ -40,6 +40,11 @@ export interface LostInfo {
   readonly reason: string;
   readonly closeCode?: number;
   readonly error?: unknown;
+  /**
+   * The transport's stream never worked, although the transport had reported `opened` (SSE and
+   * long-polling are usable at once while there is no channel to stream): a connect failure.
+   */
+  readonly neverWorked?: boolean;
 }
 
 export interface TransportSink {

@@ -33,6 +33,8 @@ test('SSE and long-poll clients whose gateway is killed continue on the other on
     const c = new Chorus({ url: proxy.url, transports: [kind], EventSource, storage: null, backoffInitialMs: 50, backoffMaxMs: 500 });
     clients.push(c);
     recs[kind] = new Recorder();
+    recs[kind].states = [];
+    c.on('state', (s) => recs[kind].states.push(s));
     await c.channel(channel).subscribe(recs[kind].listener);
   }
   await produce(dev.kafka, channel, numbered(1, 30));
@@ -46,6 +48,8 @@ test('SSE and long-poll clients whose gateway is killed continue on the other on
     await rec.waitForCount(60);
     rec.assertExactly(numbered(1, 60));
     assert.equal(clients.find((c) => c.transport === kind)?.state, 'connected');
+    assert.deepEqual(rec.states.slice(-2), ['connecting', 'connected'], `${kind} reconnected`);
+    assert.ok(rec.states.includes('disconnected'), `${kind} saw its gateway go`);
   }
   await produce(dev.kafka, channel, numbered(61, 70));
   for (const rec of Object.values(recs)) {

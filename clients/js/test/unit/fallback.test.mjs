@@ -195,3 +195,15 @@ test('long-polling sends the token of each answer, and its own positions when th
 });
 
 const TOKEN_SKIP = pos(9);
+
+test('an SSE stream that never opens counts as a failed connect, though SSE was usable with no channel', async () => {
+  const poll = pollServer();
+  const { client, clock, states } = await unitClient({ transports: ['sse', 'polling'], fetch: poll.fetch });
+  assert.equal(client.transport, 'sse');
+  client.channel('n:a').subscribe(() => {});
+  await settle();
+  FakeEventSource.last().fire('error'); // e.g. a proxy that refuses text/event-stream
+  await clock.advance(states.at(-1).retryInMs);
+  assert.equal(states.at(-1).transport, 'polling');
+  client.close();
+});

@@ -159,3 +159,18 @@ test('a listener that throws does not stop delivery; its error goes to the error
   assert.equal(errors.length, 2);
   client.close();
 });
+
+test('a retryable refusal of the first subscribe is retried; ready resolves when it succeeds', async () => {
+  const { client, clock } = await unitClient({ backoffInitialMs: 100, backoffMaxMs: 100 });
+  const ready = client.channel('new:a').subscribe(() => {});
+  const ws = FakeWebSocket.last();
+  ws.connected();
+  const f = ws.frames('subscribe')[0];
+  // What a gateway answers when the namespace's topic was created a moment ago.
+  ws.receive({ type: 'error', ref: f.ref, code: 50001, error: 'internal', message: 'x', retryable: true });
+  await clock.advance(100);
+  assert.equal(ws.frames('subscribe').length, 2);
+  ws.answerSubscribes(() => pos(-1));
+  assert.equal((await ready).position, pos(-1));
+  client.close();
+});

@@ -1,7 +1,7 @@
 package io.chorus.gateway;
 
 import io.chorus.gateway.admission.Admission;
-import io.chorus.gateway.admission.Drainer;
+import io.chorus.gateway.admission.Connections;
 import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.dev.EmbeddedKafka;
 import io.chorus.gateway.feed.CatchupReader;
@@ -87,11 +87,15 @@ public final class Gateway implements AutoCloseable {
         Publisher publisher = new Publisher(clients.producer(), catchup, config.publish(), clock, metrics);
         parts.add(0, publisher);
         Admission admission = new Admission(config.limits(), clock, metrics);
+        Connections connections = new Connections();
+        Readiness readiness = new Readiness(admin, config.kafka().healthTimeout());
+        parts.add(0, readiness);
         SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics);
         services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
-                new Readiness(admin, config.kafka().requestTimeout()), admission, new Drainer());
+                readiness, admission, connections);
         live.start();
         catchup.start();
+        readiness.start(config.kafka().healthInterval(), connections::broadcast);
 
         int instances = config.http().instances();
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));
@@ -125,8 +129,8 @@ public final class Gateway implements AutoCloseable {
             long until = System.nanoTime() + deadline.toNanos();
             services.admission().startDraining();
             services.readiness().draining();
-            LOG.info("draining: {} connections told to reconnect elsewhere", services.drainer().size());
-            services.drainer().drainAll();
+            LOG.info("draining: {} connections told to reconnect elsewhere", services.connections().size());
+            services.connections().drainAll();
             while (System.nanoTime() < until
                     && (services.publisher().inFlight() > 0 || services.admission().open() > 0)) {
                 // Waiting on other threads' progress at shutdown; the loop ends at the deadline.

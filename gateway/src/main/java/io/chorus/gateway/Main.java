@@ -3,6 +3,7 @@ package io.chorus.gateway;
 import io.chorus.gateway.config.ConfigException;
 import io.chorus.gateway.config.ConfigLoader;
 import io.chorus.gateway.config.GatewayConfig;
+import io.chorus.gateway.dev.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code chorus dev [--config FILE]}: embedded Kafka plus the gateway on :8080.
  * {@code chorus serve [--config FILE]}: production, Kafka from {@code KAFKA_BOOTSTRAP_SERVERS}.
+ * {@code chorus kafka [--config FILE]}: only the embedded dev broker.
  * The config file defaults to {@code ./chorus.yaml} when it exists.
  */
 public final class Main {
@@ -18,8 +20,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length == 0 || !(args[0].equals("dev") || args[0].equals("serve"))) {
-            System.err.println("usage: chorus dev|serve [--config chorus.yaml]");
+        if (args.length == 0 || !(args[0].equals("dev") || args[0].equals("serve") || args[0].equals("kafka"))) {
+            System.err.println("usage: chorus dev|serve|kafka [--config chorus.yaml]");
             System.exit(2);
         }
         Path file = Files.exists(Path.of("chorus.yaml")) ? Path.of("chorus.yaml") : null;
@@ -33,10 +35,14 @@ public final class Main {
         }
         GatewayConfig config;
         try {
-            config = ConfigLoader.load(args[0].equals("dev"), file, System.getenv());
+            config = ConfigLoader.load(!args[0].equals("serve"), file, System.getenv());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (args[0].equals("kafka")) {
+            runBrokerOnly(config);
             return;
         }
         Gateway gateway = Gateway.start(config);
@@ -47,6 +53,19 @@ public final class Main {
         }, "chorus-shutdown"));
         System.out.println("Chorus is running: http://localhost:" + gateway.port() + "  (Kafka "
                 + gateway.bootstrapServers() + "; Ctrl-C stops)");
+        stopped.await();
+    }
+
+    /** {@code chorus kafka}: only the embedded dev broker, for running the gateway as another process. */
+    private static void runBrokerOnly(GatewayConfig config) throws InterruptedException {
+        var e = config.kafka().embedded();
+        EmbeddedKafka broker = EmbeddedKafka.start(Path.of(e.dataDir()), e.port(), e.controllerPort());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }, "chorus-shutdown"));
+        System.out.println("Kafka is running: " + broker.bootstrapServers() + " (data in " + e.dataDir() + ")");
         stopped.await();
     }
 }

@@ -1,26 +1,50 @@
 package io.chorus.gateway;
 
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Whether Kafka answers: a cluster description within a timeout, checked on demand and cached for a
- * second so that frequent probes do not load the broker. Runs on Kafka's threads, never an event loop.
+ * Watches whether Kafka answers: a cluster description every {@code interval} on its own thread.
+ * {@link #check()} reads the last result without blocking (readiness probes). When Kafka stops or
+ * starts answering, the listener hears a {@code stream} notice frame for every client: "stalled"
+ * (messages are not flowing; publishes are refused with kafka_unavailable) or "live" (flowing again;
+ * live delivery continues from where it stopped).
  */
-public final class Readiness {
+public final class Readiness implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
+    static final Buffer STALLED = Buffer.buffer("{\"type\":\"stream\",\"state\":\"stalled\",\"reason\":\"kafka_unavailable\"}");
+    static final Buffer LIVE = Buffer.buffer("{\"type\":\"stream\",\"state\":\"live\"}");
 
     private final Admin admin;
     private final Duration timeout;
-    private volatile long checkedAt;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chorus-kafka-watch");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile String problem = "not checked yet";
-
     private volatile boolean draining;
+    private Consumer<Buffer> notices = b -> { };
+    private boolean wasUp = true;
 
     public Readiness(Admin admin, Duration timeout) {
         this.admin = admin;
         this.timeout = timeout;
+    }
+
+    /** Starts watching; {@code notices} receives the stream frames on transitions. */
+    public void start(Duration interval, Consumer<Buffer> notices) {
+        this.notices = notices;
+        thread.scheduleWithFixedDelay(this::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** From now on the pod reports itself not ready, so load balancers stop sending it clients. */
@@ -28,23 +52,34 @@ public final class Readiness {
         draining = true;
     }
 
-    /** Null when ready, else why not. Blocking: call from a worker thread. */
+    /** Null when ready, else why not. Never blocks. */
     public String check() {
-        if (draining) {
-            return "draining";
-        }
-        long now = System.nanoTime();
-        if (now - checkedAt < TimeUnit.SECONDS.toNanos(1) && checkedAt != 0) {
-            return problem;
-        }
+        return draining ? "draining" : problem;
+    }
+
+    private void probe() {
+        boolean up;
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
                     .clusterId().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
             problem = null;
+            up = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         } catch (Exception e) {
             problem = "Kafka unreachable: " + e.getClass().getSimpleName();
+            up = false;
         }
-        checkedAt = System.nanoTime();
-        return problem;
+        if (up != wasUp) {
+            wasUp = up;
+            LOG.warn(up ? "Kafka answers again; streams are live" : "Kafka does not answer; streams are stalled");
+            notices.accept(up ? LIVE : STALLED);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
     }
 }

@@ -200,9 +200,7 @@ class ResumeIT {
 
     @Test
     void withoutTopicCreationAMissingTopicIsReportedAsTopicMissing() throws Exception {
-        try (TestGateway strict = TestGateway.start(c -> c.withKafka(new io.chorus.gateway.config.KafkaConfig(
-                c.kafka().bootstrapServers(), c.kafka().embedded(), false, 4, (short) 1, c.kafka().requestTimeout(),
-                c.kafka().metadataMaxAge())));
+        try (TestGateway strict = TestGateway.start(c -> c.withKafka(c.kafka().withCreateTopics(false)));
              WsProbe p = WsProbe.connect(strict.wsUri())) {
             p.send("{\"type\":\"subscribe\",\"ref\":\"m\",\"channel\":\"" + TestGateway.freshNamespace() + ":x\"}");
             JsonNode err = p.expect("error");

@@ -26,6 +26,8 @@ public final class Setup {
     final ServerProcesses servers;
     final int processes;
     final long epoch = System.nanoTime();
+    final int serverCpu;
+    final int clientCpu;
 
     Setup(BenchOptions o, String transport, int defaultSubscribers, int defaultChannels, int defaultPerConn,
           String defaultPrefix, boolean trackPositions, int defaultConcurrency) {
@@ -65,6 +67,8 @@ public final class Setup {
             pids.put(p.substring(0, eq), Long.parseLong(p.substring(eq + 1)));
         }
         this.servers = new ServerProcesses(pids);
+        this.serverCpu = o.integer("server-cpu", 0);
+        this.clientCpu = o.integer("client-cpu", 1);
     }
 
     Fleet fleet() {

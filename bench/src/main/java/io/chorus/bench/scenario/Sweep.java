@@ -100,6 +100,25 @@ public final class Sweep {
         return report;
     }
 
+    /**
+     * Core time that neither the servers (on the server core) nor the load generator (on the client
+     * core) used: other work on the machine during the window. Large values make the step suspect.
+     */
+    static Map<String, Object> otherLoad(Setup s, Map<String, Object> cores, Map<?, ?> cpu) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Object server = ((Map<?, ?>) cores.getOrDefault("cpu" + s.serverCpu, Map.of())).get("busyPercent");
+        Object client = ((Map<?, ?>) cores.getOrDefault("cpu" + s.clientCpu, Map.of())).get("busyPercent");
+        double serverUse = ((Number) ((Map<?, ?>) cpu.get("server")).get("corePercent")).doubleValue();
+        double clientUse = ((Number) ((Map<?, ?>) cpu.get("loadgen")).get("corePercent")).doubleValue();
+        if (server != null) {
+            m.put("serverCore", CpuWindow.round(Math.max(0, ((Number) server).doubleValue() - serverUse), 1));
+        }
+        if (client != null) {
+            m.put("clientCore", CpuWindow.round(Math.max(0, ((Number) client).doubleValue() - clientUse), 1));
+        }
+        return m;
+    }
+
     private static Map<String, Object> step(Setup s, Fleet fleet, Publisher pub, KafkaFloor probe, PacedLoop loop,
                                             int id, double rate, double warmup, double window, double drain,
                                             long[] perChannel) {
@@ -161,7 +180,12 @@ public final class Sweep {
         m.put("closedDuringStep", last.closedUnexpectedly() - start.closedUnexpectedly());
         m.put("cpu", CpuWindow.between(cpu0, cpu1, seconds, deliveries));
         // Whole-machine core use in the window: more than the processes above means other work ran.
-        m.put("cores", io.chorus.bench.proc.CoreStats.between(cores0, cores1));
+        Map<String, Object> cores = io.chorus.bench.proc.CoreStats.between(cores0, cores1);
+        m.put("cores", cores);
+        m.put("otherLoadPercent", otherLoad(s, cores, (Map<?, ?>) m.get("cpu")));
+        // A load generator near a full core measures its own queueing as much as the server's.
+        double loadgen = ((Number) ((Map<?, ?>) ((Map<?, ?>) m.get("cpu")).get("loadgen")).get("corePercent")).doubleValue();
+        m.put("loadgenSaturated", loadgen >= 90.0);
         m.put("loadAverage", io.chorus.bench.proc.CoreStats.loadAverage());
         return m;
     }

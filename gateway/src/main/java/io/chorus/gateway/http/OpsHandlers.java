@@ -17,15 +17,13 @@ public final class OpsHandlers {
     }
 
     public void ready(RoutingContext ctx) {
-        ctx.vertx().executeBlocking(() -> services.readiness().check(), false).onComplete(ar -> {
-            String problem = ar.succeeded() ? ar.result() : "readiness check failed";
-            if (problem == null) {
-                ctx.response().putHeader("content-type", "application/json").end("{\"status\":\"ready\"}");
-            } else {
-                var body = io.vertx.core.json.JsonObject.of("status", "not_ready", "reason", problem);
-                ctx.response().setStatusCode(503).putHeader("content-type", "application/json").end(body.encode());
-            }
-        });
+        String problem = services.readiness().check();
+        if (problem == null) {
+            ctx.response().putHeader("content-type", "application/json").end("{\"status\":\"ready\"}");
+        } else {
+            var body = io.vertx.core.json.JsonObject.of("status", "not_ready", "reason", problem);
+            ctx.response().setStatusCode(503).putHeader("content-type", "application/json").end(body.encode());
+        }
     }
 
     public void metrics(RoutingContext ctx) {

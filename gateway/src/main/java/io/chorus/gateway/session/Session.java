@@ -51,7 +51,7 @@ public final class Session implements MessageSink {
         var c = services.config();
         lastSeen = services.clock().millis();
         transport.send(Frames.connected(id, c));
-        services.drainer().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN));
+        services.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN), this::send);
         heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
     }
 
@@ -94,7 +94,7 @@ public final class Session implements MessageSink {
             return;
         }
         closed = true;
-        services.drainer().remove(this);
+        services.connections().remove(this);
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }

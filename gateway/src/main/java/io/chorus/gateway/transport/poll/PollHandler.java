@@ -41,9 +41,10 @@ public final class PollHandler implements Handler<RoutingContext> {
         PollOutput output = new PollOutput(ctx, request.channels().size(), services, shard.context());
         StreamSession session = new StreamSession(request, output, shard, services);
         long timer = vertx.setTimer(services.config().fallback().pollTimeout().toMillis(), t -> output.answer());
-        services.drainer().add(output, shard.context(), output::answer);
+        // A long-poll answers soon anyway; a notice would only delay it.
+        services.connections().add(output, shard.context(), output::answer, notice -> { });
         output.onAnswered(() -> {
-            services.drainer().remove(output);
+            services.connections().remove(output);
             vertx.cancelTimer(timer);
             session.close();
             services.admission().release("poll");

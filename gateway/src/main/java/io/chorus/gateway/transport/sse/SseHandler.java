@@ -49,10 +49,11 @@ public final class SseHandler implements Handler<RoutingContext> {
         StreamSession session = new StreamSession(request, output, shard, services);
         output.start(services.config().fallback().sseRetry().toMillis());
                 long timer = vertx.setPeriodic(services.config().connection().heartbeat().toMillis(), t -> output.ping());
-        services.drainer().add(output, shard.context(), () -> output.leave(Frames.error(null, null,
-                new ChorusException(ErrorCode.DRAINING, "this pod is shutting down; reconnect", 1000)), session.token()));
+        services.connections().add(output, shard.context(), () -> output.leave(Frames.error(null, null,
+                new ChorusException(ErrorCode.DRAINING, "this pod is shutting down; reconnect", 1000)), session.token()),
+                notice -> output.notice(notice, session.token()));
         Runnable end = () -> {
-            services.drainer().remove(output);
+            services.connections().remove(output);
             vertx.cancelTimer(timer);
             session.close();
             services.admission().release("sse");

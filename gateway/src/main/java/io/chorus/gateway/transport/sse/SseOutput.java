@@ -107,6 +107,11 @@ final class SseOutput implements StreamOutput {
         }
     }
 
+    /** A notice for the client (event type {@code stream}). */
+    void notice(Buffer frame, String token) {
+        event("stream", frame, token);
+    }
+
     /** Ends the stream with a last error event (the pod is draining); the browser reconnects elsewhere. */
     void leave(Buffer errorFrame, String token) {
         if (!ended) {

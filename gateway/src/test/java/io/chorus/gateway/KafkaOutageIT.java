@@ -1,0 +1,156 @@
+package io.chorus.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chorus.gateway.config.ConfigLoader;
+import io.chorus.gateway.testing.Conditions;
+import io.chorus.gateway.testing.TestGateway;
+import io.chorus.gateway.testing.WsProbe;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker dies (SIGKILL) during traffic and comes back: subscribers are told the stream stalled
+ * and then is live again, publishes meanwhile are refused with a retryable error (never acknowledged
+ * and lost), readiness follows, and live delivery resumes with no gap and no duplicate. The broker is
+ * its own process here ({@code chorus kafka}), so that it can be killed and restarted.
+ */
+class KafkaOutageIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Process broker(Path dir, int port, int controller) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.chorus.gateway.Main", "kafka")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("CHORUS_KAFKA_EMBEDDED_PORT", String.valueOf(port));
+        pb.environment().put("CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(controller));
+        Process p = pb.start();
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("Kafka is running")) {
+                        up.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                // process ended
+            }
+            up.completeExceptionally(new IllegalStateException("broker exited"));
+        });
+        reader.setDaemon(true);
+        reader.start();
+        up.get(60, TimeUnit.SECONDS);
+        return p;
+    }
+
+    static int ready(TestGateway g) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(g.http("/health/ready")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
+    static JsonNode publish(WsProbe p, String ch, String ref) throws Exception {
+        p.send("{\"type\":\"publish\",\"ref\":\"" + ref + "\",\"channel\":\"" + ch + "\",\"id\":\"" + ref
+                + "\",\"data\":\"" + ref + "\"}");
+        return p.awaitFrame(f -> ref.equals(f.path("ref").asText()), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aBrokerOutageStallsTheStreamRefusesPublishesAndLiveDeliveryResumesWithoutGapOrDuplicate(
+            @TempDir Path dir) throws Exception {
+        int port = freePort();
+        int controller = freePort();
+        Process kafka = broker(dir, port, controller);
+        String ch = "outage:room";
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port,
+                "CHORUS_HTTP_HOST", "127.0.0.1", "CHORUS_HTTP_PORT", "0", "CHORUS_KAFKA_CREATE_TOPICS", "true",
+                "CHORUS_NAMESPACES_ALLOW_ANY", "true", "CHORUS_PUBLISH_TIMEOUT", "3s",
+                "CHORUS_KAFKA_HEALTH_INTERVAL", "300ms", "CHORUS_KAFKA_HEALTH_TIMEOUT", "1s",
+                "CHORUS_KAFKA_REQUEST_TIMEOUT", "3s");
+        try (TestGateway g = TestGateway.start(c -> ConfigLoader.load(false, null, env));
+             WsProbe subscriber = WsProbe.connect(g.wsUri()); WsProbe publisher = WsProbe.connect(g.wsUri())) {
+            ResumeIT.subscribed(subscriber, ch, "");
+            List<String> acked = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                assertEquals("ack", publish(publisher, ch, "before-" + i).get("type").asText());
+                acked.add("before-" + i);
+            }
+            Conditions.await("ready", Duration.ofSeconds(20), () -> callReady(g) == 200);
+
+            kafka.destroyForcibly();
+            assertTrue(kafka.waitFor(30, TimeUnit.SECONDS));
+            List<String> delivered = new ArrayList<>();
+            JsonNode stalled = notice(subscriber, delivered, Duration.ofSeconds(20));
+            assertEquals("stalled", stalled.get("state").asText());
+            Conditions.await("not ready", Duration.ofSeconds(20), () -> callReady(g) == 503);
+            JsonNode refused = publish(publisher, ch, "during-0");
+            assertEquals("error", refused.get("type").asText(), refused::toString);
+            assertEquals("kafka_unavailable", refused.get("error").asText());
+            assertTrue(refused.get("retryable").asBoolean());
+
+            kafka = broker(dir, port, controller);
+            JsonNode live = notice(subscriber, delivered, Duration.ofSeconds(60));
+            assertEquals("live", live.get("state").asText());
+            Conditions.await("ready again", Duration.ofSeconds(30), () -> callReady(g) == 200);
+            for (int i = 0; i < 5; i++) {
+                JsonNode r = publish(publisher, ch, "after-" + i);
+                assertEquals("ack", r.get("type").asText(), r::toString);
+                acked.add("after-" + i);
+            }
+            while (delivered.size() < acked.size()) {
+                JsonNode m = subscriber.awaitFrame(f -> "message".equals(f.path("type").asText()),
+                        Duration.ofSeconds(30));
+                if (!"during-0".equals(m.get("id").asText())) {
+                    delivered.add(m.get("id").asText());
+                }
+            }
+            assertEquals(acked, delivered, "every acknowledged publish, once, in order");
+        } finally {
+            kafka.destroyForcibly();
+            kafka.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The next stream notice; messages that arrive before it are recorded, not skipped. */
+    static JsonNode notice(WsProbe p, List<String> delivered, Duration timeout) throws Exception {
+        JsonNode f = p.awaitFrame(n -> {
+            if ("message".equals(n.path("type").asText()) && !"during-0".equals(n.get("id").asText())) {
+                delivered.add(n.get("id").asText());
+            }
+            return "stream".equals(n.path("type").asText());
+        }, timeout);
+        return f;
+    }
+
+    static int callReady(TestGateway g) {
+        try {
+            return ready(g);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
