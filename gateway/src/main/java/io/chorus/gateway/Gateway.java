@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
         Connections connections = new Connections();
         Readiness readiness = new Readiness(admin, config.kafka().healthTimeout());
         parts.add(0, readiness);
-        SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics);
+        SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock);
         services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
                 readiness, admission, connections);
         live.start();

@@ -3,7 +3,6 @@ package io.chorus.bench.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,11 +60,13 @@ public final class Charts {
                     }
                     sweeps.computeIfAbsent(chart, k -> new TreeMap<>()).put(series, rows);
                 } else if (scenario.equals("idle") && r.has("perConnection")) {
-                    long bytes = 0;
-                    for (JsonNode p : r.path("perConnection")) {
-                        bytes += p.path("VmRSSBytesPerConnection").asLong();
-                    }
-                    idle.put(target, bytes);
+                    // The process that holds the connections: the broker and Redis do not grow with them.
+                    String main = switch (target) {
+                        case "chorus" -> "gateway";
+                        case "socketio" -> "node";
+                        default -> "nginx-worker";
+                    };
+                    idle.put(target, r.path("perConnection").path(main).path("VmRSSBytesPerConnection").asLong());
                 }
             }
         }
@@ -132,9 +133,4 @@ public final class Charts {
                 + "set grid\nset key top left\nset format x '%.0s%c'\n";
     }
 
-    static void check(Path p) {
-        if (!Files.isDirectory(p)) {
-            throw new UncheckedIOException(new IOException("no such folder " + p));
-        }
-    }
 }

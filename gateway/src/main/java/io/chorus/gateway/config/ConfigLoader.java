@@ -47,7 +47,31 @@ public final class ConfigLoader {
         if (bootstrap != null && !bootstrap.isBlank()) {
             ((ObjectNode) tree.get("kafka")).put("bootstrapServers", bootstrap);
         }
+        inheritNamespaceDefaults(tree);
         return validate(convert(tree));
+    }
+
+    /** Each configured namespace starts from {@code namespaces.defaults} and overrides what it sets. */
+    private static void inheritNamespaceDefaults(ObjectNode tree) {
+        JsonNode namespaces = tree.get("namespaces");
+        if (namespaces == null || !(namespaces.get("configured") instanceof ObjectNode configured)
+                || !(namespaces.get("defaults") instanceof ObjectNode defaults)) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        configured.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode own = configured.get(name);
+            ObjectNode merged = defaults.deepCopy();
+            merged.remove("topic");
+            if (own != null && own.isObject()) {
+                merge(merged, own);
+            } else if (own != null && !own.isNull()) {
+                throw new ConfigException("invalid configuration at 'namespaces.configured." + name
+                        + "': must be a mapping");
+            }
+            configured.set(name, merged);
+        }
     }
 
     static GatewayConfig convert(JsonNode tree) {

@@ -84,7 +84,7 @@ final class RequestHandler {
             throw new ChorusException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most "
                     + s.config().connection().maxSubscriptions() + " subscriptions per connection");
         }
-        Subscription sub = s.subscriptions().create(channel, session);
+        Subscription sub = s.subscriptions().create(channel, session, maxRate(frame));
         session.subscriptions().put(channel.value(), sub);
         s.metrics().subscriptionsChanged(1);
         s.subscriptions().start(session.shard(), sub, spec, err -> ended(sub, null, err))
@@ -100,6 +100,17 @@ final class RequestHandler {
             session.services().metrics().error(e.code().wireName());
             session.send(Frames.error(ref, sub.channel().value(), e));
         }
+    }
+
+    private static double maxRate(JsonNode frame) {
+        JsonNode rate = frame.get("maxRate");
+        if (rate == null || rate.isNull()) {
+            return 0;
+        }
+        if (!rate.isNumber() || rate.doubleValue() <= 0 || rate.doubleValue() > 1000) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "maxRate must be a number above 0 and at most 1000");
+        }
+        return rate.doubleValue();
     }
 
     private StartSpec startSpec(JsonNode frame) {

@@ -22,6 +22,7 @@ public final class Subscription {
     TopicPartition tp;
     long last = -1;
     Runnable catchUpStep;
+    Conflator conflator;
     private long delivered;
     private long moves;
 
@@ -57,6 +58,10 @@ public final class Subscription {
         if (state != State.LIVE || m.offset() <= last) {
             return;
         }
+        if (conflator != null && (conflator.rateLimited() || !sink.writable() || conflator.hasPending())) {
+            conflate(m);
+            return;
+        }
         // Live fan-out never queues without bound: a subscriber whose buffer is full leaves the live
         // path and catches up from the cache or Kafka at its own pace, from its last position.
         if (!sink.writable()) {
@@ -66,6 +71,36 @@ public final class Subscription {
             return;
         }
         deliver(m);
+    }
+
+    /**
+     * A conflating subscriber keeps only the latest message per key; it is flushed when due (rate
+     * limit) or when the connection can take more (fell behind). Nothing queues beyond one per key.
+     */
+    private void conflate(FeedMessage m) {
+        conflator.offer(m).forEach(this::deliver);
+        if (!sink.writable()) {
+            sink.onWritable(this::flushConflated);
+        } else if (conflator.dueIn() == 0) {
+            flushConflated();
+        } else {
+            conflator.scheduleFlush(this::flushConflated);
+        }
+    }
+
+    private void flushConflated() {
+        if (state != State.LIVE || !conflator.hasPending()) {
+            return;
+        }
+        if (!sink.writable()) {
+            sink.onWritable(this::flushConflated);
+            return;
+        }
+        if (conflator.rateLimited() && conflator.dueIn() > 0) {
+            conflator.scheduleFlush(this::flushConflated);
+            return;
+        }
+        conflator.drain().forEach(this::deliver);
     }
 
     /** Leaves (or stays off) the live path; the catch-up loop brings it back when it is level. */

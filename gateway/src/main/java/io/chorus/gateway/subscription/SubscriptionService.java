@@ -37,9 +37,10 @@ public final class SubscriptionService {
     private final CatchupReader catchup;
     private final Hub hub;
     private final GatewayMetrics metrics;
+    private final java.time.Clock clock;
 
     public SubscriptionService(GatewayConfig config, TopicCatalog catalog, LiveReader live, MessageCache cache,
-                               CatchupReader catchup, Hub hub, GatewayMetrics metrics) {
+                               CatchupReader catchup, Hub hub, GatewayMetrics metrics, java.time.Clock clock) {
         this.config = config;
         this.catalog = catalog;
         this.live = live;
@@ -47,6 +48,7 @@ public final class SubscriptionService {
         this.catchup = catchup;
         this.hub = hub;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** The namespace's options, or {@link ErrorCode#UNKNOWN_NAMESPACE}. */
@@ -69,7 +71,26 @@ public final class SubscriptionService {
      * subscription has ended.
      */
     public Subscription create(ChannelName channel, MessageSink sink) {
-        return new Subscription(channel, sink);
+        return create(channel, sink, 0);
+    }
+
+    /**
+     * A subscription; in a conflating namespace it conflates when it falls behind and, with
+     * {@code maxRate} > 0 (messages per second), always. Call on the subscriber's event loop.
+     */
+    public Subscription create(ChannelName channel, MessageSink sink, double maxRate) {
+        NamespaceConfig ns = namespace(channel);
+        if (maxRate > 0 && !ns.conflate()) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "maxRate needs a conflating namespace; '"
+                    + channel.namespace() + "' delivers every message");
+        }
+        Subscription sub = new Subscription(channel, sink);
+        if (ns.conflate()) {
+            io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+            sub.conflator = new Conflator(ns.conflateKey(), maxRate, Math.max(1, ns.conflateMaxKeys()), clock::millis,
+                    (delay, task) -> vertx.setTimer(delay, id -> task.run()));
+        }
+        return sub;
     }
 
     public Future<Subscribed> start(Shard shard, Subscription sub, StartSpec spec, Consumer<Throwable> onFailure) {

@@ -1,0 +1,121 @@
+package io.chorus.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Markdown tables from the result files of a folder, so that BENCHMARKS.md quotes the JSON rather than
+ * hand-copied figures: {@code java -cp bench/target/chorus-bench.jar io.chorus.bench.report.Tables bench/results}.
+ */
+public final class Tables {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Tables() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args.length > 0 ? args[0] : "results");
+        List<JsonNode> results;
+        try (Stream<Path> files = Files.list(dir)) {
+            results = files.filter(p -> p.toString().endsWith(".json")).sorted().map(Tables::read).toList();
+        }
+        StringBuilder out = new StringBuilder();
+        sweeps(out, results);
+        idle(out, results);
+        resume(out, results);
+        System.out.print(out);
+    }
+
+    private static JsonNode read(Path p) {
+        try {
+            return JSON.readTree(p.toFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void sweeps(StringBuilder out, List<JsonNode> results) {
+        String header = "| file | target | N | channels | payload | msg/s | deliveries/s | p50 ms | p99 ms | p99.9 ms "
+                + "| lost | dup | server µs/delivery | main process µs/delivery | server core % | load gen core % "
+                + "| other load % (server core / client core) |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        out.append(header);
+        for (JsonNode r : results) {
+            if (!r.has("steps")) {
+                continue;
+            }
+            JsonNode plan = r.path("setup").path("plan");
+            String target = r.path("target").asText() + (r.path("scenario").asText().equals("sse") ? " (SSE)" : "");
+            String main = r.path("target").asText().equals("chorus") ? "gateway"
+                    : r.path("target").asText().equals("socketio") ? "node" : "nginx-worker";
+            for (JsonNode s : r.path("steps")) {
+                JsonNode lat = s.path("latencyMs");
+                JsonNode cpu = s.path("cpu");
+                out.append(String.format(Locale.ROOT,
+                        "| %s | %s | %d | %d | %d | %.0f | %,d | %s | %s | %s | %d | %d | %s | %s | %.0f | %.0f | %s / %s |%n",
+                        r.path("scenario").asText() + "-" + r.path("target").asText(), target,
+                        plan.path("subscribers").asInt(), plan.path("channels").asInt(),
+                        r.path("options").path("payload").asInt(), s.path("publishedPerSecond").asDouble(),
+                        s.path("deliveriesPerSecond").asLong(), num(lat, "p50"), num(lat, "p99"), num(lat, "p999"),
+                        s.path("lost").asLong(), s.path("duplicates").asLong(),
+                        num(cpu.path("server"), "usPerDelivery"), num(cpu.path(main), "usPerDelivery"),
+                        cpu.path("server").path("corePercent").asDouble(), cpu.path("loadgen").path("corePercent").asDouble(),
+                        num(s.path("otherLoadPercent"), "serverCore"), num(s.path("otherLoadPercent"), "clientCore")));
+            }
+        }
+        out.append('\n');
+    }
+
+    private static void idle(StringBuilder out, List<JsonNode> results) {
+        out.append("| target | connections | subscriptions each | process | RSS growth B/conn | heap used after GC B/conn "
+                + "| NMT Other (direct) B/conn | NMT total committed B/conn |\n|---|---|---|---|---|---|---|---|\n");
+        for (JsonNode r : results) {
+            if (!r.path("scenario").asText().equals("idle") || !r.has("perConnection")) {
+                continue;
+            }
+            JsonNode plan = r.path("setup").path("plan");
+            r.path("perConnection").fields().forEachRemaining(e -> out.append(String.format(Locale.ROOT,
+                    "| %s | %d | %d | %s | %s | %s | %s | %s |%n", r.path("target").asText(),
+                    r.path("connect").path("ready").asInt(), plan.path("subscriptionsPerConnection").asInt(), e.getKey(),
+                    num(e.getValue(), "VmRSSBytesPerConnection"), num(e.getValue(), "heapUsedBytesPerConnection"),
+                    num(e.getValue(), "nmt_Other_committedBytesPerConnection"),
+                    num(e.getValue(), "nmtTotalCommittedBytesPerConnection"))));
+        }
+        out.append('\n');
+    }
+
+    private static void resume(StringBuilder out, List<JsonNode> results) {
+        out.append("| clients | messages missed | all resubscribed ms | all caught up ms | catch-up p50 / p99 / max ms "
+                + "| lost | duplicated | redelivered from before | resumed:false | retries |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
+        for (JsonNode r : results) {
+            if (!r.path("scenario").asText().equals("resume") || !r.has("expected")) {
+                continue;
+            }
+            JsonNode c = r.path("catchupMs");
+            out.append(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s / %s / %s | %d | %d | %d | %d | %d |%n",
+                    r.path("subscriptions").asLong(), r.path("produced").asLong(), r.path("allResubscribedMs").asLong(),
+                    r.path("allCaughtUpMs").isNull() ? "not all" : r.path("allCaughtUpMs").asText(),
+                    num(c, "p50"), num(c, "p99"), num(c, "max"), r.path("lost").asLong(),
+                    r.path("duplicatedAfterReconnect").asLong(), r.path("redeliveredFromBeforeDisconnect").asLong(),
+                    r.path("notResumed").asLong(), r.path("subscribeRetries").asLong()));
+        }
+        out.append('\n');
+    }
+
+    private static String num(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return "–";
+        }
+        double d = v.asDouble();
+        return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.1f", d);
+    }
+}
