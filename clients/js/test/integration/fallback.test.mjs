@@ -90,17 +90,32 @@ test('positions are universal: a client that started on polling upgrades to WebS
       super(blocked ? 'ws://127.0.0.1:1/blocked' : url);
     }
   }
+  // Long polls that hang once stalled (until the SDK abandons them), so that what is produced
+  // meanwhile can only arrive through the WebSocket that takes over, and only if it resumes.
+  let stall = false;
+  let stalled = 0;
+  const fetchStalling = (url, init) => {
+    if (!stall || !String(url).includes('/v1/poll')) return fetch(url, init);
+    stalled++;
+    return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  };
   const rec = new Recorder();
   const switched = [];
-  const c = client({ url: gw.url, transports: ['websocket', 'polling'], WebSocket: BlockableWebSocket, upgradeIntervalMs: 300 });
+  const c = client({ url: gw.url, transports: ['websocket', 'polling'], WebSocket: BlockableWebSocket, fetch: fetchStalling, upgradeIntervalMs: 300 });
   c.on('transport', (k) => switched.push(k));
   await c.channel(channel).subscribe(rec.listener);
   assert.equal(c.transport, 'polling');
-  await produce(gw.kafka, channel, numbered(1, 20));
+  await produce(gw.kafka, channel, numbered(1, 10));
   await rec.waitForCount(10);
+  stall = true;
+  await produce(gw.kafka, channel, numbered(11, 15)); // answers the poll in flight; the next one hangs
+  await rec.waitForCount(15);
+  await waitFor(() => stalled > 0, { what: 'a stalled poll' });
+  await produce(gw.kafka, channel, numbered(16, 30));
   blocked = false;
   await waitFor(() => c.transport === 'websocket', { what: 'the upgrade to websocket' });
-  await produce(gw.kafka, channel, numbered(21, 40));
+  await rec.waitForCount(30);
+  await produce(gw.kafka, channel, numbered(31, 40));
   await rec.waitForCount(40);
   rec.assertExactly(numbered(1, 40));
   assert.deepEqual(switched, ['websocket']);

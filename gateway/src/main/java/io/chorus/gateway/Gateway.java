@@ -95,7 +95,7 @@ public final class Gateway implements AutoCloseable {
                 readiness, admission, connections);
         live.start();
         catchup.start();
-        readiness.start(config.kafka().healthInterval(), connections::broadcast);
+        readiness.start(config.kafka().healthInterval(), connections::broadcast, metrics);
 
         int instances = config.http().instances();
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));

@@ -1,5 +1,6 @@
 package io.chorus.gateway;
 
+import io.chorus.gateway.metrics.GatewayMetrics;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -42,8 +43,10 @@ public final class Readiness implements AutoCloseable {
     }
 
     /** Starts watching; {@code notices} receives the stream frames on transitions. */
-    public void start(Duration interval, Consumer<Buffer> notices) {
+    public void start(Duration interval, Consumer<Buffer> notices, GatewayMetrics metrics) {
         this.notices = notices;
+        metrics.gauge("chorus_kafka_up", "1 while Kafka answers the gateway's probes", () -> problem == null ? 1 : 0);
+        metrics.gauge("chorus_draining", "1 while the pod drains", () -> draining ? 1 : 0);
         thread.scheduleWithFixedDelay(this::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

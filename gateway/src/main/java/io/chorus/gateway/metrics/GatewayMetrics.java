@@ -131,6 +131,16 @@ public final class GatewayMetrics {
         registry.counter("chorus_subscribers_behind", "transport", transport).increment();
     }
 
+    /** The server closed a connection; reason: a close reason's wire name. */
+    public void closed(String transport, String reason) {
+        registry.counter("chorus_server_closes", "transport", transport, "reason", reason).increment();
+    }
+
+    /** Messages that a conflating subscriber received in place of older undelivered ones. */
+    public void conflated(int messages) {
+        registry.counter("chorus_conflated_deliveries").increment(messages);
+    }
+
     public void slowConsumer() {
         registry.counter("chorus_slow_consumer_closes").increment();
     }

@@ -183,6 +183,11 @@ public final class Session implements MessageSink {
     }
 
     @Override
+    public void conflated(java.util.List<FeedMessage> messages) {
+        services.metrics().conflated(messages.size());
+    }
+
+    @Override
     public void fellBehind() {
         services.metrics().fellBehind(transport.kind());
     }
@@ -197,6 +202,7 @@ public final class Session implements MessageSink {
 
     private void close(CloseReason reason) {
         if (!closed) {
+            services.metrics().closed(transport.kind(), reason.wireName());
             transport.close(reason);
             onClosed();
         }

@@ -24,6 +24,10 @@ public interface MessageSink {
      */
     void overflow();
 
+    /** A flush of conflated messages went out (metrics). */
+    default void conflated(java.util.List<FeedMessage> messages) {
+    }
+
     /** The subscriber's buffer was full, so it left the live path to catch up at its own pace. */
     default void fellBehind() {
     }

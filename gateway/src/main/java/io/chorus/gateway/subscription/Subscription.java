@@ -3,6 +3,7 @@ package io.chorus.gateway.subscription;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.feed.TopicInfo;
 import io.chorus.schema.ChannelName;
+import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -100,7 +101,9 @@ public final class Subscription {
             conflator.scheduleFlush(this::flushConflated);
             return;
         }
-        conflator.drain().forEach(this::deliver);
+        List<FeedMessage> out = conflator.drain();
+        out.forEach(this::deliver);
+        sink.conflated(out);
     }
 
     /** Leaves (or stays off) the live path; the catch-up loop brings it back when it is level. */
