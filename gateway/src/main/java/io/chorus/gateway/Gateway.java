@@ -2,6 +2,7 @@ package io.chorus.gateway;
 
 import io.chorus.gateway.admission.Admission;
 import io.chorus.gateway.admission.Connections;
+import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.dev.EmbeddedKafka;
 import io.chorus.gateway.feed.CatchupReader;
@@ -92,7 +93,11 @@ public final class Gateway implements AutoCloseable {
         parts.add(0, readiness);
         SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock);
         services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
-                readiness, admission, connections);
+                readiness, admission, connections, new Authenticator(config.auth(), clock));
+        if (config.auth().anonymous()) {
+            LOG.warn("ANONYMOUS ACCESS IS ON: clients without a token may {} (auth.anonymous; for dev only)",
+                    config.auth().anonymousCapabilities());
+        }
         live.start();
         catchup.start();
         readiness.start(config.kafka().healthInterval(), connections::broadcast, metrics);

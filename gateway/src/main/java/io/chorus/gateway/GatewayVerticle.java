@@ -53,7 +53,10 @@ final class GatewayVerticle extends VerticleBase {
         ErrorPages.install(router, services.metrics());
         HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port)
                 .setMaxWebSocketFrameSize(http.maxFrameBytes()).setMaxWebSocketMessageSize(http.maxFrameBytes())
-                .setCompressionSupported(true);
+                .setCompressionSupported(true)
+                // Room for a token of auth.maxTokenBytes in the URL (?token=), so an oversized one is
+                // answered token_too_large; longer URLs get 414, headers past 8 KiB 431, from the HTTP layer.
+                .setMaxInitialLineLength(Math.max(4096, 2 * services.config().auth().maxTokenBytes()));
         return vertx.createHttpServer(options).requestHandler(router).listen();
     }
 }

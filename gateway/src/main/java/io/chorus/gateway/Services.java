@@ -2,6 +2,7 @@ package io.chorus.gateway;
 
 import io.chorus.gateway.admission.Admission;
 import io.chorus.gateway.admission.Connections;
+import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.feed.CatchupReader;
 import io.chorus.gateway.feed.MessageCache;
@@ -15,5 +16,6 @@ import java.time.Clock;
 /** The pod-wide parts that every connection and HTTP handler shares; each is thread-safe. */
 public record Services(GatewayConfig config, Clock clock, GatewayMetrics metrics, TopicCatalog catalog,
                        MessageCache cache, CatchupReader catchup, Hub hub, SubscriptionService subscriptions,
-                       Publisher publisher, Readiness readiness, Admission admission, Connections connections) {
+                       Publisher publisher, Readiness readiness, Admission admission, Connections connections,
+                       Authenticator auth) {
 }

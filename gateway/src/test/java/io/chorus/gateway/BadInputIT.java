@@ -119,7 +119,7 @@ class BadInputIT {
         }
         try (TestGateway strict = TestGateway.start(c -> io.chorus.gateway.config.ConfigLoader.load(false, null,
                 java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", c.kafka().bootstrapServers(), "CHORUS_HTTP_PORT", "0",
-                        "CHORUS_HTTP_HOST", "127.0.0.1")));
+                        "CHORUS_HTTP_HOST", "127.0.0.1", "CHORUS_AUTH_ANONYMOUS", "true")));
              WsProbe p = WsProbe.connect(strict.wsUri())) {
             p.send("{\"type\":\"subscribe\",\"ref\":\"1\",\"channel\":\"nosuchns:room\"}");
             assertEquals("unknown_namespace", p.expect("error").get("error").asText());

@@ -43,6 +43,7 @@ class ConflationIT {
         env.put("CHORUS_HTTP_PORT", "0");
         env.put("CHORUS_KAFKA_CREATE_TOPICS", "true");
         env.put("CHORUS_KAFKA_PARTITIONS", "4");
+        env.put("CHORUS_AUTH_ANONYMOUS", "true");
         gateway = TestGateway.start(c -> ConfigLoader.load(false, yaml, env));
     }
 

@@ -107,6 +107,7 @@ class FuzzIT {
         env.put("CHORUS_KAFKA_PARTITIONS", "4");
         env.put("CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND", "100000");
         env.put("CHORUS_FALLBACK_POLL_TIMEOUT", "20ms");
+        env.put("CHORUS_AUTH_ANONYMOUS", "true");
         String topic = "chorus.fuzz";
         TestKafka.ensureTopic(topic, 4);
         java.nio.file.Path yaml = java.nio.file.Files.createTempFile("fuzz", ".yaml");

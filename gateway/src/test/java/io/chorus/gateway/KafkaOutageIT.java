@@ -90,7 +90,7 @@ class KafkaOutageIT {
                 "CHORUS_HTTP_HOST", "127.0.0.1", "CHORUS_HTTP_PORT", "0", "CHORUS_KAFKA_CREATE_TOPICS", "true",
                 "CHORUS_NAMESPACES_ALLOW_ANY", "true", "CHORUS_PUBLISH_TIMEOUT", "3s",
                 "CHORUS_KAFKA_HEALTH_INTERVAL", "300ms", "CHORUS_KAFKA_HEALTH_TIMEOUT", "1s",
-                "CHORUS_KAFKA_REQUEST_TIMEOUT", "3s");
+                "CHORUS_KAFKA_REQUEST_TIMEOUT", "3s", "CHORUS_AUTH_ANONYMOUS", "true");
         try (TestGateway g = TestGateway.start(c -> ConfigLoader.load(false, null, env));
              WsProbe subscriber = WsProbe.connect(g.wsUri()); WsProbe publisher = WsProbe.connect(g.wsUri())) {
             ResumeIT.subscribed(subscriber, ch, "");

@@ -9,6 +9,8 @@ public enum CloseReason {
     SERVER_SHUTDOWN(4001, "server_shutdown", true),
     SLOW_CONSUMER(4002, "slow_consumer", true),
     INTERNAL(4003, "internal", true),
+    TOKEN_EXPIRED(4004, "token_expired", true),
+    UNAUTHORIZED(4101, "unauthorized", false),
     POLICY_VIOLATION(4100, "policy_violation", false);
 
     private final int code;

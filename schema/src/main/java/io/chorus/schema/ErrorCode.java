@@ -6,6 +6,12 @@ package io.chorus.schema;
  * succeed. {@code PROTOCOL.md} lists them; the names are the wire vocabulary.
  */
 public enum ErrorCode {
+    TOKEN_REQUIRED(40101, "token_required", false, "this gateway does not accept anonymous clients: send a token"),
+    TOKEN_INVALID(40102, "token_invalid", false, "the token is malformed, its algorithm or signature is refused"),
+    TOKEN_EXPIRED(40103, "token_expired", true, "the token expired: get a new one and retry"),
+    TOKEN_NOT_YET_VALID(40104, "token_not_yet_valid", true, "the token's nbf is in the future"),
+    TOKEN_TOO_LARGE(40105, "token_too_large", false, "the token is longer than auth.maxTokenBytes"),
+    FORBIDDEN(40302, "forbidden", false, "the token's capabilities do not allow this operation on this channel"),
     BAD_JSON(40001, "bad_json", false, "the frame or body is not a JSON object"),
     UNKNOWN_TYPE(40002, "unknown_type", false, "the frame's type is not one the server knows"),
     INVALID_FIELD(40003, "invalid_field", false, "a field is missing or has the wrong type or value"),

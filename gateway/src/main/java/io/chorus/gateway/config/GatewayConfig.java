@@ -15,7 +15,8 @@ public record GatewayConfig(
         PublishConfig publish,
         FallbackConfig fallback,
         LimitsConfig limits,
-        DrainConfig drain) {
+        DrainConfig drain,
+        AuthConfig auth) {
 
     public boolean devMode() {
         return "dev".equals(mode);
@@ -23,37 +24,42 @@ public record GatewayConfig(
 
     public GatewayConfig withHttp(HttpConfig h) {
         return new GatewayConfig(mode, h, kafka, namespaces, connection, cache, catchup, history, publish, fallback,
-                limits, drain);
+                limits, drain, auth);
     }
 
     public GatewayConfig withKafka(KafkaConfig k) {
         return new GatewayConfig(mode, http, k, namespaces, connection, cache, catchup, history, publish, fallback,
-                limits, drain);
+                limits, drain, auth);
     }
 
     public GatewayConfig withConnection(ConnectionConfig c) {
         return new GatewayConfig(mode, http, kafka, namespaces, c, cache, catchup, history, publish, fallback,
-                limits, drain);
+                limits, drain, auth);
     }
 
     public GatewayConfig withCache(CacheConfig c) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, c, catchup, history, publish, fallback,
-                limits, drain);
+                limits, drain, auth);
     }
 
     public GatewayConfig withFallback(FallbackConfig f) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish, f,
-                limits, drain);
+                limits, drain, auth);
     }
 
     public GatewayConfig withLimits(LimitsConfig l) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
-                fallback, l, drain);
+                fallback, l, drain, auth);
+    }
+
+    public GatewayConfig withAuth(AuthConfig a) {
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
+                fallback, limits, drain, a);
     }
 
     public GatewayConfig withDrain(DrainConfig d) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
-                fallback, limits, d);
+                fallback, limits, d, auth);
     }
 
     /** Resolves the namespace options for a name, or null when it is not configured and not allowed. */

@@ -30,6 +30,9 @@ public final class CatchupReader implements AutoCloseable {
         void run(PartitionScanner scanner) {
             try {
                 result.complete(work.apply(scanner));
+            } catch (org.apache.kafka.common.errors.RetriableException e) {
+                result.completeExceptionally(new ChorusException(ErrorCode.KAFKA_UNAVAILABLE,
+                        "Kafka could not serve the read: " + e.getClass().getSimpleName()));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }

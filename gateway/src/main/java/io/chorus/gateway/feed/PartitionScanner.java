@@ -4,7 +4,6 @@ import io.chorus.gateway.config.CatchupConfig;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
-import io.chorus.schema.RecordConvention;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,7 +75,12 @@ final class PartitionScanner {
     long findId(TopicInfo topic, String channel, String id, long sinceMs) {
         TopicPartition tp = topic.partitionFor(ChannelName.parse(channel));
         consumer.assign(List.of(tp));
-        Map<TopicPartition, OffsetAndTimestamp> at = consumer.offsetsForTimes(Map.of(tp, sinceMs), DEADLINE);
+        Map<TopicPartition, OffsetAndTimestamp> at;
+        try {
+            at = consumer.offsetsForTimes(Map.of(tp, sinceMs), DEADLINE);
+        } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+            return -1; // a topic created a moment ago is not known to every broker yet: it holds nothing
+        }
         OffsetAndTimestamp from = at.get(tp);
         if (from == null) {
             return -1;
@@ -147,7 +151,4 @@ final class PartitionScanner {
         return new Chunk(out, pos, scanned);
     }
 
-    static boolean hasId(ConsumerRecord<byte[], byte[]> r, String id) {
-        return id.equals(MessageEncoder.header(r.headers(), RecordConvention.HEADER_ID));
-    }
 }

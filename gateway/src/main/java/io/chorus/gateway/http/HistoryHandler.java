@@ -1,6 +1,9 @@
 package io.chorus.gateway.http;
 
 import io.chorus.gateway.Services;
+import io.chorus.gateway.auth.Authenticator;
+import io.chorus.gateway.auth.Operation;
+import io.chorus.gateway.transport.Credentials;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.feed.ScanRequest;
 import io.chorus.gateway.feed.ScanResult;
@@ -42,6 +45,8 @@ public final class HistoryHandler implements Handler<RoutingContext> {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path());
             services.subscriptions().namespace(channel);
+            Authenticator.require(Credentials.authenticate(ctx.request(), services, "anonymous"), channel,
+                    Operation.HISTORY);
             String since = ctx.request().getParam("since");
             String before = ctx.request().getParam("before");
             if (since != null && before != null) {

@@ -3,6 +3,10 @@ package io.chorus.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.gateway.Services;
+import io.chorus.gateway.auth.Authenticator;
+import io.chorus.gateway.auth.Operation;
+import io.chorus.gateway.auth.Principal;
+import io.chorus.gateway.transport.Credentials;
 import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.publish.PublishInput;
@@ -35,6 +39,8 @@ public final class PublishHandler implements Handler<RoutingContext> {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path());
             NamespaceConfig ns = services.subscriptions().namespace(channel);
+            Principal who = Credentials.authenticate(ctx.request(), services, "http");
+            Authenticator.require(who, channel, Operation.PUBLISH);
             if (!ns.clientPublish()) {
                 throw new ChorusException(ErrorCode.PUBLISH_NOT_ALLOWED, "namespace '" + channel.namespace()
                         + "' does not accept client publishes");
@@ -45,7 +51,7 @@ public final class PublishHandler implements Handler<RoutingContext> {
             PublishInput input = PublishInput.from(body, idHeader, services.config().http().maxMessageBytes());
             Future.fromCompletionStage(services.catalog().topic(ns.topic()).thenCompose(topic ->
                     services.publisher().publish(new PublishRequest(channel, topic, input.id(), input.name(),
-                            input.value(), "http", !input.generatedId()))), ctx.vertx().getOrCreateContext())
+                            input.value(), who.clientId(), !input.generatedId()))), ctx.vertx().getOrCreateContext())
                     .onSuccess(r -> {
                         services.metrics().publish("http", r.duplicate() ? "duplicate" : "ok");
                         var out = JSON.createObjectNode().put("channel", channel.value()).put("id", r.id())

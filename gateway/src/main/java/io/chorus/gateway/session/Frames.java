@@ -18,8 +18,9 @@ public final class Frames {
     private Frames() {
     }
 
-    static Buffer connected(String connectionId, GatewayConfig c) {
+    static Buffer connected(String connectionId, String clientId, GatewayConfig c) {
         ObjectNode n = JSON.createObjectNode().put("type", "connected").put("connectionId", connectionId)
+                .put("clientId", clientId)
                 .put("heartbeatMs", c.connection().heartbeat().toMillis())
                 .put("idleTimeoutMs", c.connection().idleTimeout().toMillis());
         n.putObject("limits").put("maxMessageBytes", c.http().maxMessageBytes())
@@ -48,6 +49,18 @@ public final class Frames {
     static Buffer ack(String ref, String channel, PublishResult r) {
         return buffer(withRef("ack", ref).put("channel", channel).put("id", r.id()).put("position", r.position())
                 .put("duplicate", r.duplicate()));
+    }
+
+    static Buffer authExpiring(long expiresAtMs) {
+        return buffer(JSON.createObjectNode().put("type", "auth_expiring").put("expiresAt", expiresAtMs));
+    }
+
+    static Buffer authed(String ref, String clientId, long expiresAtMs) {
+        ObjectNode n = withRef("authed", ref).put("clientId", clientId);
+        if (expiresAtMs != Long.MAX_VALUE) {
+            n.put("expiresAt", expiresAtMs);
+        }
+        return buffer(n);
     }
 
     static Buffer pong(String ref) {

@@ -2,6 +2,9 @@ package io.chorus.gateway.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.Services;
+import io.chorus.gateway.auth.Authenticator;
+import io.chorus.gateway.auth.Operation;
+import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.publish.PublishInput;
@@ -40,6 +43,7 @@ final class RequestHandler {
                 case "unsubscribe" -> unsubscribe(ref, frame);
                 case "publish" -> publish(ref, frame);
                 case "ping" -> session.send(Frames.pong(ref));
+                case "auth" -> auth(ref, frame);
                 case "pong" -> { }
                 default -> throw new ChorusException(ErrorCode.UNKNOWN_TYPE, "unknown type '" + shorten(type) + "'");
             }
@@ -75,6 +79,7 @@ final class RequestHandler {
         Services s = session.services();
         ChannelName channel = channel(frame);
         s.subscriptions().namespace(channel);
+        Authenticator.require(session.principal(), channel, Operation.SUBSCRIBE);
         StartSpec spec = startSpec(frame);
         session.rateLimit(false);
         if (session.subscriptions().containsKey(channel.value())) {
@@ -152,6 +157,7 @@ final class RequestHandler {
         Services s = session.services();
         ChannelName channel = channel(frame);
         NamespaceConfig ns = s.subscriptions().namespace(channel);
+        Authenticator.require(session.principal(), channel, Operation.PUBLISH);
         if (!ns.clientPublish()) {
             throw new ChorusException(ErrorCode.PUBLISH_NOT_ALLOWED, "namespace '" + channel.namespace()
                     + "' does not accept client publishes");
@@ -161,7 +167,7 @@ final class RequestHandler {
         boolean retry = frame.path("retry").asBoolean(false);
         Future<?> done = s.subscriptions().topic(session.shard(), channel).compose(topic -> {
             PublishRequest req = new PublishRequest(channel, topic, input.id(), input.name(), input.value(),
-                    session.id(), retry);
+                    session.principal().clientId(), retry);
             return Future.fromCompletionStage(s.publisher().publish(req), session.shard().context());
         }).onSuccess(r -> {
             s.metrics().publish("ws", r.duplicate() ? "duplicate" : "ok");
@@ -171,6 +177,30 @@ final class RequestHandler {
             s.metrics().publish("ws", e.code().wireName());
             session.fail(ref, e);
         });
+    }
+
+    /**
+     * Replaces the connection's token in band, without dropping subscriptions. The new token must
+     * name the same client; subscriptions it no longer allows end with a forbidden error.
+     */
+    private void auth(String ref, JsonNode frame) {
+        String token = PublishInput.text(frame, "token");
+        if (token == null) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "auth needs a token");
+        }
+        Principal next = session.services().auth().verify(token);
+        if (!next.clientId().equals(session.principal().clientId())) {
+            throw new ChorusException(ErrorCode.TOKEN_INVALID, "a refreshed token must name the same client (sub)");
+        }
+        session.reauthenticate(next);
+        for (Subscription sub : new java.util.ArrayList<>(session.subscriptions().values())) {
+            if (!next.capabilities().allows(sub.channel(), Operation.SUBSCRIBE)) {
+                session.services().subscriptions().stop(session.shard(), sub);
+                ended(sub, null, new ChorusException(ErrorCode.FORBIDDEN, "the new token does not allow "
+                        + sub.channel()));
+            }
+        }
+        session.send(Frames.authed(ref, next.clientId(), next.expiresAtMs()));
     }
 
     private static String shorten(String s) {

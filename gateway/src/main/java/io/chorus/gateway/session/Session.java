@@ -3,6 +3,7 @@ package io.chorus.gateway.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.Services;
 import io.chorus.gateway.admission.TokenBucket;
+import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.subscription.MessageSink;
 import io.chorus.gateway.subscription.Shard;
@@ -32,11 +33,14 @@ public final class Session implements MessageSink {
     private final RequestHandler requests;
     private final TokenBucket publishes;
     private final TokenBucket subscribes;
+    private Principal principal;
+    private long expiryTimer = -1;
     private long lastSeen;
     private long heartbeatTimer = -1;
     private boolean closed;
 
-    public Session(String id, Transport transport, Shard shard, Services services, Vertx vertx) {
+    public Session(String id, Transport transport, Shard shard, Services services, Vertx vertx, Principal principal) {
+        this.principal = principal;
         this.id = id;
         this.transport = transport;
         this.shard = shard;
@@ -50,8 +54,9 @@ public final class Session implements MessageSink {
     public void open() {
         var c = services.config();
         lastSeen = services.clock().millis();
-        transport.send(Frames.connected(id, c));
+        transport.send(Frames.connected(id, principal.clientId(), c));
         services.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN), this::send);
+        armExpiry();
         heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
     }
 
@@ -97,6 +102,9 @@ public final class Session implements MessageSink {
         services.connections().remove(this);
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
+        }
+        if (expiryTimer >= 0) {
+            vertx.cancelTimer(expiryTimer);
         }
         for (Subscription s : new ArrayList<>(subscriptions.values())) {
             services.subscriptions().stop(shard, s);
@@ -144,6 +152,51 @@ public final class Session implements MessageSink {
 
     String id() {
         return id;
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    /** A refreshed token for the same client: new capabilities and expiry, subscriptions kept. */
+    void reauthenticate(Principal next) {
+        principal = next;
+        armExpiry();
+    }
+
+    /**
+     * Warns the client {@code auth.expiryWarning} before its token expires, then closes with
+     * token_expired (reconnectable: the SDK fetches a new token and resumes).
+     */
+    private void armExpiry() {
+        if (expiryTimer >= 0) {
+            vertx.cancelTimer(expiryTimer);
+            expiryTimer = -1;
+        }
+        long expiresAt = principal.expiresAtMs();
+        if (expiresAt == Long.MAX_VALUE) {
+            return;
+        }
+        long now = services.clock().millis();
+        long warnAt = expiresAt - services.config().auth().expiryWarning().toMillis();
+        if (warnAt > now) {
+            expiryTimer = vertx.setTimer(warnAt - now, t -> {
+                expiryTimer = -1;
+                send(Frames.authExpiring(principal.expiresAtMs()));
+                armClose();
+            });
+        } else {
+            send(Frames.authExpiring(expiresAt));
+            armClose();
+        }
+    }
+
+    private void armClose() {
+        long left = principal.expiresAtMs() - services.clock().millis();
+        expiryTimer = vertx.setTimer(Math.max(1, left), t -> {
+            expiryTimer = -1;
+            close(CloseReason.TOKEN_EXPIRED);
+        });
     }
 
     boolean closed() {

@@ -52,6 +52,7 @@ public final class TestGateway implements AutoCloseable {
         env.put("CHORUS_KAFKA_CREATE_TOPICS", "true");
         env.put("CHORUS_KAFKA_PARTITIONS", "4");
         env.put("CHORUS_NAMESPACES_ALLOW_ANY", "true");
+        env.put("CHORUS_AUTH_ANONYMOUS", "true");
         return ConfigLoader.load(false, null, env);
     }
 

@@ -75,6 +75,11 @@ public final class WsProbe implements AutoCloseable {
         return p;
     }
 
+    /** Opens without expecting {@code connected} (the server may refuse the client in band). */
+    public static WsProbe open(URI uri) throws Exception {
+        return new WsProbe(uri);
+    }
+
     public WsProbe answerPings(boolean answer) {
         this.answerPings = answer;
         return this;

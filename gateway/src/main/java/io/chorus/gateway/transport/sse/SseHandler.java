@@ -3,7 +3,11 @@ package io.chorus.gateway.transport.sse;
 import io.chorus.gateway.Services;
 import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Frames;
+import io.chorus.gateway.auth.Authenticator;
+import io.chorus.gateway.auth.Operation;
+import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.session.StreamRequest;
+import io.chorus.gateway.transport.Credentials;
 import io.chorus.gateway.session.StreamSession;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
@@ -36,6 +40,10 @@ public final class SseHandler implements Handler<RoutingContext> {
         StreamRequest request;
         try {
             request = StreamRequests.parse(ctx.request(), services);
+            Principal who = Credentials.authenticate(ctx.request(), services, "anonymous");
+            for (var channel : request.channels()) {
+                Authenticator.require(who, channel, Operation.SUBSCRIBE);
+            }
             services.admission().admit(ctx.request().remoteAddress().host(), "sse");
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, services.metrics());

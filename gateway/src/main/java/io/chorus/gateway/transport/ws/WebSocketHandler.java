@@ -5,7 +5,11 @@ import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
 import io.vertx.core.Vertx;
+import io.chorus.gateway.auth.Principal;
+import io.chorus.gateway.session.Frames;
+import io.chorus.gateway.transport.Credentials;
 import io.chorus.schema.ChorusException;
+import io.chorus.schema.CloseReason;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -26,7 +30,11 @@ public final class WebSocketHandler {
         this.vertx = vertx;
     }
 
-    /** Admits the connection (or refuses it with an HTTP error), then upgrades it. */
+    /**
+     * Admits the connection (or refuses it with an HTTP error), authenticates it, then upgrades it. A
+     * refused token is answered inside the WebSocket (an error frame, then a close), because a browser
+     * cannot read the HTTP status of a failed upgrade.
+     */
     public void handle(RoutingContext ctx) {
         try {
             services.admission().admit(ctx.request().remoteAddress().host(), "ws");
@@ -34,15 +42,29 @@ public final class WebSocketHandler {
             HttpErrors.send(ctx, e, services.metrics());
             return;
         }
-        upgrade(ctx.request());
+        String id = "c-" + UUID.randomUUID();
+        try {
+            upgrade(ctx.request(), id, Credentials.authenticate(ctx.request(), services, id));
+        } catch (ChorusException e) {
+            refuse(ctx.request(), e);
+        }
     }
 
-    private void upgrade(HttpServerRequest request) {
+    private void refuse(HttpServerRequest request, ChorusException e) {
+        services.metrics().error(e.code().wireName());
         request.toWebSocket().onSuccess(ws -> {
-            String id = "c-" + UUID.randomUUID();
+            ws.closeHandler(v -> services.admission().release("ws"));
+            ws.writeTextMessage(Frames.error(null, null, e).toString());
+            CloseReason reason = e.code().retryable() ? CloseReason.TOKEN_EXPIRED : CloseReason.UNAUTHORIZED;
+            ws.close((short) reason.code(), reason.wireName());
+        }).onFailure(err -> services.admission().release("ws"));
+    }
+
+    private void upgrade(HttpServerRequest request, String id, Principal principal) {
+        request.toWebSocket().onSuccess(ws -> {
             Session session = new Session(id, new WebSocketTransport(ws, shard.context(),
                     services.config().connection().outboundBufferBytes()), shard,
-                    services, vertx);
+                    services, vertx, principal);
             ws.frameHandler(new FrameAssembler(session, services.config().http().maxMessageBytes()));
             ws.pongHandler(pong -> session.onActivity());
             ws.closeHandler(v -> session.onClosed());
