@@ -102,4 +102,37 @@ class ProtectionIT {
             WsProbe.connect(g.wsUri()).close();
         }
     }
+
+    @Test
+    void publishesOfOneClientAreLimitedAcrossItsConnections() throws Exception {
+        TestClock clock = new TestClock();
+        String ns = TestGateway.freshNamespace();
+        try (TestGateway g = TestGateway.start(c -> TestGateway.limits(100, 100, 100, 50, 50).apply(c)
+                .withLimits(new io.chorus.gateway.config.LimitsConfig(100, 100, 100, 1000, 50, 3, 50))
+                .withAuth(new io.chorus.gateway.config.AuthConfig(false, java.util.Map.of(),
+                        io.chorus.gateway.testing.TestTokens.SECRET, java.util.List.of(), "", 8192, Duration.ZERO,
+                        Duration.ofSeconds(60), java.util.Map.of())), clock)) {
+            String token = io.chorus.gateway.testing.TestTokens.hs256(io.chorus.gateway.testing.TestTokens.claims(
+                    "zoe", 3600, java.util.Map.of("*", new String[] {"publish"})));
+            java.net.URI uri = java.net.URI.create(g.wsUri() + "?token=" + token);
+            try (WsProbe a = WsProbe.connect(uri); WsProbe b = WsProbe.connect(uri)) {
+                int acks = 0;
+                int limited = 0;
+                for (int i = 0; i < 4; i++) {
+                    WsProbe p = i % 2 == 0 ? a : b;
+                    p.send("{\"type\":\"publish\",\"ref\":\"p" + i + "\",\"channel\":\"" + ns + ":r\",\"data\":1}");
+                    String ref = "p" + i;
+                    JsonNode f = p.awaitFrame(n -> ref.equals(n.path("ref").asText()), Duration.ofSeconds(20));
+                    if ("ack".equals(f.get("type").asText())) {
+                        acks++;
+                    } else {
+                        assertEquals("rate_limited", f.get("error").asText());
+                        limited++;
+                    }
+                }
+                assertEquals(3, acks, "the client's burst, shared by its two connections");
+                assertEquals(1, limited);
+            }
+        }
+    }
 }

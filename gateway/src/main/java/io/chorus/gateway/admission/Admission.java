@@ -23,6 +23,7 @@ public final class Admission {
     private final TokenBucket podRate;
     private final Map<String, TokenBucket> perIp;
     private final Map<String, TokenBucket> publishPerIp;
+    private final Map<String, TokenBucket> publishPerClient;
     private volatile boolean draining;
 
     public Admission(LimitsConfig limits, Clock clock, GatewayMetrics metrics) {
@@ -32,6 +33,7 @@ public final class Admission {
         this.podRate = new TokenBucket(limits.newConnectionsPerSecond(), limits.newConnectionsPerSecond(), clock);
         this.perIp = lru(limits.trackedIps());
         this.publishPerIp = lru(limits.trackedIps());
+        this.publishPerClient = lru(limits.trackedIps());
         metrics.gauge("chorus_connections_open", "connections of every transport counted against maxConnections",
                 open::get);
     }
@@ -75,12 +77,24 @@ public final class Admission {
 
     /** Rate-limits HTTP publishes by client address. */
     public void publishFrom(String ip) {
+        take(publishPerIp, ip, limits.publishesPerSecond(), "too many publishes from this address");
+    }
+
+    /**
+     * Rate-limits publishes by authenticated client id, across all of that client's connections on
+     * this pod (anonymous clients are limited per connection and address instead).
+     */
+    public void publishBy(String clientId) {
+        take(publishPerClient, clientId, limits.publishesPerClientPerSecond(), "too many publishes by this client");
+    }
+
+    private void take(Map<String, TokenBucket> buckets, String key, int perSecond, String message) {
         long wait;
         synchronized (this) {
-            wait = publishPerIp.computeIfAbsent(ip, k -> bucket(limits.publishesPerSecond())).tryTake();
+            wait = buckets.computeIfAbsent(key, k -> bucket(perSecond)).tryTake();
         }
         if (wait > 0) {
-            throw new ChorusException(ErrorCode.RATE_LIMITED, "too many publishes from this address", wait);
+            throw new ChorusException(ErrorCode.RATE_LIMITED, message, wait);
         }
     }
 

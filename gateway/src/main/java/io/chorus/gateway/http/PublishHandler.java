@@ -41,6 +41,9 @@ public final class PublishHandler implements Handler<RoutingContext> {
             NamespaceConfig ns = services.subscriptions().namespace(channel);
             Principal who = Credentials.authenticate(ctx.request(), services, "http");
             Authenticator.require(who, channel, Operation.PUBLISH);
+            if (!who.anonymous()) {
+                services.admission().publishBy(who.clientId());
+            }
             if (!ns.clientPublish()) {
                 throw new ChorusException(ErrorCode.PUBLISH_NOT_ALLOWED, "namespace '" + channel.namespace()
                         + "' does not accept client publishes");

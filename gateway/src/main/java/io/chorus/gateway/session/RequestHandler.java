@@ -164,6 +164,9 @@ final class RequestHandler {
         }
         PublishInput input = PublishInput.from(frame, null, s.config().http().maxMessageBytes());
         session.rateLimit(true);
+        if (!session.principal().anonymous()) {
+            s.admission().publishBy(session.principal().clientId());
+        }
         boolean retry = frame.path("retry").asBoolean(false);
         Future<?> done = s.subscriptions().topic(session.shard(), channel).compose(topic -> {
             PublishRequest req = new PublishRequest(channel, topic, input.id(), input.name(), input.value(),

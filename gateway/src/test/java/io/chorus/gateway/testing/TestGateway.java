@@ -41,7 +41,7 @@ public final class TestGateway implements AutoCloseable {
     public static UnaryOperator<GatewayConfig> limits(int maxConnections, int perSecond, int perIpPerSecond,
                                                       int publishesPerSecond, int subscribesPerSecond) {
         return c -> c.withLimits(new io.chorus.gateway.config.LimitsConfig(maxConnections, perSecond, perIpPerSecond,
-                1000, publishesPerSecond, subscribesPerSecond));
+                1000, publishesPerSecond, publishesPerSecond, subscribesPerSecond));
     }
 
     public static GatewayConfig config() {
