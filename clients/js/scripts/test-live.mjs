@@ -10,7 +10,7 @@ const gw = await startGateway();
 console.log(`gateway ready at ${gw.url} (Kafka ${gw.kafka}) in ${Date.now() - started} ms`);
 let code = 1;
 try {
-  const run = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', '--test', '--test-concurrency=1', '--test-timeout=180000', ...dirs], {
+  const run = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', '--test', '--test-concurrency=1', '--test-timeout=600000', ...dirs], {
     stdio: 'inherit',
     env: { ...process.env, CHORUS_TEST_URL: gw.url, CHORUS_TEST_KAFKA: gw.kafka, CHORUS_TEST_GATEWAY_PORT: String(gw.port) },
   });

@@ -20,6 +20,11 @@ export type ClientEvents = {
   state: (state: ConnectionState, reason: StateReason) => void;
   /** The transport changed while connected (an upgrade probe took over). */
   transport: (kind: TransportKind) => void;
+  /**
+   * The gateway's notice that Kafka stopped answering ('stalled': nothing flows, publishes are
+   * refused) or answers again ('live': delivery goes on with no gap). Nothing to do but show it.
+   */
+  stream: (state: 'stalled' | 'live' | string, reason: string | undefined) => void;
   /** Problems that belong to no request: unreadable frames, errors without ref, listener exceptions. */
   error: (error: unknown) => void;
 };
@@ -41,7 +46,7 @@ export class Chorus {
   constructor(options: ChorusOptions) {
     const o = (this.options = resolveOptions(options));
     this.events = new Emitter<ClientEvents>((e) => this.reportError(e));
-    this.http = o.fetch ? new Http(o.url, o.fetch, o.clock) : undefined;
+    this.http = o.fetch ? new Http(o.url, o.fetch, o.clock, o.token) : undefined;
     const backoff = new Backoff(o.backoffInitialMs, o.backoffMaxMs, o.random);
     this.negotiator = new Negotiator(o.transports, (k) => this.available(k), o.url, o.storage);
     const link = {
@@ -67,6 +72,7 @@ export class Chorus {
       makeTransport: (kind, sink) => this.makeTransport(kind, sink),
       onState: (state, reason) => this.events.emit('state', state, reason),
       onTransport: (kind) => this.events.emit('transport', kind),
+      onStream: (state, reason) => this.events.emit('stream', state, reason),
       report: (e) => this.reportError(e),
     });
     // A microtask later, so that listeners added right after the constructor see `connecting`.
@@ -134,6 +140,7 @@ export class Chorus {
       sink,
       http: this.http as Http,
       clock: o.clock,
+      token: o.token,
       pollRequestTimeoutMs: o.pollRequestTimeoutMs,
     };
     if (kind === 'websocket' && o.WebSocket) return new WebSocketTransport(ctx, o.WebSocket);

@@ -29,6 +29,7 @@ export interface ConnectionParts {
   readonly makeTransport: (kind: TransportKind, sink: TransportSink) => Transport;
   readonly onState: (state: ConnectionState, reason: StateReason) => void;
   readonly onTransport: (kind: TransportKind) => void;
+  readonly onStream: (state: string, reason: string | undefined) => void;
   readonly report: (error: unknown) => void;
 }
 
@@ -130,8 +131,8 @@ export class Connection {
   }
 
   private onLost(t: Transport, info: LostInfo): void {
-    if (info.closeCode !== undefined && info.closeCode >= 4100 && info.closeCode <= 4199) {
-      const error = clientError('connection_failed', `the server closed the connection for good: ${info.closeCode} ${info.reason}`);
+    if (info.terminal || (info.closeCode !== undefined && info.closeCode >= 4100 && info.closeCode <= 4199)) {
+      const error = clientError('connection_failed', `the server refused the connection for good: ${info.closeCode ?? ''} ${info.reason}`);
       this.end('failed', { ...info, transport: t.kind }, error);
     } else {
       this.lose({ ...info, transport: t.kind }, true, info.neverWorked === true);
@@ -275,6 +276,7 @@ export class Connection {
       message: (m) => active() && this.parts.subscriptions().onMessage(m),
       rewound: (channel, ms) => active() && this.parts.subscriptions().onRewound(channel, ms),
       channelError: (channel, e) => active() && this.parts.subscriptions().onChannelError(channel, e),
+      stream: (state, reason) => active() && this.parts.onStream(state, reason),
       problem: (e) => active() && this.parts.report(e),
       lost: (info) => {
         if (this.probe === self()) {

@@ -10,4 +10,3 @@ export type { TransportKind } from './transports/transport.js';
 export type { WebSocketLike } from './transports/websocket.js';
 export type { EventSourceLike } from './transports/sse.js';
 export type { Clock } from './clock.js';
-export { Backoff } from './backoff.js';

@@ -8,6 +8,13 @@ import type { WebSocketLike } from './transports/websocket.js';
 export interface ChorusOptions {
   /** The gateway's HTTP base, e.g. http://127.0.0.1:8080; the WebSocket URL is derived (/v1/ws). */
   readonly url: string;
+  /**
+   * The JWT the gateway authenticates with (PROTOCOL.md "Authentication"), or a function giving the
+   * current one, called before every connection attempt and HTTP request and when the server warns
+   * that the token expires soon. Sent as `Authorization: Bearer` over fetch and as the `token`
+   * query parameter on WebSocket and EventSource, which cannot send headers. Default: none.
+   */
+  readonly token?: string | (() => string | undefined | Promise<string | undefined>);
   /** Transports to use, best first. Default ['websocket', 'sse', 'polling']. */
   readonly transports?: readonly TransportKind[];
   /** Start connecting in the constructor (default true); else call connect(). */
@@ -43,7 +50,8 @@ export interface ChorusOptions {
   readonly clock?: Clock;
 }
 
-export type ResolvedOptions = Required<Omit<ChorusOptions, 'fetch' | 'WebSocket' | 'EventSource' | 'storage'>> & {
+export type ResolvedOptions = Required<Omit<ChorusOptions, 'fetch' | 'WebSocket' | 'EventSource' | 'storage' | 'token'>> & {
+  readonly token: () => Promise<string | undefined>;
   readonly fetch?: FetchLike;
   readonly WebSocket?: WebSocketLike;
   readonly EventSource?: EventSourceLike;
@@ -66,6 +74,7 @@ export function resolveOptions(o: ChorusOptions): ResolvedOptions {
   }
   return {
     url: baseUrl(o.url),
+    token: tokenSource(o.token),
     transports: o.transports ?? ['websocket', 'sse', 'polling'],
     autoConnect: o.autoConnect ?? true,
     backoffInitialMs: o.backoffInitialMs ?? 250,
@@ -86,4 +95,9 @@ export function resolveOptions(o: ChorusOptions): ResolvedOptions {
     random: o.random ?? Math.random,
     clock: o.clock ?? systemClock,
   };
+}
+
+function tokenSource(token: ChorusOptions['token']): () => Promise<string | undefined> {
+  if (typeof token === 'function') return async () => (await token()) || undefined;
+  return () => Promise.resolve(token || undefined);
 }

@@ -34,6 +34,7 @@ export class Http {
     private readonly baseUrl: string,
     private readonly fetchImpl: FetchLike,
     private readonly clock: Clock,
+    private readonly token: () => Promise<string | undefined>,
   ) {}
 
   async json<T>(path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<T> {
@@ -51,7 +52,10 @@ export class Http {
     try {
       let res: Response;
       try {
-        res = await this.fetchImpl(this.baseUrl + path, { ...init, signal: controller.signal });
+        const token = await this.token();
+        const headers = { ...(init.headers as Record<string, string> | undefined) };
+        if (token) headers.authorization = `Bearer ${token}`;
+        res = await this.fetchImpl(this.baseUrl + path, { ...init, headers, signal: controller.signal });
       } catch (e) {
         if (timedOut) throw clientError('timeout', `no answer from ${path} within ${init.timeoutMs} ms`);
         throw Object.assign(clientError('network_error', `request to ${path} failed: ${describe(e)}`), { cause: e });

@@ -2,7 +2,7 @@ import { ChorusError } from '../errors.js';
 import { type Message, type SubscribedFrame, toMessage } from '../frames.js';
 import { positionsToken } from '../positions.js';
 import { HttpPublishes } from './http.js';
-import { channelQuery, serveRewinds, setKey } from './rewind.js';
+import { channelQuery, isTerminalAuthError, serveRewinds, setKey } from './rewind.js';
 import type { LostInfo, PublishOutcome, PublishWire, Transport, TransportContext } from './transport.js';
 
 interface PollAnswer {
@@ -83,7 +83,8 @@ export class PollingTransport implements Transport {
           timeoutMs: this.ctx.pollRequestTimeoutMs,
         });
       } catch (error) {
-        if (current()) this.lose({ reason: (error as ChorusError).message, error, neverWorked: !this.worked });
+        const terminal = isTerminalAuthError(error);
+        if (current()) this.lose({ reason: (error as ChorusError).message, error, neverWorked: !this.worked, terminal });
         return;
       }
       if (!current()) return;

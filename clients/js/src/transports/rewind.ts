@@ -15,11 +15,18 @@ export async function serveRewinds(ctx: TransportContext, isCurrent: () => boole
 }
 
 /** `channel=A&channel=B[&positions=TOKEN]`, the query both HTTP transports resume a set from. */
-export function channelQuery(specs: readonly ChannelSpec[], token: string | undefined): string {
+export function channelQuery(specs: readonly ChannelSpec[], positions: string | undefined, auth?: string): string {
   const q = new URLSearchParams();
   for (const s of specs) q.append('channel', s.name);
-  if (token !== undefined) q.set('positions', token);
+  if (positions !== undefined) q.set('positions', positions);
+  if (auth) q.set('token', auth);
   return q.toString();
+}
+
+/** A refused token that no reconnect will fix: the client fails rather than retry forever. */
+export function isTerminalAuthError(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return name === 'token_required' || name === 'token_invalid' || name === 'token_too_large';
 }
 
 /** A key that changes when the channel set (or a pending rewind) changes. */

@@ -70,8 +70,16 @@ export class SseTransport implements Transport {
       this.markUp(); // nothing to stream; publishes and history work over HTTP regardless
       return;
     }
-    const token = positionsToken(specs.map((s) => s.since));
-    const es = new this.EventSourceImpl(`${this.ctx.baseUrl}/v1/sse?${channelQuery(specs, token)}`);
+    let auth: string | undefined;
+    try {
+      auth = await this.ctx.token();
+    } catch (error) {
+      if (current()) this.lose({ reason: 'the token provider failed', error });
+      return;
+    }
+    if (!current()) return;
+    const positions = positionsToken(specs.map((s) => s.since));
+    const es = new this.EventSourceImpl(`${this.ctx.baseUrl}/v1/sse?${channelQuery(specs, positions, auth)}`);
     this.es = es;
     const names = new Set(specs.map((s) => s.name));
     const on = (type: string, fn: (e: MessageEvent) => void) =>
@@ -88,6 +96,10 @@ export class SseTransport implements Transport {
     on('open', () => {
       this.worked = true;
       this.markUp();
+    });
+    on('stream', (e) => {
+      const notice = JSON.parse(e.data) as { state: string; reason?: string };
+      this.ctx.sink.stream(notice.state, notice.reason);
     });
     on('subscribed', (e) => this.ctx.sink.subscribed(JSON.parse(e.data) as SubscribedFrame));
     on('message', (e) => {

@@ -45,6 +45,8 @@ export interface LostInfo {
    * long-polling are usable at once while there is no channel to stream): a connect failure.
    */
   readonly neverWorked?: boolean;
+  /** Reconnecting cannot help (e.g. a refused token over HTTP): the client fails. */
+  readonly terminal?: boolean;
 }
 
 export interface TransportSink {
@@ -58,8 +60,10 @@ export interface TransportSink {
   rewound(channel: string, messages: Message[]): void;
   /** The server refused a channel's subscription or ended it. */
   channelError(channel: string, error: ChorusError): void;
+  /** A `stream` notice: Kafka stopped answering (`stalled`) or answers again (`live`). */
+  stream(state: string, reason: string | undefined): void;
   /** Something went wrong that ends no request (an unreadable frame, an error without ref). */
-  problem(error: ChorusError): void;
+  problem(error: unknown): void;
   lost(info: LostInfo): void;
 }
 
@@ -69,6 +73,8 @@ export interface TransportContext {
   readonly sink: TransportSink;
   readonly http: Http;
   readonly clock: Clock;
+  /** The current token, for the `token` query parameter of WebSocket and EventSource. */
+  readonly token: () => Promise<string | undefined>;
   /** Client-side bound of one long-poll request (the server answers within poll.timeout). */
   readonly pollRequestTimeoutMs: number;
 }

@@ -31,13 +31,20 @@ export class WebSocketTransport implements Transport {
   ) {}
 
   open(): void {
-    const url = this.ctx.baseUrl.replace(/^http/, 'ws') + '/v1/ws';
+    this.ctx.token().then(
+      (token) => this.connect(token),
+      (error) => this.lose({ reason: 'the token provider failed', error }),
+    );
+  }
+
+  private connect(token: string | undefined): void {
+    if (this.closed) return;
+    const url = `${this.ctx.baseUrl.replace(/^http/, 'ws')}/v1/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
     let ws: WebSocket;
     try {
       ws = new this.WebSocketImpl(url);
     } catch (error) {
-      // Report asynchronously, like every other failure, so the caller's state is settled first.
-      this.ctx.clock.setTimeout(() => this.lose({ reason: 'websocket could not be created', error }), 0);
+      this.lose({ reason: 'websocket could not be created', error });
       return;
     }
     this.ws = ws;
@@ -150,6 +157,10 @@ export class WebSocketTransport implements Transport {
         return this.onConnected(frame as ConnectedFrame);
       case 'pong':
         return; // the watchdog has counted it already
+      case 'stream':
+        return this.ctx.sink.stream(String(frame.state), frame.reason as string | undefined);
+      case 'auth_expiring':
+        return this.refreshToken();
     }
     const reply = frame.ref !== undefined ? this.replies.get(frame.ref) : undefined;
     if (reply) {
@@ -161,6 +172,16 @@ export class WebSocketTransport implements Transport {
     } else if (frame.type === 'error') {
       this.ctx.sink.problem(ChorusError.fromWire(frame));
     }
+  }
+
+  /** In-band refresh (PROTOCOL.md "Refresh in band"): the subscriptions survive the new token. */
+  private refreshToken(): void {
+    this.ctx.token().then((token) => {
+      if (!token || !this.up || this.closed) return;
+      this.request({ type: 'auth', token }, (reply) => {
+        if (reply.type === 'error') this.ctx.sink.problem(ChorusError.fromWire(reply));
+      });
+    }, (error) => this.ctx.sink.problem(error));
   }
 
   private onConnected(frame: ConnectedFrame): void {

@@ -6,6 +6,8 @@ import { freshChannel, sharedGateway } from '../support/gateway.mjs';
 import { produce } from '../support/kcat.mjs';
 import { Recorder, numbered } from '../support/recorder.mjs';
 
+const TEST_TIMEOUT_MS = 90_000; // each test; a hang fails with its own name
+
 const TRANSPORTS = {
   websocket: { transports: undefined, without: [] },
   sse: { transports: undefined, without: ['WebSocket'] },
@@ -35,7 +37,7 @@ describe('the SDK in headless Chromium, page on another origin', { skip: !hasChr
   }
 
   for (const [kind, setup] of Object.entries(TRANSPORTS)) {
-    test(`${kind}: records produced to Kafka appear in the page in order`, async () => {
+    test(`${kind}: records produced to Kafka appear in the page in order`, { timeout: TEST_TIMEOUT_MS }, async () => {
       const channel = freshChannel();
       const c = await openClient(browser.context, pages, gw.url, { channel, ...setup });
       try {
@@ -50,7 +52,7 @@ describe('the SDK in headless Chromium, page on another origin', { skip: !hasChr
   }
 
   for (const kind of Object.keys(TRANSPORTS)) {
-    test(`${kind}: offline while the backend produces, then online: every message once, in order`, async () => {
+    test(`${kind}: offline while the backend produces, then online: every message once, in order`, { timeout: TEST_TIMEOUT_MS }, async () => {
       const channel = freshChannel();
       const c = await openClient(browser.context, pages, gw.url, { channel, transports: [kind] });
       try {
@@ -74,7 +76,7 @@ describe('the SDK in headless Chromium, page on another origin', { skip: !hasChr
   }
 
   for (const kind of Object.keys(TRANSPORTS)) {
-    test(`${kind}: a publish from the page is acknowledged and reaches a Node subscriber and history`, async () => {
+    test(`${kind}: a publish from the page is acknowledged and reaches a Node subscriber and history`, { timeout: TEST_TIMEOUT_MS }, async () => {
       const channel = freshChannel();
       const node = new Chorus({ url: gw.url, transports: ['websocket'], storage: null });
       const rec = new Recorder();

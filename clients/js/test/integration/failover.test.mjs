@@ -7,6 +7,8 @@ import { produce } from '../support/kcat.mjs';
 import { startProxy } from '../support/proxy.mjs';
 import { Recorder, numbered } from '../support/recorder.mjs';
 
+const TEST_TIMEOUT_MS = 90_000; // each test; a hang fails with its own name
+
 // Two gateway pods on one Kafka behind a TCP proxy. The `serve` pod is first behind the proxy and is
 // the one killed (the `dev` pod owns the embedded Kafka); the clients continue on the `dev` pod.
 let dev;
@@ -26,7 +28,7 @@ after(async () => {
   await dev?.release();
 });
 
-test('SSE and long-poll clients whose gateway is killed continue on the other one, nothing lost or doubled', async () => {
+test('SSE and long-poll clients whose gateway is killed continue on the other one, nothing lost or doubled', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   const recs = {};
   for (const kind of ['sse', 'polling']) {

@@ -8,6 +8,8 @@ import { startProxy } from '../support/proxy.mjs';
 import { Recorder, numbered } from '../support/recorder.mjs';
 import { waitFor } from '../support/wait.mjs';
 
+const TEST_TIMEOUT_MS = 90_000; // each test; a hang fails with its own name
+
 // SSE and long-polling from Node, against the real gateway. Node 20 has no EventSource: the
 // `eventsource` package (a WHATWG implementation) stands in for the browser's.
 let gw;
@@ -27,7 +29,7 @@ after(async () => {
 });
 
 for (const kind of ['sse', 'polling']) {
-  test(`${kind}: backend records arrive in order, and an HTTP publish with the same key is one record`, async () => {
+  test(`${kind}: backend records arrive in order, and an HTTP publish with the same key is one record`, { timeout: TEST_TIMEOUT_MS }, async () => {
     const channel = freshChannel();
     const rec = new Recorder();
     const c = client({ url: gw.url, transports: [kind] });
@@ -43,7 +45,7 @@ for (const kind of ['sse', 'polling']) {
     assert.equal(rec.messages.at(-1).id, `${kind}-key`);
   });
 
-  test(`${kind}: cut connections resume from the SDK's positions: every message once, in order`, async () => {
+  test(`${kind}: cut connections resume from the SDK's positions: every message once, in order`, { timeout: TEST_TIMEOUT_MS }, async () => {
     const channel = freshChannel();
     const proxy = await startProxy(gw.port);
     try {
@@ -63,7 +65,7 @@ for (const kind of ['sse', 'polling']) {
     }
   });
 
-  test(`${kind}: subscribing to another channel mid-stream loses and repeats nothing on the first`, async () => {
+  test(`${kind}: subscribing to another channel mid-stream loses and repeats nothing on the first`, { timeout: TEST_TIMEOUT_MS }, async () => {
     const first = freshChannel('one');
     const second = freshChannel('two');
     const recA = new Recorder();
@@ -81,7 +83,7 @@ for (const kind of ['sse', 'polling']) {
   });
 }
 
-test('positions are universal: a client that started on polling upgrades to WebSocket mid-stream', async () => {
+test('positions are universal: a client that started on polling upgrades to WebSocket mid-stream', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   let blocked = true;
   // A WebSocket that a proxy blocks at first: every attempt fails at once.
@@ -121,7 +123,7 @@ test('positions are universal: a client that started on polling upgrades to WebS
   assert.deepEqual(switched, ['websocket']);
 });
 
-test('positions are universal: a position delivered over WebSocket resumes an SSE client', async () => {
+test('positions are universal: a position delivered over WebSocket resumes an SSE client', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   const rec = new Recorder();
   const ws = client({ url: gw.url, transports: ['websocket'] });

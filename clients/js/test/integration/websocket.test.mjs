@@ -7,6 +7,8 @@ import { startProxy } from '../support/proxy.mjs';
 import { Recorder, numbered } from '../support/recorder.mjs';
 import { waitFor } from '../support/wait.mjs';
 
+const TEST_TIMEOUT_MS = 90_000; // each test; a hang fails with its own name
+
 // Node 20 has WebSocket only with --experimental-websocket (scripts/test-live.mjs passes it).
 const WS = globalThis.WebSocket;
 let gw;
@@ -26,7 +28,7 @@ after(async () => {
   await gw?.release();
 });
 
-test('records a backend produces to Kafka reach a WebSocket subscriber in order', async () => {
+test('records a backend produces to Kafka reach a WebSocket subscriber in order', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   const rec = new Recorder();
   const c = client({ url: gw.url });
@@ -38,7 +40,7 @@ test('records a backend produces to Kafka reach a WebSocket subscriber in order'
   assert.equal(c.transport, 'websocket');
 });
 
-test('a publish is acknowledged with its position; the same id again is the same record', async () => {
+test('a publish is acknowledged with its position; the same id again is the same record', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   const c = client({ url: gw.url });
   const rec = new Recorder();
@@ -52,7 +54,7 @@ test('a publish is acknowledged with its position; the same id again is the same
   assert.deepEqual(rec.messages.map((m) => m.id), ['same-id']);
 });
 
-test('cut connections resume from the last position: every message exactly once, in order', async () => {
+test('cut connections resume from the last position: every message exactly once, in order', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   const proxy = await startProxy(gw.port);
   try {
@@ -75,7 +77,7 @@ test('cut connections resume from the last position: every message exactly once,
   }
 });
 
-test('rewind replays the last N messages, then live; a stored position resumes in a new client', async () => {
+test('rewind replays the last N messages, then live; a stored position resumes in a new client', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   await client({ url: gw.url }).channel(channel).publish(undefined, { n: 0 }); // creates the topic
   await produce(gw.kafka, channel, numbered(1, 10));
@@ -95,7 +97,7 @@ test('rewind replays the last N messages, then live; a stored position resumes i
   rec2.assertExactly(numbered(11, 12));
 });
 
-test('history pages forward and backward over HTTP', async () => {
+test('history pages forward and backward over HTTP', { timeout: TEST_TIMEOUT_MS }, async () => {
   const channel = freshChannel();
   const c = client({ url: gw.url });
   const positions = [];

@@ -13,6 +13,17 @@ export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../
 export const REPO_DIR = resolve(PACKAGE_DIR, '../..');
 const TARGET = join(REPO_DIR, 'gateway/target');
 
+/** Every gateway this process started: killed when the process ends, however it ends. */
+const children = new Set();
+const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(1);
+  });
+}
+
 export function freePort() {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -61,7 +72,13 @@ export async function startGateway({ mode = 'dev', kafka, env = {}, readyTimeout
     Object.assign(base, { CHORUS_KAFKA_EMBEDDED_PORT: String(kp), CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT: String(cp) });
     kafka = `127.0.0.1:${kp}`;
   } else {
-    Object.assign(base, { KAFKA_BOOTSTRAP_SERVERS: kafka, CHORUS_NAMESPACES_ALLOW_ANY: 'true', CHORUS_KAFKA_CREATE_TOPICS: 'true' });
+    // Production mode refuses clients without a token unless anonymous access is on.
+    Object.assign(base, {
+      KAFKA_BOOTSTRAP_SERVERS: kafka,
+      CHORUS_NAMESPACES_ALLOW_ANY: 'true',
+      CHORUS_KAFKA_CREATE_TOPICS: 'true',
+      CHORUS_AUTH_ANONYMOUS: 'true',
+    });
   }
   const log = openSync(join(dir, 'gateway.log'), 'a');
   const child = spawn('java', ['-jar', jar, mode], {
@@ -69,8 +86,12 @@ export async function startGateway({ mode = 'dev', kafka, env = {}, readyTimeout
     env: { ...process.env, ...base, ...env },
     stdio: ['ignore', log, log],
   });
+  children.add(child);
   let exited = false;
-  child.on('exit', () => (exited = true));
+  child.on('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
   const url = `http://127.0.0.1:${port}`;
   const gw = {
     url,
@@ -97,7 +118,7 @@ export async function startGateway({ mode = 'dev', kafka, env = {}, readyTimeout
     await waitFor(async () => {
       if (exited) throw new Error(`the ${mode} gateway exited during start; see ${dir}/gateway.log`);
       try {
-        return (await fetch(`${url}/health/ready`)).status === 200;
+        return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
       } catch {
         return false;
       }

@@ -134,3 +134,16 @@ test('every state change the machine makes is one it allows', async () => {
   client.close();
   assert.deepEqual(errors, []);
 });
+
+test('stream notices (Kafka stalled, live again) reach the application and change no state', async () => {
+  const { client } = await unitClient();
+  const notices = [];
+  client.on('stream', (state, reason) => notices.push([state, reason]));
+  const ws = FakeWebSocket.last();
+  ws.connected();
+  ws.receive({ type: 'stream', state: 'stalled', reason: 'kafka_unavailable' });
+  ws.receive({ type: 'stream', state: 'live' });
+  assert.deepEqual(notices, [['stalled', 'kafka_unavailable'], ['live', undefined]]);
+  assert.equal(client.state, 'connected');
+  client.close();
+});
