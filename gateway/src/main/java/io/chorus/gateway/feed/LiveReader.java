@@ -4,6 +4,8 @@ import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.metrics.GatewayMetrics;
 import io.chorus.schema.ChannelName;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,12 +116,23 @@ public final class LiveReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The partition's end, where live reading starts. A topic created a moment ago may not be known to
+     * the partition's broker yet (UnknownTopicOrPartition, a retriable error): retried until the
+     * request timeout, then reported as kafka_unavailable, which the client may retry.
+     */
     private long positionIgnoringWakeups(TopicPartition tp) {
+        long deadline = System.nanoTime() + config.kafka().requestTimeout().toNanos();
         while (true) {
             try {
                 return consumer.position(tp, config.kafka().requestTimeout());
             } catch (WakeupException e) {
                 // another command arrived meanwhile; it runs after this one
+            } catch (org.apache.kafka.common.errors.RetriableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new ChorusException(ErrorCode.KAFKA_UNAVAILABLE, "Kafka cannot serve " + tp + " yet");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
             }
         }
     }
