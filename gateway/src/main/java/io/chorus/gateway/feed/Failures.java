@@ -27,6 +27,11 @@ public final class Failures {
         if (cause instanceof ChorusException c) {
             return c;
         }
+        if (cause instanceof org.apache.kafka.common.errors.RetriableException) {
+            // Kafka says "try again" (a leader moving, a topic created a moment ago): so does the client.
+            return new ChorusException(ErrorCode.KAFKA_UNAVAILABLE, "Kafka asked to retry: "
+                    + cause.getClass().getSimpleName());
+        }
         LOG.warn("unexpected failure answered as internal", cause);
         return new ChorusException(ErrorCode.INTERNAL, "unexpected server error");
     }

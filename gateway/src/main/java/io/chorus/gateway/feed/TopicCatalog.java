@@ -59,10 +59,10 @@ public final class TopicCatalog implements AutoCloseable {
     public CompletableFuture<TopicInfo> refresh(String name) {
         CompletableFuture<TopicInfo> f = describe(name).exceptionallyCompose(err -> {
             if (Failures.unwrap(err) instanceof UnknownTopicOrPartitionException && config.createTopics()) {
-                return create(name).thenCompose(v -> describe(name));
+                return create(name).thenCompose(v -> describeOnceKnown(name, 40));
             }
-            return CompletableFuture.failedFuture(translate(err, name));
-        });
+            return CompletableFuture.failedFuture(err);
+        }).exceptionallyCompose(err -> CompletableFuture.failedFuture(translate(err, name)));
         topics.put(name, new Entry(f, clock.millis()));
         return f;
     }
@@ -83,6 +83,15 @@ public final class TopicCatalog implements AutoCloseable {
                 .partitionResult(tp)).thenApply(r -> r.offset());
         return first.thenCombine(end, (a, b) -> new long[] {a, b})
                 .exceptionallyCompose(err -> CompletableFuture.failedFuture(translate(err, tp.topic())));
+    }
+
+    /** A topic just created may take a moment to be described everywhere: retry every 50 ms. */
+    private CompletableFuture<TopicInfo> describeOnceKnown(String name, int attempts) {
+        return describe(name).exceptionallyCompose(err -> attempts > 1
+                && Failures.unwrap(err) instanceof UnknownTopicOrPartitionException
+                ? CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(50,
+                        java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(v -> describeOnceKnown(name, attempts - 1))
+                : CompletableFuture.failedFuture(err));
     }
 
     private CompletableFuture<TopicInfo> describe(String name) {
