@@ -272,6 +272,12 @@ export class Connection {
         else if (active() && !this.up) this.onOpened(self(), info);
       },
       heard: () => active() && this.watchdog.heard(),
+      heartbeat: (ms) => {
+        if (active() && this.up) {
+          this.stableAfterMs = ms;
+          this.watchdog.arm(ms + this.parts.timing.heartbeatMarginMs);
+        }
+      },
       subscribed: (frame) => active() && this.parts.subscriptions().onSubscribed(frame),
       message: (m) => active() && this.parts.subscriptions().onMessage(m),
       rewound: (channel, ms) => active() && this.parts.subscriptions().onRewound(channel, ms),

@@ -97,6 +97,13 @@ export class SseTransport implements Transport {
       this.worked = true;
       this.markUp();
     });
+    // The server's `connected` event says how often it pings (`event: ping`), so a stream that
+    // went silent without the OS noticing is replaced like a silent WebSocket.
+    on('connected', (e) => {
+      const info = JSON.parse(e.data) as { heartbeatMs?: number };
+      if (typeof info.heartbeatMs === 'number' && info.heartbeatMs > 0) this.ctx.sink.heartbeat(info.heartbeatMs);
+    });
+    on('ping', () => undefined);
     on('stream', (e) => {
       const notice = JSON.parse(e.data) as { state: string; reason?: string };
       this.ctx.sink.stream(notice.state, notice.reason);

@@ -54,6 +54,8 @@ export interface TransportSink {
   opened(info: OpenedInfo): void;
   /** Anything arrived; feeds the watchdog. */
   heard(): void;
+  /** The server's heartbeat interval, learnt after `opened` (SSE's `connected` event): arms the watchdog. */
+  heartbeat(heartbeatMs: number): void;
   subscribed(frame: SubscribedFrame): void;
   message(message: Message): void;
   /** HTTP transports serve `rewind` from history: these messages, oldest first, precede the stream. */

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Chorus } from '../../dist/chorus.js';
 import { hasChromium, launchBrowser, openClient, startPageServer } from '../support/browser.mjs';
 import { freshChannel, sharedGateway } from '../support/gateway.mjs';
+import { hasJavaClient, javaTail } from '../support/java-tail.mjs';
 import { produce } from '../support/kcat.mjs';
 import { Recorder, numbered } from '../support/recorder.mjs';
 
@@ -76,10 +77,12 @@ describe('the SDK in headless Chromium, page on another origin', { skip: !hasChr
   }
 
   for (const kind of Object.keys(TRANSPORTS)) {
-    test(`${kind}: a publish from the page is acknowledged and reaches a Node subscriber and history`, { timeout: TEST_TIMEOUT_MS }, async () => {
+    test(`${kind}: a publish from the page is acknowledged and reaches a Java-client subscriber, a Node subscriber and history`, { timeout: TEST_TIMEOUT_MS }, async () => {
+      assert.ok(hasJavaClient, 'the Java client is built (mvn install) before the browser tests');
       const channel = freshChannel();
       const node = new Chorus({ url: gw.url, transports: ['websocket'], storage: null });
       const rec = new Recorder();
+      const jvm = await javaTail(gw.url, channel);
       try {
         await node.channel(channel).subscribe(rec.listener);
         const c = await openClient(browser.context, pages, gw.url, { channel, ...TRANSPORTS[kind] });
@@ -88,6 +91,8 @@ describe('the SDK in headless Chromium, page on another origin', { skip: !hasChr
           assert.match(position, /\.\d+$/);
           await rec.waitForCount(1);
           assert.deepEqual(rec.messages.map((m) => [m.position, m.id, m.name, m.data]), [[position, 'page-1', 'chat', { text: 'from the page' }]]);
+          const [fromJava] = await jvm.waitForCount(1);
+          assert.deepEqual([fromJava.position, fromJava.id, fromJava.name, fromJava.data], [position, 'page-1', 'chat', { text: 'from the page' }]);
           const history = await (await fetch(`${gw.url}/v1/channels/${encodeURIComponent(channel)}/messages?limit=10`)).json();
           assert.deepEqual(history.messages.map((m) => [m.position, m.id]), [[position, 'page-1']]);
           await c.waitForCount(1); // the page's own subscription sees it too
@@ -96,6 +101,7 @@ describe('the SDK in headless Chromium, page on another origin', { skip: !hasChr
         }
       } finally {
         node.close();
+        jvm.close();
       }
     });
   }

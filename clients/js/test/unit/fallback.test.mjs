@@ -207,3 +207,22 @@ test('an SSE stream that never opens counts as a failed connect, though SSE was 
   assert.equal(states.at(-1).transport, 'polling');
   client.close();
 });
+
+test('an SSE stream that stays silent past the server heartbeat plus the margin is replaced', async () => {
+  const { client, clock } = await unitClient({ transports: ['sse'], fetch: fakeFetch(() => ({ status: 500 })) });
+  client.channel('n:a').subscribe(() => {}, { since: pos(2) });
+  await settle();
+  const es = FakeEventSource.last();
+  es.fire('open');
+  es.fire('connected', { type: 'connected', clientId: 'c', heartbeatMs: 1000 });
+  es.fire('subscribed', { type: 'subscribed', channel: 'n:a', position: pos(2), resumed: true });
+  await clock.advance(900);
+  es.fire('ping', { type: 'ping' }); // heard: the silence window starts again
+  await clock.advance(5900); // 1000 ms heartbeat + 5000 ms default margin, not yet over
+  assert.equal(client.state, 'connected');
+  assert.equal(es.closed, false);
+  await clock.advance(200);
+  assert.equal(client.state, 'disconnected', 'a silent stream is a dead stream');
+  assert.equal(es.closed, true);
+  client.close();
+});

@@ -48,6 +48,7 @@ class FallbackTransportsIT {
         String last;
         try (Backend ba = new Backend(ns, a); Backend bb = new Backend(ns, b)) {
             try (SseProbe sse = new SseProbe(gateway.http("/v1/sse?channel=" + a + "&channel=" + b), null)) {
+                assertEquals(300, sse.expect("connected").data().get("heartbeatMs").asLong());
                 sse.expect("subscribed");
                 sse.expect("subscribed");
                 ba.sendRange(0, 3);
@@ -63,7 +64,7 @@ class FallbackTransportsIT {
                     assertEquals(2, e.id().split(",", -1).length, "the id holds both positions");
                 }
                 last = e.id();
-                assertTrue(sse.sawComment(Duration.ofSeconds(5)), "heartbeat comment");
+                assertTrue(sse.sawPing(Duration.ofSeconds(5)), "heartbeat ping event");
             }
             ba.sendRange(3, 6);
             bb.sendRange(2, 4);

@@ -31,6 +31,12 @@ public final class Frames {
         return buffer(n);
     }
 
+    /** The first event of an SSE stream. */
+    public static Buffer sseConnected(String clientId, GatewayConfig c) {
+        return buffer(JSON.createObjectNode().put("type", "connected").put("clientId", clientId)
+                .put("heartbeatMs", c.connection().heartbeat().toMillis()));
+    }
+
     static Buffer subscribed(String ref, String channel, Subscribed s) {
         ObjectNode n = withRef("subscribed", ref).put("channel", channel).put("position", s.position());
         if (s.resumed() != null) {

@@ -73,12 +73,14 @@ public final class SseProbe implements AutoCloseable {
         events.add(new Event(null, "END", null));
     }
 
-    /** The next event that is not a comment; it must have this type. */
+    /** The next event that is not a heartbeat (or the stream's connected event); it must have this type. */
     public Event expect(String type) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             Event e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e != null && !"comment".equals(e.type())) {
+            boolean heartbeat = "ping".equals(e == null ? null : e.type()) || "comment".equals(e == null ? null : e.type());
+            boolean skipConnected = e != null && "connected".equals(e.type()) && !"connected".equals(type);
+            if (e != null && !heartbeat && !skipConnected) {
                 assertEquals(type, e.type(), () -> "unexpected event " + e);
                 return e;
             }
@@ -87,11 +89,11 @@ public final class SseProbe implements AutoCloseable {
         return null;
     }
 
-    public boolean sawComment(Duration within) throws InterruptedException {
+    public boolean sawPing(Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             Event e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e != null && "comment".equals(e.type())) {
+            if (e != null && "ping".equals(e.type())) {
                 return true;
             }
         }

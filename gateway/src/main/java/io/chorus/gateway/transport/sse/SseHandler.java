@@ -38,9 +38,10 @@ public final class SseHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         StreamRequest request;
+        Principal who;
         try {
             request = StreamRequests.parse(ctx.request(), services);
-            Principal who = Credentials.authenticate(ctx.request(), services, "anonymous");
+            who = Credentials.authenticate(ctx.request(), services, "anonymous");
             for (var channel : request.channels()) {
                 Authenticator.require(who, channel, Operation.SUBSCRIBE);
             }
@@ -55,7 +56,8 @@ public final class SseHandler implements Handler<RoutingContext> {
         SseOutput output = new SseOutput(response, shard.context(), services.config().connection().outboundBufferBytes(),
                 services.metrics());
         StreamSession session = new StreamSession(request, output, shard, services);
-        output.start(services.config().fallback().sseRetry().toMillis());
+        output.start(services.config().fallback().sseRetry().toMillis(),
+                Frames.sseConnected(who.clientId(), services.config()));
                 long timer = vertx.setPeriodic(services.config().connection().heartbeat().toMillis(), t -> output.ping());
         services.connections().add(output, shard.context(), () -> output.leave(Frames.error(null, null,
                 new ChorusException(ErrorCode.DRAINING, "this pod is shutting down; reconnect", 1000)), session.token()),

@@ -17,7 +17,7 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class SseOutput implements StreamOutput {
 
-    private static final Buffer PING = Buffer.buffer(": ping\n\n");
+    private static final Buffer PING = Buffer.buffer("event: ping\ndata: {\"type\":\"ping\"}\n\n");
 
     private final HttpServerResponse response;
     private final Context context;
@@ -40,8 +40,14 @@ final class SseOutput implements StreamOutput {
         });
     }
 
-    void start(long retryMs) {
-        response.write("retry: " + retryMs + "\n\n");
+    /**
+     * The stream's first bytes: the reconnect hint and a {@code connected} event whose
+     * {@code heartbeatMs} tells the client how often {@code ping} events come (comments would be
+     * invisible to EventSource, so a client could not notice a stream that went silent).
+     */
+    void start(long retryMs, Buffer connected) {
+        response.write(Buffer.buffer("retry: " + retryMs + "\n\nevent: connected\ndata: ").appendBuffer(connected)
+                .appendString("\n\n"));
     }
 
     void onEnd(Runnable action) {
