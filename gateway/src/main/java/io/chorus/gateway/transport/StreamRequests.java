@@ -1,6 +1,9 @@
 package io.chorus.gateway.transport;
 
 import io.chorus.gateway.Services;
+import io.chorus.gateway.auth.Authenticator;
+import io.chorus.gateway.auth.Operation;
+import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.session.StreamRequest;
 import io.chorus.schema.ChannelName;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,7 +11,26 @@ import io.vertx.core.http.HttpServerRequest;
 /** Reads an SSE or long-poll request's channels and positions token, and checks their namespaces. */
 public final class StreamRequests {
 
+    /** A request that may stream: what it asks for, and who asks. */
+    public record Admitted(StreamRequest request, Principal principal) {
+    }
+
     private StreamRequests() {
+    }
+
+    /**
+     * Everything an SSE stream or a long-poll checks before it starts: the request, the token and its
+     * subscribe capability on every channel, then admission (counted as {@code transport}). Throws
+     * the refusal, which the caller answers as a plain HTTP error.
+     */
+    public static Admitted admit(HttpServerRequest req, Services services, String transport) {
+        StreamRequest request = parse(req, services);
+        Principal who = Credentials.authenticate(req, services, "anonymous");
+        for (ChannelName channel : request.channels()) {
+            Authenticator.require(who, channel, Operation.SUBSCRIBE);
+        }
+        services.admission().admit(req.remoteAddress().host(), transport);
+        return new Admitted(request, who);
     }
 
     public static StreamRequest parse(HttpServerRequest req, Services services) {

@@ -2,11 +2,7 @@ package io.chorus.gateway.transport.poll;
 
 import io.chorus.gateway.Services;
 import io.chorus.gateway.http.HttpErrors;
-import io.chorus.gateway.auth.Authenticator;
-import io.chorus.gateway.auth.Operation;
-import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.session.StreamRequest;
-import io.chorus.gateway.transport.Credentials;
 import io.chorus.gateway.session.StreamSession;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
@@ -34,18 +30,14 @@ public final class PollHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequest request;
+        StreamRequests.Admitted admitted;
         try {
-            request = StreamRequests.parse(ctx.request(), services);
-            Principal who = Credentials.authenticate(ctx.request(), services, "anonymous");
-            for (var channel : request.channels()) {
-                Authenticator.require(who, channel, Operation.SUBSCRIBE);
-            }
-            services.admission().admit(ctx.request().remoteAddress().host(), "poll");
+            admitted = StreamRequests.admit(ctx.request(), services, "poll");
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, services.metrics());
             return;
         }
+        StreamRequest request = admitted.request();
         PollOutput output = new PollOutput(ctx, request.channels().size(), services, shard.context());
         StreamSession session = new StreamSession(request, output, shard, services);
         long timer = vertx.setTimer(services.config().fallback().pollTimeout().toMillis(), t -> output.answer());

@@ -3,11 +3,7 @@ package io.chorus.gateway.transport.sse;
 import io.chorus.gateway.Services;
 import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Frames;
-import io.chorus.gateway.auth.Authenticator;
-import io.chorus.gateway.auth.Operation;
-import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.session.StreamRequest;
-import io.chorus.gateway.transport.Credentials;
 import io.chorus.gateway.session.StreamSession;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
@@ -37,19 +33,14 @@ public final class SseHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequest request;
-        Principal who;
+        StreamRequests.Admitted admitted;
         try {
-            request = StreamRequests.parse(ctx.request(), services);
-            who = Credentials.authenticate(ctx.request(), services, "anonymous");
-            for (var channel : request.channels()) {
-                Authenticator.require(who, channel, Operation.SUBSCRIBE);
-            }
-            services.admission().admit(ctx.request().remoteAddress().host(), "sse");
+            admitted = StreamRequests.admit(ctx.request(), services, "sse");
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, services.metrics());
             return;
         }
+        StreamRequest request = admitted.request();
         HttpServerResponse response = ctx.response();
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
@@ -57,7 +48,7 @@ public final class SseHandler implements Handler<RoutingContext> {
                 services.metrics());
         StreamSession session = new StreamSession(request, output, shard, services);
         output.start(services.config().fallback().sseRetry().toMillis(),
-                Frames.sseConnected(who.clientId(), services.config()));
+                Frames.sseConnected(admitted.principal().clientId(), services.config()));
                 long timer = vertx.setPeriodic(services.config().connection().heartbeat().toMillis(), t -> output.ping());
         services.connections().add(output, shard.context(), () -> output.leave(Frames.error(null, null,
                 new ChorusException(ErrorCode.DRAINING, "this pod is shutting down; reconnect", 1000)), session.token()),
