@@ -15,12 +15,17 @@
 #
 # Environment:
 #   SERVER_CPU, CLIENT_CPU     cores to pin to (default 0 and 1)
-#   CHORUS_BROKER              split (default: the broker in its own JVM, CPU reported apart) | embedded
+#   CHORUS_BROKER              split (default: the broker in its own JVM, a second `dev` gateway, CPU
+#                              reported apart) | kafka (the same with `chorus-gateway.jar kafka`, the
+#                              broker alone; gateways from ee40620 on) | embedded (one JVM)
 #   CHORUS_GATEWAY_JAR         a built chorus-gateway.jar (with lib/ beside it); default: build it
 #   BENCH_JAVA_OPTS            load generator JVM options (default -Xmx4g)
 #   GATEWAY_JAVA_OPTS          gateway JVM options (default -Xmx4g)
-#   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph)
+#   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph);
+#                              BENCH_PROFILE_DELAY=S starts the profiler S seconds into the run
 #   BENCH_KEEP=1               keep the scratch folders (logs) after the run
+#   BENCH_QUIET_PERCENT/_WAIT  before each run, wait up to _WAIT s (180) for the machine to be under
+#                              _PERCENT % busy (20): the machine may be shared
 set -euo pipefail
 # The whole script is one block, read before it runs: editing this file mid-run cannot break a run.
 {
@@ -51,7 +56,7 @@ log() { printf '[run %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -164,6 +169,16 @@ wait_http() {
   die "$what did not become ready at $url (logs in $scratch)"
 }
 
+wait_tcp() {
+  local port=$1 what=$2 pid=$3
+  for _ in $(seq 1 240); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || die "$what exited while starting (logs in $scratch)"
+    sleep 0.25
+  done
+  die "$what did not listen on $port (logs in $scratch)"
+}
+
 start_chorus() {
   need_gateway
   local limits=(CHORUS_HTTP_HOST=127.0.0.1
@@ -171,18 +186,26 @@ start_chorus() {
     CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000
     CHORUS_LIMITS_MAX_CONNECTIONS=100000)
   local jvm=($GATEWAY_JAVA_OPTS -XX:NativeMemoryTracking=summary)
-  if [ "$CHORUS_BROKER" = split ]; then
+  if [ "$CHORUS_BROKER" = split ] || [ "$CHORUS_BROKER" = kafka ]; then
     mkdir -p "$scratch/broker" "$scratch/gateway"
+    # split: a second `dev` gateway holds the broker (every gateway version has dev mode);
+    # kafka: `chorus-gateway.jar kafka`, the broker alone (gateways from ee40620 on).
+    local holder=dev
+    [ "$CHORUS_BROKER" = kafka ] && holder=kafka
     (cd "$scratch/broker" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$BROKER_HTTP_PORT \
       CHORUS_KAFKA_EMBEDDED_PORT=$BROKER_KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$BROKER_CTRL_PORT \
-      taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/chorus-gateway.jar" dev \
+      taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/chorus-gateway.jar" "$holder" \
       >"$scratch/broker.log" 2>&1) &
     local broker=$!
     started+=("$broker")
-    wait_http "http://127.0.0.1:$BROKER_HTTP_PORT/health/ready" "broker" "$broker"
+    if [ "$holder" = dev ]; then
+      wait_http "http://127.0.0.1:$BROKER_HTTP_PORT/health/ready" "broker" "$broker"
+    else
+      wait_tcp "$BROKER_KAFKA_PORT" "broker" "$broker"
+    fi
     (cd "$scratch/gateway" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$CHORUS_PORT \
       KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$BROKER_KAFKA_PORT CHORUS_NAMESPACES_ALLOW_ANY=true \
-      CHORUS_KAFKA_CREATE_TOPICS=true \
+      CHORUS_KAFKA_CREATE_TOPICS=true CHORUS_AUTH_ANONYMOUS=true \
       taskset -c "$SERVER_CPU" java "${jvm[@]}" -jar "$gateway_dir/chorus-gateway.jar" serve \
       >"$scratch/gateway.log" 2>&1) &
     local gw=$!
@@ -306,8 +329,10 @@ run_one() {
     # jcmd reads name=value pairs itself: the agent's options go in as one quoted string.
     local lib gwpid=$gateway_pid
     lib=$(profiler_lib)
-    jcmd "$gwpid" JVMTI.agent_load "$lib" "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms\"" \
-      | grep -q 'return code: 0' || log "could not start async-profiler in the gateway"
+    # BENCH_PROFILE_DELAY=S starts it S seconds into the run (after connecting and warming up).
+    (sleep "${BENCH_PROFILE_DELAY:-0}"
+     jcmd "$gwpid" JVMTI.agent_load "$lib" "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms\"" \
+       | grep -q 'return code: 0' || log "could not start async-profiler in the gateway") &
     profile=("$gwpid" "$lib")
   fi
   log "$scenario on $t: load generator on core $CLIENT_CPU -> $out"
@@ -328,14 +353,16 @@ run_one() {
 need_loadgen
 for t in "${targets[@]}"; do
   case "$t" in chorus|socketio|nchan) ;; *) die "unknown target $t" ;; esac
+  # Each run in a subshell with its own clean-up: a server that fails to start ends that run only.
   if [ "$scenario" = fanout ] && ! has_opt --subscribers && ! has_opt --payload; then
     for n in 1000 10000; do
       for p in 64 1024; do
-        run_one "$t" "fanout-$t-n$n-p$p" --subscribers "$n" --payload "$p"
+        (trap cleanup EXIT; run_one "$t" "fanout-$t-n$n-p$p" --subscribers "$n" --payload "$p") \
+          || log "fanout on $t (N=$n, $p B) failed; going on"
       done
     done
   else
-    run_one "$t" "$scenario-$t"
+    (trap cleanup EXIT; run_one "$t" "$scenario-$t") || log "$scenario on $t failed; going on"
   fi
 done
 if [ -x "$here/charts.sh" ] && { command -v gnuplot >/dev/null || apt_install gnuplot-nox; }; then

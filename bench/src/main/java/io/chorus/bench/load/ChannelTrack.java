@@ -38,7 +38,11 @@ final class ChannelTrack {
         unique++;
         s.unique.increment();
         if (sentRel >= s.measureFrom) {
-            s.latency.recordValue(Math.max(1, (nowRel - sentRel) / 1000));
+            long micros = Math.max(1, (nowRel - sentRel) / 1000);
+            s.latency.recordValue(micros);
+            if (s.firstSeen.add(((long) channel << 40) | seq)) {
+                s.first.recordValue(micros);
+            }
         }
         long[] expect = s.spec.expect();
         if (expect != null && unique == expect[channel]) {

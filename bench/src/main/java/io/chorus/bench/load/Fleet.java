@@ -23,6 +23,12 @@ public interface Fleet extends AutoCloseable {
     /** The current step's latency histogram, in microseconds. */
     Histogram latency();
 
+    /**
+     * The current step's latency of each message's first delivery, in microseconds (with worker
+     * processes, the first in each worker).
+     */
+    Histogram firstDelivery();
+
     /** The current step's catch-up times, in microseconds since the step started. */
     Histogram catchup();
 

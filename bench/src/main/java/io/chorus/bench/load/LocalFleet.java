@@ -158,6 +158,11 @@ public final class LocalFleet implements Fleet {
     }
 
     @Override
+    public Histogram firstDelivery() {
+        return rx.step.first.getIntervalHistogram();
+    }
+
+    @Override
     public Histogram catchup() {
         return rx.step.catchup.getIntervalHistogram();
     }

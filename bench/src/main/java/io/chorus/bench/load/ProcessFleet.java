@@ -150,6 +150,11 @@ public final class ProcessFleet implements Fleet {
     }
 
     @Override
+    public Histogram firstDelivery() {
+        return merged("first");
+    }
+
+    @Override
     public Histogram catchup() {
         return merged("catchup");
     }

@@ -16,6 +16,7 @@ final class Receiver {
     final LongAdder notResumed = new LongAdder();
     final LongAdder retries = new LongAdder();
     final LongAdder failures = new LongAdder();
+    final LongAdder ended = new LongAdder();
     final Map<Integer, LongAdder> closeCodes = new ConcurrentSkipListMap<>();
     /** The first few distinct failure texts, for the report. */
     final Map<String, Boolean> failureSamples = new ConcurrentHashMap<>();
@@ -43,6 +44,6 @@ final class Receiver {
         Step s = step;
         return new Counts(deliveries.sum(), s == null ? 0 : s.unique.sum(), s == null ? 0 : s.dups.sum(),
                 s == null ? 0 : s.stale.sum(), s == null ? 0 : s.caughtUp.sum(), open.sum(),
-                closedUnexpectedly.sum(), notResumed.sum(), retries.sum(), failures.sum());
+                closedUnexpectedly.sum(), notResumed.sum(), retries.sum(), failures.sum(), ended.sum());
     }
 }

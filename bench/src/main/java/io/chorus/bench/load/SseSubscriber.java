@@ -104,6 +104,12 @@ final class SseSubscriber extends Subscriber {
     }
 
     @Override
+    public void subscriptionEnded(int local, String frame, boolean retryable) {
+        // One SSE stream carries every channel: a client reconnects the stream; not done here.
+        ended(local, frame, false);
+    }
+
+    @Override
     public void protocolError(String what) {
         rx.failure(what);
     }

@@ -17,6 +17,9 @@ public final class Step {
     volatile long measureFrom = Long.MAX_VALUE;
     final Recorder latency = new Recorder(3);
     final Recorder catchup = new Recorder(3);
+    /** Per message, the latency of its first delivery to any subscriber: the path without the fan-out. */
+    final Recorder first = new Recorder(3);
+    final java.util.Set<Long> firstSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final LongAdder unique = new LongAdder();
     final LongAdder dups = new LongAdder();
     final LongAdder stale = new LongAdder();

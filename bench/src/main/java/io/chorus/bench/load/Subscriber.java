@@ -19,6 +19,8 @@ abstract class Subscriber implements Conn {
     private final String[] positions;
     private final boolean trackPositions;
     private final boolean[] live;
+    /** Subscriptions the server ended: their next subscribe resumes from the last position. */
+    private final boolean[] resumeOne;
     private final long[] scratch = new long[3];
     private boolean resume;
     private int pending;
@@ -37,6 +39,7 @@ abstract class Subscriber implements Conn {
         }
         this.positions = new String[channels.length];
         this.live = new boolean[channels.length];
+        this.resumeOne = new boolean[channels.length];
     }
 
     /** Opens the connection and subscribes; {@link #ready()} completes when every subscription is live. */
@@ -54,6 +57,7 @@ abstract class Subscriber implements Conn {
         resume = resumeFromPositions;
         pending = channels.length;
         java.util.Arrays.fill(live, false);
+        java.util.Arrays.fill(resumeOne, false);
         ready = Promise.promise();
     }
 
@@ -87,7 +91,7 @@ abstract class Subscriber implements Conn {
 
     @Override
     public String since(int local) {
-        return resume ? positions[local] : null;
+        return resume || resumeOne[local] ? positions[local] : null;
     }
 
     @Override
@@ -110,6 +114,19 @@ abstract class Subscriber implements Conn {
         if (--pending == 0) {
             ready.tryComplete();
         }
+    }
+
+    /** Marks the {@code local}-th subscription ended by the server; true when it should be renewed. */
+    boolean ended(int local, String frame, boolean retryable) {
+        rx.ended.increment();
+        rx.failure(frame);
+        if (local < 0 || local >= channels.length || !retryable) {
+            return false;
+        }
+        live[local] = false;
+        resumeOne[local] = true;
+        pending++;
+        return true;
     }
 
     @Override

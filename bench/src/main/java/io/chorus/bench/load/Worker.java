@@ -68,6 +68,8 @@ public final class Worker {
                 return fleet.counts();
             case "latency":
                 return ProcessFleet.JSON.createObjectNode().put("histogram", ProcessFleet.encode(fleet.latency()));
+            case "first":
+                return ProcessFleet.JSON.createObjectNode().put("histogram", ProcessFleet.encode(fleet.firstDelivery()));
             case "catchup":
                 return ProcessFleet.JSON.createObjectNode().put("histogram", ProcessFleet.encode(fleet.catchup()));
             case "closeCodes":

@@ -91,6 +91,14 @@ final class WsSubscriber extends Subscriber {
     }
 
     @Override
+    public void subscriptionEnded(int local, String frame, boolean retryable) {
+        if (ended(local, frame, retryable)) {
+            rx.retries.increment();
+            vertx.setTimer(100 + random.nextInt(400), id -> dialect.retry(this, local));
+        }
+    }
+
+    @Override
     public void protocolError(String what) {
         rx.failure(what);
         if (ws != null) {

@@ -59,6 +59,38 @@ public final class CoreStats {
         return m;
     }
 
+    /**
+     * Waits, at most {@code maxSeconds}, until the whole machine was at most {@code percent} busy over
+     * a 2-second sample.
+     * Returns the seconds waited.
+     */
+    public static double awaitQuiet(double percent, double maxSeconds) {
+        long start = System.nanoTime();
+        while ((System.nanoTime() - start) / 1e9 < maxSeconds) {
+            Map<String, long[]> a = sample();
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            Map<String, long[]> b = sample();
+            long busy = 0;
+            long total = 0;
+            for (var e : b.entrySet()) {
+                long[] x = a.get(e.getKey());
+                if (x != null) {
+                    busy += e.getValue()[0] - x[0];
+                    total += e.getValue()[2] - x[2];
+                }
+            }
+            if (total > 0 && 100.0 * busy / total <= percent) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     /** The 1-minute load average. */
     public static double loadAverage() {
         try {

@@ -35,10 +35,20 @@ public final class JvmProbe {
     public static Map<String, Long> afterFullGc(long pid) {
         Map<String, Long> m = new LinkedHashMap<>();
         jcmd(pid, "GC.run");
+        // One line for G1 ("garbage-first heap total …, used …"), one per generation for Serial and
+        // Parallel (a JVM pinned to one core picks Serial): the heap is their sum.
         Matcher h = HEAP.matcher(jcmd(pid, "GC.heap_info"));
-        if (h.find()) {
-            m.put("heapCommittedKb", Long.parseLong(h.group(1)));
-            m.put("heapUsedKb", Long.parseLong(h.group(2)));
+        long committed = 0;
+        long used = 0;
+        boolean found = false;
+        while (h.find()) {
+            found = true;
+            committed += Long.parseLong(h.group(1));
+            used += Long.parseLong(h.group(2));
+        }
+        if (found) {
+            m.put("heapCommittedKb", committed);
+            m.put("heapUsedKb", used);
         }
         String nmt = jcmd(pid, "VM.native_memory", "summary");
         Matcher t = TOTAL.matcher(nmt);
@@ -53,6 +63,38 @@ public final class JvmProbe {
             }
         }
         return m;
+    }
+
+    private static final Pattern CLASS_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
+
+    /** Live objects by class ({@code GC.class_histogram}, after a full GC): {@code [instances, bytes]}. */
+    public static Map<String, long[]> classHistogram(long pid) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        Matcher r = CLASS_ROW.matcher(jcmd(pid, "GC.class_histogram"));
+        while (r.find()) {
+            m.merge(r.group(3), new long[] {Long.parseLong(r.group(1)), Long.parseLong(r.group(2))},
+                    (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        }
+        return m;
+    }
+
+    /** The classes whose live bytes grew most between two histograms, per connection. */
+    public static java.util.List<Map<String, Object>> growth(Map<String, long[]> before, Map<String, long[]> after,
+                                                            int connections, int top) {
+        java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        after.forEach((cls, a) -> {
+            long[] b = before.getOrDefault(cls, new long[2]);
+            long bytes = a[1] - b[1];
+            if (bytes > 0) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("class", cls);
+                row.put("bytesPerConnection", Math.round(10.0 * bytes / connections) / 10.0);
+                row.put("instancesPerConnection", Math.round(100.0 * (a[0] - b[0]) / connections) / 100.0);
+                rows.add(row);
+            }
+        });
+        rows.sort((x, y) -> Double.compare((Double) y.get("bytesPerConnection"), (Double) x.get("bytesPerConnection")));
+        return rows.subList(0, Math.min(top, rows.size()));
     }
 
     static String jcmd(long pid, String... command) {

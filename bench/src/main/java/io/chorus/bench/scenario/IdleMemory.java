@@ -37,6 +37,9 @@ public final class IdleMemory {
     }
 
     private static void run(BenchOptions o, Setup s, double settle, Report report) {
+        Map<Long, Map<String, long[]>> classesBefore = new java.util.HashMap<>();
+        s.servers.pids().values().stream().filter(JvmProbe::isJvm)
+                .forEach(pid -> classesBefore.put(pid, JvmProbe.classHistogram(pid)));
         Map<String, Object> before = snapshot(s);
         report.put("before", before);
         try (Fleet fleet = s.fleet()) {
@@ -48,6 +51,15 @@ public final class IdleMemory {
             Map<String, Object> after = snapshot(s);
             report.put("after", after);
             report.put("perConnection", perConnection(before, after, cr.ready()));
+            // What the heap holds per connection, by class: where the bytes above go.
+            Map<String, Object> byClass = new LinkedHashMap<>();
+            s.servers.pids().forEach((name, pid) -> {
+                if (classesBefore.containsKey(pid)) {
+                    byClass.put(name, JvmProbe.growth(classesBefore.get(pid), JvmProbe.classHistogram(pid),
+                            Math.max(1, cr.ready()), 25));
+                }
+            });
+            report.put("heapGrowthByClass", byClass);
             report.put("openAtEnd", fleet.counts().open());
             report.put("closeCodes", fleet.closeCodes());
             report.put("failureSamples", fleet.failureSamples());

@@ -90,6 +90,7 @@ public final class ResumeStorm {
             report.put("redeliveredFromBeforeDisconnect", c.stale());
             report.put("notResumed", c.notResumed());
             report.put("subscribeRetries", c.retries());
+        report.put("subscriptionsEndedByServer", c.subscriptionsEnded());
             report.put("cpu", CpuWindow.between(cpu0, cpu1, (System.nanoTime() - t0) / 1e9, c.unique()));
             report.put("closeCodes", fleet.closeCodes());
             report.put("failureSamples", fleet.failureSamples());

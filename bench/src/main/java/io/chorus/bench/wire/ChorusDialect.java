@@ -17,6 +17,7 @@ final class ChorusDialect implements Dialect {
     private static final byte[] POSITION = bytes("\"position\":\"");
     private static final byte[] RESUMED_TRUE = bytes("\"resumed\":true");
     private static final byte[] RESUMED_FALSE = bytes("\"resumed\":false");
+    private static final byte[] CHANNEL = bytes("\"channel\":\"");
     private static final byte[] RETRYABLE_TRUE = bytes("\"retryable\":true");
 
     @Override
@@ -58,14 +59,26 @@ final class ChorusDialect implements Dialect {
             }
         } else if (Payload.startsWith(frame, ERROR)) {
             int local = ref(frame);
+            boolean retryable = Payload.indexOf(frame, RETRYABLE_TRUE, 0) >= 0;
+            String channel = Payload.stringField(frame, CHANNEL, 0);
             if (local >= 0) {
-                c.subscribeFailed(local, frame.toString(StandardCharsets.UTF_8),
-                        Payload.indexOf(frame, RETRYABLE_TRUE, 0) >= 0);
+                c.subscribeFailed(local, frame.toString(StandardCharsets.UTF_8), retryable);
+            } else if (channel != null && local(c, channel) >= 0) {
+                c.subscriptionEnded(local(c, channel), frame.toString(StandardCharsets.UTF_8), retryable);
             } else {
                 c.protocolError(frame.toString(StandardCharsets.UTF_8));
             }
         }
         // connected, ping, pong: nothing to do.
+    }
+
+    private static int local(Conn c, String channel) {
+        for (int i = 0; i < c.channelCount(); i++) {
+            if (c.channelName(i).equals(channel)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int ref(Buffer frame) {

@@ -24,6 +24,12 @@ public interface Conn {
     /** The server refused the {@code local}-th subscription; a retryable refusal is tried again later. */
     void subscribeFailed(int local, String frame, boolean retryable);
 
+    /**
+     * The server ended the live {@code local}-th subscription (an {@code error} with a channel and no
+     * ref); a retryable end is resubscribed from the last position, as an SDK does.
+     */
+    void subscriptionEnded(int local, String frame, boolean retryable);
+
     /** A frame holding a payload at or after {@code from}; returns the local subscription index or -1. */
     int payload(Buffer frame, int from);
 

@@ -85,7 +85,21 @@ public final class SseParser {
                     }
                 }
             }
-            case ERROR -> conn.protocolError(b.getString(from, end, "UTF-8"));
+            case ERROR -> {
+                String text = b.getString(from, end, "UTF-8");
+                String channel = Payload.stringField(b, CHANNEL, from);
+                int local = -1;
+                for (int i = 0; channel != null && i < conn.channelCount(); i++) {
+                    if (conn.channelName(i).equals(channel)) {
+                        local = i;
+                    }
+                }
+                if (local >= 0) {
+                    conn.subscriptionEnded(local, text, text.contains("\"retryable\":true"));
+                } else {
+                    conn.protocolError(text);
+                }
+            }
             default -> {
             }
         }

@@ -29,6 +29,7 @@ class SseParserTest {
             events.add("payload " + scratch[2]);
             return 0;
         }
+        @Override public void subscriptionEnded(int local, String frame, boolean retryable) { events.add("ended"); }
         @Override public void position(int local, String position) { events.add("position " + position); }
         @Override public void protocolError(String what) { events.add("error " + what); }
     }
