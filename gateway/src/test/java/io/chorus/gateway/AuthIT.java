@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -52,12 +51,7 @@ class AuthIT {
                 + "  expiryWarning: 2s\n"
                 + "  apiKeys:\n"
                 + "    backend: {key: k-123-secret, capabilities: {\"" + NS + ":*\": [publish, history]}}\n");
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
-        env.put("CHORUS_HTTP_HOST", "127.0.0.1");
-        env.put("CHORUS_HTTP_PORT", "0");
-        env.put("CHORUS_KAFKA_CREATE_TOPICS", "true");
-        env.put("CHORUS_KAFKA_PARTITIONS", "4");
+        Map<String, String> env = TestGateway.env();
         env.put("CHORUS_NAMESPACES_ALLOW_ANY", "true");
         gateway = TestGateway.start(c -> ConfigLoader.load(false, yaml, env));
     }

@@ -37,12 +37,7 @@ class ConflationIT {
                 + "    " + STATE + ": {conflate: true}\n"
                 + "    " + SCORES + ": {conflate: true, conflateKey: team}\n"
                 + "    " + PLAIN + ": {}\n");
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
-        env.put("CHORUS_HTTP_HOST", "127.0.0.1");
-        env.put("CHORUS_HTTP_PORT", "0");
-        env.put("CHORUS_KAFKA_CREATE_TOPICS", "true");
-        env.put("CHORUS_KAFKA_PARTITIONS", "4");
+        Map<String, String> env = TestGateway.env();
         env.put("CHORUS_AUTH_ANONYMOUS", "true");
         gateway = TestGateway.start(c -> ConfigLoader.load(false, yaml, env));
     }

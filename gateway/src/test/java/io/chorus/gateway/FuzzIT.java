@@ -18,7 +18,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
@@ -99,12 +98,7 @@ class FuzzIT {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void randomAndMutatedInputNeverHurtsThePodOrOtherClients() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
-        env.put("CHORUS_HTTP_HOST", "127.0.0.1");
-        env.put("CHORUS_HTTP_PORT", "0");
-        env.put("CHORUS_KAFKA_CREATE_TOPICS", "true");
-        env.put("CHORUS_KAFKA_PARTITIONS", "4");
+        Map<String, String> env = TestGateway.env();
         env.put("CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND", "100000");
         env.put("CHORUS_FALLBACK_POLL_TIMEOUT", "20ms");
         env.put("CHORUS_AUTH_ANONYMOUS", "true");

@@ -59,25 +59,33 @@ public final class HalfOpenClient implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    private record Frame(int opcode, byte[] payload) {
+    }
+
+    /** One frame from the server (servers do not mask). */
+    private Frame readFrame() throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = in.readUnsignedShort();
+        } else if (len == 127) {
+            len = in.readLong();
+        }
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0f, payload);
+    }
+
     /** Reads the next text frame's payload (skipping pings), or null at the server's close frame. */
     public String readText() throws IOException {
         while (true) {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7f;
-            if (len == 126) {
-                len = in.readUnsignedShort();
-            } else if (len == 127) {
-                len = in.readLong();
-            }
-            byte[] payload = new byte[(int) len];
-            in.readFully(payload);
-            int opcode = b0 & 0x0f;
-            if (opcode == 0x8) {
+            Frame f = readFrame();
+            if (f.opcode == 0x8) {
                 return null;
             }
-            if (opcode == 0x1) {
-                return new String(payload, StandardCharsets.UTF_8);
+            if (f.opcode == 0x1) {
+                return new String(f.payload, StandardCharsets.UTF_8);
             }
         }
     }
@@ -85,18 +93,9 @@ public final class HalfOpenClient implements AutoCloseable {
     /** Reads frames until the server's close frame; returns its code. */
     public int awaitCloseCode() throws IOException {
         while (true) {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7f;
-            if (len == 126) {
-                len = in.readUnsignedShort();
-            } else if (len == 127) {
-                len = in.readLong();
-            }
-            byte[] payload = new byte[(int) len];
-            in.readFully(payload);
-            if ((b0 & 0x0f) == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            Frame f = readFrame();
+            if (f.opcode == 0x8) {
+                return f.payload.length >= 2 ? ((f.payload[0] & 0xff) << 8) | (f.payload[1] & 0xff) : 1005;
             }
         }
     }

@@ -45,15 +45,24 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static GatewayConfig config() {
+        Map<String, String> env = env();
+        env.put("CHORUS_NAMESPACES_ALLOW_ANY", "true");
+        env.put("CHORUS_AUTH_ANONYMOUS", "true");
+        return ConfigLoader.load(false, null, env);
+    }
+
+    /**
+     * The environment every test gateway starts from: the test Kafka, 127.0.0.1 and a free port,
+     * topics created with 4 partitions. Mutable, for a test's own additions.
+     */
+    public static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
         env.put("CHORUS_HTTP_HOST", "127.0.0.1");
         env.put("CHORUS_HTTP_PORT", "0");
         env.put("CHORUS_KAFKA_CREATE_TOPICS", "true");
         env.put("CHORUS_KAFKA_PARTITIONS", "4");
-        env.put("CHORUS_NAMESPACES_ALLOW_ANY", "true");
-        env.put("CHORUS_AUTH_ANONYMOUS", "true");
-        return ConfigLoader.load(false, null, env);
+        return env;
     }
 
     /** A namespace no other test uses, so each test has its own topic ({@code chorus.<namespace>}). */
