@@ -110,7 +110,7 @@ public final class Charts {
             color++;
         }
         lat.append("plot ").append(String.join(", \\\n     ", latPlots)).append('\n');
-        cpu.append("set yrange [0:*]\nplot ").append(String.join(", \\\n     ", cpuPlots)).append('\n');
+        cpu.append("set yrange [0:*]\nset key top right\nplot ").append(String.join(", \\\n     ", cpuPlots)).append('\n');
         Files.writeString(out.resolve(chart + "-latency.gp"), lat);
         Files.writeString(out.resolve(chart + "-cpu.gp"), cpu);
     }
