@@ -1,7 +1,5 @@
 package io.chorus.gateway.config;
 
-import java.util.Map;
-
 /** The whole gateway configuration; see the README's configuration reference for every field. */
 public record GatewayConfig(
         String mode,
@@ -69,9 +67,5 @@ public record GatewayConfig(
             return ns.withDefaultTopic(name);
         }
         return namespaces.allowAny() ? namespaces.defaults().withDefaultTopic(name) : null;
-    }
-
-    public Map<String, NamespaceConfig> configuredNamespaces() {
-        return namespaces.configured();
     }
 }

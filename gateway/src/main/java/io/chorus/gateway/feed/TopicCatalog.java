@@ -6,7 +6,6 @@ import io.chorus.schema.ErrorCode;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -65,13 +64,6 @@ public final class TopicCatalog implements AutoCloseable {
         }).exceptionallyCompose(err -> CompletableFuture.failedFuture(translate(err, name)));
         topics.put(name, new Entry(f, clock.millis()));
         return f;
-    }
-
-    /** Cached metadata if present and fetched, without a round trip. */
-    public Optional<TopicInfo> cached(String name) {
-        Entry e = topics.get(name);
-        return e != null && e.info.isDone() && !e.info.isCompletedExceptionally()
-                ? Optional.of(e.info.join()) : Optional.empty();
     }
 
     /** [first offset, end offset) of committed data in the partition. */

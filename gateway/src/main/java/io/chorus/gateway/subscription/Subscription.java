@@ -24,8 +24,6 @@ public final class Subscription {
     long last = -1;
     Runnable catchUpStep;
     Conflator conflator;
-    private long delivered;
-    private long moves;
 
     Subscription(ChannelName channel, MessageSink sink) {
         this.channel = channel;
@@ -40,9 +38,6 @@ public final class Subscription {
         return state == State.LIVE;
     }
 
-    public long delivered() {
-        return delivered;
-    }
 
     /** Delivers a message unless it is at or below the last position (never an offset twice). */
     boolean deliver(FeedMessage m) {
@@ -50,7 +45,6 @@ public final class Subscription {
             return false;
         }
         last = m.offset();
-        delivered++;
         sink.send(m);
         return true;
     }
@@ -66,7 +60,6 @@ public final class Subscription {
         // Live fan-out never queues without bound: a subscriber whose buffer is full leaves the live
         // path and catches up from the cache or Kafka at its own pace, from its last position.
         if (!sink.writable()) {
-            moves++;
             sink.fellBehind();
             catchUp();
             return;
@@ -112,8 +105,4 @@ public final class Subscription {
         sink.onWritable(catchUpStep);
     }
 
-    /** How often this subscription fell behind and left the live path. */
-    public long moves() {
-        return moves;
-    }
 }
