@@ -59,6 +59,15 @@ public final class ChorusClient implements AutoCloseable {
         return core.state();
     }
 
+    /**
+     * The client id the gateway gave the last connection: the token's {@code sub}, or for an
+     * anonymous client its connection id (which changes with every connection). Null before the
+     * first {@code connected}.
+     */
+    public String clientId() {
+        return core.clientId();
+    }
+
     public void addStateListener(StateListener listener) {
         core.listeners().addState(Objects.requireNonNull(listener, "listener"));
     }

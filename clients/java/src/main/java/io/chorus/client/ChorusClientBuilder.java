@@ -1,6 +1,7 @@
 package io.chorus.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.client.internal.AuthOptions;
 import io.chorus.client.internal.ClientOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /** Options of a {@link ChorusClient}; every one has a default. Obtain with {@link ChorusClient#builder}. */
 public final class ChorusClientBuilder {
@@ -28,6 +31,7 @@ public final class ChorusClientBuilder {
     private Clock clock = Clock.systemUTC();
     private ObjectMapper mapper;
     private HttpClient httpClient;
+    private AuthOptions auth = AuthOptions.NONE;
 
     ChorusClientBuilder(URI uri) {
         Objects.requireNonNull(uri, "uri");
@@ -104,10 +108,49 @@ public final class ChorusClientBuilder {
         return this;
     }
 
+    /**
+     * A fixed token, sent as {@code Authorization: Bearer} on every connect. It cannot be renewed: when
+     * the server closes with 4004 {@code token_expired}, the client fails ({@code FAILED}). Prefer
+     * {@link #authCallback} or {@link #authUrl} for tokens that expire. Replaces either of those.
+     */
+    public ChorusClientBuilder token(String token) {
+        if (token == null || token.isEmpty()) {
+            throw new IllegalArgumentException("token is empty");
+        }
+        this.auth = new AuthOptions(token, null, null);
+        return this;
+    }
+
+    /**
+     * Fetches a fresh token before every connect, and when a refresh is due (the server's
+     * {@code auth_expiring}, or ahead of the expiry it reported): the new token replaces the old one in
+     * band, with no reconnect. Runs on the delivery thread, so it must not block: return a stage that
+     * completes later. A failed, empty or late (past the connect timeout) stage is retried with
+     * backoff. Replaces {@link #token} and {@link #authUrl}.
+     */
+    public ChorusClientBuilder authCallback(Supplier<CompletionStage<String>> callback) {
+        this.auth = new AuthOptions(null, Objects.requireNonNull(callback, "callback"), null);
+        return this;
+    }
+
+    /**
+     * Like {@link #authCallback}, with the token from a GET of {@code url} (through the client's
+     * HttpClient, so cookies and TLS settings apply): a 2xx body that is the token as plain text, or
+     * JSON {@code {"token":"..."}}. Replaces {@link #token} and {@link #authCallback}.
+     */
+    public ChorusClientBuilder authUrl(URI url) {
+        Objects.requireNonNull(url, "url");
+        if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+            throw new IllegalArgumentException("the auth URL must be http:// or https://, was " + url);
+        }
+        this.auth = new AuthOptions(null, null, url);
+        return this;
+    }
+
     public ChorusClient build() {
         return new ChorusClient(new ClientOptions(uri, backoffInitial, backoffMax, random, heartbeatMargin,
                 connectTimeout, publishRetryLimit, maxPublishesInFlight, maxBufferedMessages, scheduler, clock,
-                mapper != null ? mapper : new ObjectMapper(), httpClient));
+                mapper != null ? mapper : new ObjectMapper(), httpClient, auth));
     }
 
     private static Duration positive(Duration d, String what) {

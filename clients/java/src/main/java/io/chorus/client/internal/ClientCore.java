@@ -9,10 +9,13 @@ import io.chorus.client.SubscribeOptions;
 import io.chorus.client.Subscription;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
+import io.chorus.schema.CloseReason;
 import io.chorus.schema.ErrorCode;
 import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,9 +52,12 @@ public final class ClientCore implements WsConnection.Events, Link {
     private final Subscriptions subscriptions;
     private final Publisher publisher;
     private final Watchdog watchdog;
+    private final TokenSource tokens;
+    private final TokenRefresher refresher;
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
 
     private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+    private volatile String clientId;
     // Core thread only from here on.
     private boolean started;
     private boolean everConnected;
@@ -62,6 +68,8 @@ public final class ClientCore implements WsConnection.Events, Link {
     private long connectedAt;
     private long stableAfterMs;
     private Future<?> reconnectTimer;
+    /** Bumped by every attempt and every drop: a token fetched for an abandoned attempt is not used. */
+    private int attempt;
 
     public ClientCore(ClientOptions options) {
         this.options = options;
@@ -78,11 +86,14 @@ public final class ClientCore implements WsConnection.Events, Link {
         codec = new FrameCodec(options.mapper());
         backoff = new Backoff(options.backoffInitial(), options.backoffMax(), options.random());
         timers = new Timers(options.scheduler() != null ? options.scheduler() : coreThread, options.clock(), this::post);
-        CoreContext context = new CoreContext(this, codec, delivery, timers, backoff, options.publishRetryLimit());
+        http = options.httpClient() != null ? options.httpClient() : HttpClient.newHttpClient();
+        CoreContext context = new CoreContext(this, codec, delivery, timers, backoff, options.publishRetryLimit(),
+                this::post);
         subscriptions = new Subscriptions(context);
         publisher = new Publisher(context, options.maxPublishesInFlight());
         watchdog = new Watchdog(timers, () -> readingPaused, this::onSilence);
-        http = options.httpClient() != null ? options.httpClient() : HttpClient.newHttpClient();
+        tokens = new TokenSource(options.auth(), http, options.mapper(), delivery);
+        refresher = new TokenRefresher(context, tokens, options.connectTimeout(), this::report);
     }
 
     public Listeners listeners() {
@@ -91,6 +102,10 @@ public final class ClientCore implements WsConnection.Events, Link {
 
     public ConnectionState state() {
         return state;
+    }
+
+    public String clientId() {
+        return clientId;
     }
 
     public CompletableFuture<Void> connect() {
@@ -173,13 +188,28 @@ public final class ClientCore implements WsConnection.Events, Link {
         }
     }
 
+    /**
+     * A new attempt: fetch a token (a fresh one before every connect, PROTOCOL.md "Authentication"),
+     * then open the socket with it. The connect timeout covers both.
+     */
     private void open(String why) {
         up = false;
         readingPaused = false;
-        conn = WsConnection.open(http, options.uri(), options.connectTimeout(), this::post, this);
+        int current = ++attempt;
         // Timers are armed before listeners hear of the state, so whoever sees it sees them too.
         watchdog.arm(options.connectTimeout().toMillis());
         setState(ConnectionState.CONNECTING, new StateReason(StateReason.NO_CODE, why, null, null));
+        tokens.fetch(options.connectTimeout()).whenComplete((token, error) -> post(() -> {
+            if (current != attempt || state != ConnectionState.CONNECTING) {
+                return; // given up on (silence, close()) while the token was on its way
+            }
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                lose(new StateReason(StateReason.NO_CODE, "could not get a token", cause, null), 0);
+            } else {
+                conn = WsConnection.open(http, options.uri(), options.connectTimeout(), token, this::post, this);
+            }
+        }));
     }
 
     private void onConnected(Frame.Connected f) {
@@ -188,12 +218,16 @@ public final class ClientCore implements WsConnection.Events, Link {
             return;
         }
         up = true;
+        if (f.clientId() != null) {
+            clientId = f.clientId();
+        }
         long heartbeat = f.heartbeatMs();
         connectedAt = timers.now();
         stableAfterMs = heartbeat > 0 ? heartbeat : options.backoffMax().toMillis();
         watchdog.arm(heartbeat > 0 ? heartbeat + options.heartbeatMargin().toMillis() : 0);
         String id = f.connectionId() == null ? "connected" : f.connectionId();
         setState(ConnectionState.CONNECTED, new StateReason(StateReason.NO_CODE, id, null, null));
+        refresher.onConnected();
         subscriptions.onConnected();
         publisher.onConnected();
         if (!everConnected) {
@@ -208,12 +242,15 @@ public final class ClientCore implements WsConnection.Events, Link {
      * right after {@code connected} (a crash loop, a frame it keeps refusing) counts as a failure, or
      * every client would hammer a sick gateway several times a second.
      */
-    private void lose(StateReason why) {
+    private void lose(StateReason why, long retryAfterMs) {
         if (up && timers.now() - connectedAt >= stableAfterMs) {
             failures = 0;
         }
         detach();
         Duration wait = backoff.delay(failures);
+        if (retryAfterMs > wait.toMillis()) {
+            wait = Duration.ofMillis(retryAfterMs); // the server said when: never sooner (PROTOCOL.md)
+        }
         failures = Math.min(failures + 1, MAX_COUNTED_FAILURES);
         reconnectTimer = timers.after(wait, this::reconnect);
         setState(ConnectionState.DISCONNECTED, new StateReason(why.closeCode(), why.text(), why.error(), wait));
@@ -248,7 +285,9 @@ public final class ClientCore implements WsConnection.Events, Link {
     private void detach() {
         up = false;
         conn = null;
+        attempt++;
         watchdog.stop();
+        refresher.onDisconnected();
         requests.dropAll();
         subscriptions.onDisconnected();
     }
@@ -288,6 +327,8 @@ public final class ClientCore implements WsConnection.Events, Link {
             conn.send(codec.pong());
         } else if (frame instanceof Frame.Connected c) {
             onConnected(c);
+        } else if (frame instanceof Frame.AuthExpiring) {
+            refresher.onAuthExpiring();
         } else if (frame instanceof Frame.Error e && e.ref() == null) {
             report(e.toException());
         } else if (frame instanceof Frame.Reply reply) {
@@ -334,8 +375,11 @@ public final class ClientCore implements WsConnection.Events, Link {
             StateReason why = new StateReason(code, reason, null, null);
             if (code >= 4100 && code <= 4199) {
                 fail(why);
+            } else if (code == CloseReason.TOKEN_EXPIRED.code() && tokens.present() && !tokens.renewable()) {
+                fail(new StateReason(code, reason + ": a fixed token cannot be renewed (use authCallback or authUrl)",
+                        null, null));
             } else {
-                lose(why);
+                lose(why, 0);
             }
         }
     }
@@ -344,14 +388,30 @@ public final class ClientCore implements WsConnection.Events, Link {
     public void onFailure(WsConnection c, Throwable error) {
         if (c == conn) {
             c.abort();
-            lose(new StateReason(StateReason.NO_CODE, "network error", error, null));
+            lose(new StateReason(StateReason.NO_CODE, "network error", error, null), retryAfterMs(error));
         }
     }
 
     private void onSilence() {
         String what = up ? "nothing from the server for heartbeatMs + margin" : "no connected frame within the connect timeout";
-        conn.abort();
-        lose(new StateReason(StateReason.NO_CODE, what, null, null));
+        if (conn != null) {
+            conn.abort();
+        }
+        lose(new StateReason(StateReason.NO_CODE, what, null, null), 0);
+    }
+
+    /** A refused upgrade (503 overloaded, draining) may say when to come back: {@code Retry-After} seconds. */
+    private static long retryAfterMs(Throwable error) {
+        if (error instanceof WebSocketHandshakeException h && h.getResponse() != null) {
+            return h.getResponse().headers().firstValue("retry-after").map(v -> {
+                try {
+                    return Math.max(0, Long.parseLong(v.trim())) * 1000;
+                } catch (NumberFormatException e) {
+                    return 0L; // an HTTP date, or garbage: the backoff alone decides
+                }
+            }).orElse(0L);
+        }
+        return 0;
     }
 
     // ---- Link, for the subscription and publish bookkeeping ----

@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public record ClientOptions(URI uri, Duration backoffInitial, Duration backoffMax, Random random,
                             Duration heartbeatMargin, Duration connectTimeout, int publishRetryLimit,
                             int maxPublishesInFlight, int maxBufferedMessages, ScheduledExecutorService scheduler,
-                            Clock clock, ObjectMapper mapper, HttpClient httpClient) {
+                            Clock clock, ObjectMapper mapper, HttpClient httpClient, AuthOptions auth) {
 
     @Override
     public String toString() {
@@ -24,6 +24,6 @@ public record ClientOptions(URI uri, Duration backoffInitial, Duration backoffMa
                 + connectTimeout.toMillis() + "ms, publishRetryLimit=" + publishRetryLimit
                 + ", maxPublishesInFlight=" + maxPublishesInFlight + ", maxBufferedMessages=" + maxBufferedMessages
                 + ", scheduler=" + (scheduler == null ? "own" : "given") + ", clock=" + clock
-                + ", httpClient=" + (httpClient == null ? "own" : "given") + "]";
+                + ", httpClient=" + (httpClient == null ? "own" : "given") + ", auth=" + auth + "]";
     }
 }

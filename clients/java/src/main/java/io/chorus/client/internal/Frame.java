@@ -12,8 +12,11 @@ public sealed interface Frame {
         String ref();
     }
 
-    /** {@code heartbeatMs} is 0 when the server did not say (the watchdog then stays off). */
-    record Connected(String connectionId, long heartbeatMs) implements Frame {
+    /**
+     * {@code heartbeatMs} is 0 when the server did not say (the watchdog then stays off);
+     * {@code clientId} is null when absent.
+     */
+    record Connected(String connectionId, String clientId, long heartbeatMs) implements Frame {
     }
 
     /** {@code resumed} is null when absent (live and rewind subscribes). */
@@ -30,16 +33,21 @@ public sealed interface Frame {
     record Ack(String ref, String id, String position, boolean duplicate) implements Reply {
     }
 
-    /** {@code ref} is null when the error answers a frame the server could not read. */
-    record Error(String ref, int code, String error, String message, boolean retryable) implements Reply {
+    /**
+     * {@code ref} is null when the error answers a frame the server could not read; {@code channel} is
+     * null unless the error names one; {@code retryAfterMs} is 0 when the server did not say.
+     */
+    record Error(String ref, String channel, int code, String error, String message, boolean retryable,
+                 long retryAfterMs) implements Reply {
 
         /** Codes this SDK does not know (a newer server) become {@link ErrorCode#INTERNAL}, text kept. */
         public ChorusException toException() {
             ErrorCode known = known();
             if (known != null) {
-                return new ChorusException(known, message.isEmpty() ? known.meaning() : message);
+                return new ChorusException(known, message.isEmpty() ? known.meaning() : message, retryAfterMs);
             }
-            return new ChorusException(ErrorCode.INTERNAL, "unknown error " + code + " " + error + ": " + message);
+            return new ChorusException(ErrorCode.INTERNAL, "unknown error " + code + " " + error + ": " + message,
+                    retryAfterMs);
         }
 
         private ErrorCode known() {
@@ -54,6 +62,14 @@ public sealed interface Frame {
             }
             return null;
         }
+    }
+
+    /** The answer to an in-band {@code auth}; {@code expiresAt} (epoch ms) is 0 when the token has none. */
+    record Authed(String ref, String clientId, long expiresAt) implements Reply {
+    }
+
+    /** The server's warning that the connection's token expires at {@code expiresAt} (epoch ms). */
+    record AuthExpiring(long expiresAt) implements Frame {
     }
 
     record Ping(String ref) implements Frame {

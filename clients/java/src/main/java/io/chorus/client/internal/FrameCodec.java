@@ -38,7 +38,8 @@ public final class FrameCodec {
         FrameFields f = new FrameFields(root);
         String type = f.text("type");
         return switch (type) {
-            case "connected" -> new Frame.Connected(f.optText("connectionId"), f.optLong("heartbeatMs", 0));
+            case "connected" -> new Frame.Connected(f.optText("connectionId"), f.optText("clientId"),
+                    f.optLong("heartbeatMs", 0));
             case "subscribed" -> new Frame.Subscribed(f.text("ref"), f.text("channel"), f.text("position"),
                     f.optBool("resumed"), f.optText("reason"));
             case "unsubscribed" -> new Frame.Unsubscribed(f.text("ref"), f.optText("channel"));
@@ -46,6 +47,8 @@ public final class FrameCodec {
             case "ack" -> new Frame.Ack(f.text("ref"), f.text("id"), f.text("position"),
                     Boolean.TRUE.equals(f.optBool("duplicate")));
             case "error" -> error(f);
+            case "authed" -> new Frame.Authed(f.text("ref"), f.optText("clientId"), f.optLong("expiresAt", 0));
+            case "auth_expiring" -> new Frame.AuthExpiring(f.optLong("expiresAt", 0));
             case "ping" -> new Frame.Ping(f.optText("ref"));
             case "pong" -> new Frame.Pong(f.optText("ref"));
             default -> throw new ChorusException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + quote(type) + "'");
@@ -72,7 +75,9 @@ public final class FrameCodec {
         // The frame's flag wins: the server knows best whether this very request can succeed later.
         boolean retry = retryable != null ? retryable : known != null && known.retryable();
         String message = f.optText("message");
-        return new Frame.Error(f.optText("ref"), (int) code, wireName, message == null ? "" : message, retry);
+        long retryAfter = Math.max(0, f.optLong("retryAfterMs", 0));
+        return new Frame.Error(f.optText("ref"), f.optText("channel"), (int) code, wireName,
+                message == null ? "" : message, retry, retryAfter);
     }
 
     public String subscribe(String ref, String channel, String since, int rewind) {
@@ -100,6 +105,10 @@ public final class FrameCodec {
             n.put("retry", true);
         }
         return n.toString();
+    }
+
+    public String auth(String ref, String token) {
+        return frame("auth", ref).put("token", token).toString();
     }
 
     public String pong() {

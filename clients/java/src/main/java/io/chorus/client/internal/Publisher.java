@@ -116,7 +116,7 @@ public final class Publisher {
             context.delivery().fail(p.result, new ChorusException(error.code(),
                     error.getMessage() + " (gave up after " + p.retries + " retries)"));
         } else {
-            Duration wait = context.backoff().delay(p.retries++);
+            Duration wait = context.retryDelay(p.retries++, e.retryAfterMs());
             p.retryTimer = context.timers().after(wait, () -> {
                 // A reconnect meanwhile has resent it already.
                 if (pending.contains(p) && !p.awaitingReply && context.link().isUp()) {

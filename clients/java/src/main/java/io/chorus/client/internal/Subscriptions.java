@@ -1,6 +1,5 @@
 package io.chorus.client.internal;
 
-import io.chorus.client.Backoff;
 import io.chorus.client.Message;
 import io.chorus.client.SubscribeResult;
 import io.chorus.schema.ChorusException;
@@ -25,7 +24,7 @@ public final class Subscriptions {
     private final FrameCodec codec;
     private final Delivery delivery;
     private final Timers timers;
-    private final Backoff backoff;
+    private final CoreContext context;
     private final int retryLimit;
 
     public Subscriptions(CoreContext context) {
@@ -33,7 +32,7 @@ public final class Subscriptions {
         this.codec = context.codec();
         this.delivery = context.delivery();
         this.timers = context.timers();
-        this.backoff = context.backoff();
+        this.context = context;
         this.retryLimit = context.retryLimit();
     }
 
@@ -138,7 +137,7 @@ public final class Subscriptions {
             remove(sub);
             delivery.fail(sub.ready, error);
         } else if (e.retryable() && sub.retries < retryLimit) {
-            Duration wait = backoff.delay(sub.retries++);
+            Duration wait = context.retryDelay(sub.retries++, e.retryAfterMs());
             timers.after(wait, () -> {
                 if (byChannel.get(sub.channel) == sub && link.isUp() && !sub.live && !sub.inFlight) {
                     send(sub);

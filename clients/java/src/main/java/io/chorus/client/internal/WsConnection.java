@@ -55,9 +55,15 @@ public final class WsConnection implements WebSocket.Listener {
         this.events = events;
     }
 
-    public static WsConnection open(HttpClient http, URI uri, Duration timeout, Executor core, Events events) {
+    /** {@code bearer}: the token for the upgrade's {@code Authorization} header, or null for none. */
+    public static WsConnection open(HttpClient http, URI uri, Duration timeout, String bearer, Executor core,
+                                    Events events) {
         WsConnection c = new WsConnection(core, events);
-        http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, c).whenComplete((ws, error) -> {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(timeout);
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        builder.buildAsync(uri, c).whenComplete((ws, error) -> {
             if (error != null) {
                 c.post(() -> events.onFailure(c, error instanceof CompletionException ? error.getCause() : error));
             }

@@ -24,7 +24,7 @@ class FrameCodecTest {
 
     @Test
     void theProtocolsExampleFramesAreRead() {
-        assertEquals(new Frame.Connected("c-5f2a", 15000), codec.decode("{\"type\":\"connected\",\"connectionId\":\"c-5f2a\","
+        assertEquals(new Frame.Connected("c-5f2a", null, 15000), codec.decode("{\"type\":\"connected\",\"connectionId\":\"c-5f2a\","
                 + "\"heartbeatMs\":15000,\"idleTimeoutMs\":45000,\"limits\":{\"maxMessageBytes\":65536}}"));
         assertEquals(new Frame.Subscribed("3", "chat:room1", "Ab9x.7.8.-1", false, "topic_changed"),
                 codec.decode("{\"type\":\"subscribed\",\"ref\":\"3\",\"channel\":\"chat:room1\",\"position\":\"Ab9x.7.8.-1\","
