@@ -35,6 +35,11 @@ final class FakeSocket {
         ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
     }
 
+    /** A header of the client's upgrade request, or null. */
+    String header(String name) {
+        return ws.headers().get(name);
+    }
+
     /** The next frame the client sent, which must be of this type. */
     JsonNode expect(String type) throws InterruptedException {
         JsonNode frame = received.poll(FakeGateway.WAIT_SECONDS, TimeUnit.SECONDS);
@@ -98,6 +103,16 @@ final class FakeSocket {
     void error(JsonNode request, int code, String error, boolean retryable) {
         send(reply(request, "error").put("code", code).put("error", error).put("message", "scripted " + error)
                 .put("retryable", retryable));
+    }
+
+    void error(JsonNode request, int code, String error, boolean retryable, long retryAfterMs) {
+        send(reply(request, "error").put("code", code).put("error", error).put("message", "scripted " + error)
+                .put("retryable", retryable).put("retryAfterMs", retryAfterMs));
+    }
+
+    /** Answers a request with a frame of {@code type} that carries its ref and channel. */
+    void reply(JsonNode request, String type, String channel) {
+        send(reply(request, type).put("channel", channel));
     }
 
     private static ObjectNode reply(JsonNode request, String type) {
