@@ -1,10 +1,12 @@
 package io.chorus.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.client.internal.ClientCore;
 import io.chorus.client.internal.ClientOptions;
 import io.chorus.client.internal.PublishRequest;
 import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +90,55 @@ public final class ChorusClient implements AutoCloseable {
     public Subscription subscribe(String channel, SubscribeOptions options, MessageListener listener) {
         return core.subscribe(channel, Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Enters {@code channel}'s presence as this client's id, with {@code data} (a JsonNode or anything
+     * the ObjectMapper serializes; null for none). Completes when the server stored it ({@code entered}).
+     * A connection need not subscribe to enter. The client enters again, with the last data, after
+     * every reconnect, so others see no leave and enter within the gateway's grace period. Fails with a
+     * {@link ChorusException} ({@code forbidden}, {@code message_too_large} above
+     * {@code presence.maxDataBytes}, {@code too_many_subscriptions}, ...), with
+     * {@link IllegalStateException} when the client is closed or failed first, and with
+     * {@link java.util.concurrent.CancellationException} when {@link #leave} came first.
+     */
+    public CompletableFuture<Void> enter(String channel, Object data) {
+        return presenceChange("enter", channel, data);
+    }
+
+    /** Changes this client's presence data on {@code channel} (entering it if need be); see {@link #enter}. */
+    public CompletableFuture<Void> update(String channel, Object data) {
+        return presenceChange("update", channel, data);
+    }
+
+    /**
+     * Leaves {@code channel}'s presence and stops entering it after reconnects. Completes on
+     * {@code left}, or at once when not connected (the member then goes when the grace period ends).
+     * Fails with {@code not_present} (40403) when this connection had not entered the channel.
+     */
+    public CompletableFuture<Void> leave(String channel) {
+        return core.leave(channel);
+    }
+
+    /** The channel's members now, across every gateway pod (needs the {@code presence} capability). */
+    public CompletableFuture<PresenceMembers> presence(String channel) {
+        return core.query("presence", channel).thenApply(PresenceMembers.class::cast);
+    }
+
+    /** The channel's counts now (needs the {@code subscribe} or {@code presence} capability). */
+    public CompletableFuture<Occupancy> occupancy(String channel) {
+        return core.query("occupancy", channel).thenApply(Occupancy.class::cast);
+    }
+
+    private CompletableFuture<Void> presenceChange(String type, String channel, Object data) {
+        JsonNode tree;
+        try {
+            tree = data == null ? null : data instanceof JsonNode node ? node.deepCopy() : mapper.valueToTree(data);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new ChorusException(ErrorCode.INVALID_FIELD,
+                    "presence data is not serializable: " + e.getMessage()));
+        }
+        return core.setPresence(type, channel, tree);
     }
 
     /** Publishes with a generated id. See {@link #publish(String, String, Object, String)}. */

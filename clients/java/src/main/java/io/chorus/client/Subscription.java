@@ -1,5 +1,6 @@
 package io.chorus.client;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** One channel subscription of a {@link ChorusClient}; it survives reconnects until unsubscribed. */
@@ -22,6 +23,13 @@ public interface Subscription {
      * resume with {@link SubscribeOptions#since(String)} in a later session.
      */
     String lastPosition();
+
+    /**
+     * The channel's members as the {@link PresenceListener} has been told so far (updated on the
+     * delivery thread just before each presence callback); empty for a subscription without
+     * presence, before the first member list, and while the list is unavailable (over the cap).
+     */
+    List<PresenceMember> members();
 
     /**
      * Stops delivery at once (no listener call for this subscription starts after this returns; one

@@ -149,7 +149,7 @@ class ConnectionTest extends GatewayTestBase {
 
         socket.send("this is not json");
         socket.send("[1,2]");
-        socket.send(FakeSocket.frame("presence").toString());
+        socket.send(FakeSocket.frame("teleport").toString());
         socket.send(FakeSocket.frame("subscribed").put("channel", ROOM).toString());
         socket.send(FakeSocket.frame("ack").put("ref", "nobody-sent-this").put("id", "x").put("position", "p"));
         socket.send(FakeSocket.frame("error").put("code", 40001).put("error", "bad_json").put("message", "?"));

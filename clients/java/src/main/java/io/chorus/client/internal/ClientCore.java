@@ -1,5 +1,6 @@
 package io.chorus.client.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.client.Backoff;
 import io.chorus.client.ConnectionState;
 import io.chorus.client.MessageListener;
@@ -51,6 +52,8 @@ public final class ClientCore implements WsConnection.Events, Link {
     private final Requests requests = new Requests();
     private final Subscriptions subscriptions;
     private final Publisher publisher;
+    private final Presence presence;
+    private final Queries queries;
     private final Watchdog watchdog;
     private final TokenSource tokens;
     private final TokenRefresher refresher;
@@ -91,6 +94,8 @@ public final class ClientCore implements WsConnection.Events, Link {
                 this::post);
         subscriptions = new Subscriptions(context);
         publisher = new Publisher(context, options.maxPublishesInFlight());
+        presence = new Presence(context, this::report);
+        queries = new Queries(context);
         watchdog = new Watchdog(timers, () -> readingPaused, this::onSilence);
         tokens = new TokenSource(options.auth(), http, options.mapper(), delivery);
         refresher = new TokenRefresher(context, tokens, options.connectTimeout(), this::report);
@@ -158,6 +163,54 @@ public final class ClientCore implements WsConnection.Events, Link {
             result.completeExceptionally(notOpen());
         }
         return result;
+    }
+
+    /** {@code type} is {@code enter} or {@code update}; {@code data} null for none. */
+    public CompletableFuture<Void> setPresence(String type, String channel, JsonNode data) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (!checkChannel(channel, result)) {
+            return result;
+        }
+        runOrFail(result, () -> presence.set(type, channel, data, result));
+        return result;
+    }
+
+    public CompletableFuture<Void> leave(String channel) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (checkChannel(channel, result)) {
+            runOrFail(result, () -> presence.leave(channel, result));
+        }
+        return result;
+    }
+
+    /** {@code type} is {@code presence} or {@code occupancy}. */
+    public CompletableFuture<Object> query(String type, String channel) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        if (checkChannel(channel, result)) {
+            runOrFail(result, () -> queries.add(type, channel, result));
+        }
+        return result;
+    }
+
+    private static boolean checkChannel(String channel, CompletableFuture<?> result) {
+        String problem = ChannelName.problem(channel);
+        if (problem != null) {
+            result.completeExceptionally(new ChorusException(ErrorCode.INVALID_CHANNEL, problem));
+        }
+        return problem == null;
+    }
+
+    /** Runs {@code task} on the core thread, or fails {@code result} when the client is closed or failed. */
+    private void runOrFail(CompletableFuture<?> result, Runnable task) {
+        if (!post(() -> {
+            if (state.terminal()) {
+                delivery.fail(result, notOpen());
+            } else {
+                task.run();
+            }
+        })) {
+            result.completeExceptionally(notOpen());
+        }
     }
 
     /** Closes with 1000 and waits (briefly) until the core has failed what was pending. */
@@ -229,7 +282,9 @@ public final class ClientCore implements WsConnection.Events, Link {
         setState(ConnectionState.CONNECTED, new StateReason(StateReason.NO_CODE, id, null, null));
         refresher.onConnected();
         subscriptions.onConnected();
+        presence.onConnected();
         publisher.onConnected();
+        queries.onConnected();
         if (!everConnected) {
             everConnected = true;
             delivery.complete(firstConnect, null);
@@ -295,6 +350,8 @@ public final class ClientCore implements WsConnection.Events, Link {
     private void endEverything(Throwable why) {
         subscriptions.endAll(why);
         publisher.failAll(why);
+        presence.endAll(why);
+        queries.failAll(why);
         delivery.fail(firstConnect, why);
     }
 
@@ -329,6 +386,12 @@ public final class ClientCore implements WsConnection.Events, Link {
             onConnected(c);
         } else if (frame instanceof Frame.AuthExpiring) {
             refresher.onAuthExpiring();
+        } else if (frame instanceof Frame.PresenceSync p) {
+            subscriptions.onPresenceSync(p.members());
+        } else if (frame instanceof Frame.PresenceChange p) {
+            subscriptions.onPresenceChange(p);
+        } else if (frame instanceof Frame.OccupancyEvent o) {
+            subscriptions.onOccupancy(o.occupancy());
         } else if (frame instanceof Frame.Error e && e.ref() == null) {
             report(e.toException());
         } else if (frame instanceof Frame.Reply reply) {

@@ -1,6 +1,10 @@
 package io.chorus.client.internal;
 
 import io.chorus.client.Message;
+import io.chorus.client.Occupancy;
+import io.chorus.client.PresenceEvent;
+import io.chorus.client.PresenceMember;
+import io.chorus.client.PresenceMembers;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
 
@@ -70,6 +74,29 @@ public sealed interface Frame {
 
     /** The server's warning that the connection's token expires at {@code expiresAt} (epoch ms). */
     record AuthExpiring(long expiresAt) implements Frame {
+    }
+
+    /** {@code entered}, {@code updated} or {@code left}: the presence change was stored. */
+    record PresenceDone(String ref, String type, String channel) implements Reply {
+    }
+
+    /** A subscription's member list: after {@code subscribed}, and when the list is back under the cap. */
+    record PresenceSync(PresenceMembers members) implements Frame {
+    }
+
+    /** The answer to a {@code presence} request. */
+    record PresenceReply(String ref, PresenceMembers members) implements Reply {
+    }
+
+    record PresenceChange(String channel, PresenceEvent.Action action, PresenceMember member) implements Frame {
+    }
+
+    /** Counts for a subscription with {@code occupancy:true}. */
+    record OccupancyEvent(Occupancy occupancy) implements Frame {
+    }
+
+    /** The answer to an {@code occupancy} request. */
+    record OccupancyReply(String ref, Occupancy occupancy) implements Reply {
     }
 
     record Ping(String ref) implements Frame {

@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chorus.client.Message;
+import io.chorus.client.Occupancy;
+import io.chorus.client.PresenceEvent;
+import io.chorus.client.PresenceMember;
+import io.chorus.client.PresenceMembers;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads server frames and writes client frames (PROTOCOL.md, "WebSocket"). Reading is defensive: any
@@ -49,6 +55,11 @@ public final class FrameCodec {
             case "error" -> error(f);
             case "authed" -> new Frame.Authed(f.text("ref"), f.optText("clientId"), f.optLong("expiresAt", 0));
             case "auth_expiring" -> new Frame.AuthExpiring(f.optLong("expiresAt", 0));
+            case "entered", "updated", "left" -> new Frame.PresenceDone(f.text("ref"), type, f.text("channel"));
+            case "presence_sync" -> new Frame.PresenceSync(members(f, root));
+            case "presence" -> new Frame.PresenceReply(f.text("ref"), members(f, root));
+            case "presence_event" -> presenceEvent(f, root);
+            case "occupancy" -> occupancy(f);
             case "ping" -> new Frame.Ping(f.optText("ref"));
             case "pong" -> new Frame.Pong(f.optText("ref"));
             default -> throw new ChorusException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + quote(type) + "'");
@@ -67,6 +78,48 @@ public final class FrameCodec {
                 data == null ? NullNode.getInstance() : data, encoding, f.optLong("timestamp", 0));
     }
 
+    private static PresenceMembers members(FrameFields f, JsonNode root) {
+        JsonNode list = root.get("members");
+        if (list == null || !list.isArray()) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "frame '" + f.text("type") + "': members is not a list");
+        }
+        List<PresenceMember> members = new ArrayList<>(list.size());
+        for (JsonNode m : list) {
+            members.add(member(m));
+        }
+        Boolean complete = f.optBool("complete");
+        return new PresenceMembers(f.text("channel"), members, f.optLong("count", members.size()),
+                complete == null || complete);
+    }
+
+    private static Frame.PresenceChange presenceEvent(FrameFields f, JsonNode root) {
+        PresenceEvent.Action action = switch (f.text("action")) {
+            case "enter" -> PresenceEvent.Action.ENTER;
+            case "update" -> PresenceEvent.Action.UPDATE;
+            case "leave" -> PresenceEvent.Action.LEAVE;
+            default -> throw new ChorusException(ErrorCode.INVALID_FIELD,
+                    "presence_event with an unknown action '" + quote(f.text("action")) + "'");
+        };
+        return new Frame.PresenceChange(f.text("channel"), action, member(root.get("member")));
+    }
+
+    private static PresenceMember member(JsonNode m) {
+        if (m == null || !m.isObject()) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "a presence member is not an object");
+        }
+        FrameFields f = new FrameFields(m);
+        JsonNode data = m.get("data");
+        return new PresenceMember(f.text("clientId"), data == null ? NullNode.getInstance() : data,
+                f.optLong("updatedAt", 0));
+    }
+
+    /** With a ref, the answer to a request; without, an event of a subscription with occupancy:true. */
+    private static Frame occupancy(FrameFields f) {
+        Occupancy o = new Occupancy(f.text("channel"), f.optLong("subscribers", 0), f.optLong("members", 0));
+        String ref = f.optText("ref");
+        return ref == null ? new Frame.OccupancyEvent(o) : new Frame.OccupancyReply(ref, o);
+    }
+
     private static Frame.Error error(FrameFields f) {
         long code = f.optLong("code", 0);
         String wireName = f.optText("error");
@@ -80,14 +133,35 @@ public final class FrameCodec {
                 message == null ? "" : message, retry, retryAfter);
     }
 
-    public String subscribe(String ref, String channel, String since, int rewind) {
+    public String subscribe(String ref, String channel, String since, int rewind, boolean presence,
+                            boolean occupancy) {
         ObjectNode n = frame("subscribe", ref).put("channel", channel);
         if (since != null) {
             n.put("since", since);
         } else if (rewind > 0) {
             n.put("rewind", rewind);
         }
+        if (presence) {
+            n.put("presence", true);
+        }
+        if (occupancy) {
+            n.put("occupancy", true);
+        }
         return n.toString();
+    }
+
+    /** {@code type}: {@code enter} or {@code update}; {@code data} null for none. */
+    public String presenceChange(String type, String ref, String channel, JsonNode data) {
+        ObjectNode n = frame(type, ref).put("channel", channel);
+        if (data != null) {
+            n.set("data", data);
+        }
+        return n.toString();
+    }
+
+    /** {@code type}: {@code leave}, {@code presence} or {@code occupancy}: a ref and a channel. */
+    public String channelRequest(String type, String ref, String channel) {
+        return frame(type, ref).put("channel", channel).toString();
     }
 
     public String unsubscribe(String ref, String channel) {

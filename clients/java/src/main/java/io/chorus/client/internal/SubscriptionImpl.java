@@ -1,9 +1,11 @@
 package io.chorus.client.internal;
 
 import io.chorus.client.MessageListener;
+import io.chorus.client.PresenceMember;
 import io.chorus.client.SubscribeOptions;
 import io.chorus.client.SubscribeResult;
 import io.chorus.client.Subscription;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -19,6 +21,10 @@ public final class SubscriptionImpl implements Subscription {
     final CompletableFuture<SubscribeResult> ready = new CompletableFuture<>();
     private final Function<SubscriptionImpl, CompletableFuture<Void>> unsubscriber;
 
+    /** Core thread: the member list presence events are computed against. */
+    final MemberList memberList;
+    /** Written on the delivery thread just before the presence listener hears what led to it. */
+    private volatile List<PresenceMember> members = List.of();
     /** Written on the delivery thread just before the listener sees the position. */
     private volatile String lastPosition;
     /** Once set, the delivery thread starts no more listener calls for this subscription. */
@@ -43,6 +49,7 @@ public final class SubscriptionImpl implements Subscription {
         this.listener = listener;
         this.unsubscriber = unsubscriber;
         this.lastPosition = options.sincePosition();
+        this.memberList = new MemberList(channel);
     }
 
     @Override
@@ -61,6 +68,11 @@ public final class SubscriptionImpl implements Subscription {
     }
 
     @Override
+    public List<PresenceMember> members() {
+        return members;
+    }
+
+    @Override
     public CompletableFuture<Void> unsubscribe() {
         cancelled = true;
         return unsubscriber.apply(this);
@@ -71,6 +83,16 @@ public final class SubscriptionImpl implements Subscription {
         if (!cancelled) {
             if (position != null) {
                 lastPosition = position;
+            }
+            call.run();
+        }
+    }
+
+    /** Delivery thread: a presence or occupancy call; {@code snapshot} (when not null) is the list after it. */
+    void deliverPresence(List<PresenceMember> snapshot, Runnable call) {
+        if (!cancelled) {
+            if (snapshot != null) {
+                members = snapshot;
             }
             call.run();
         }

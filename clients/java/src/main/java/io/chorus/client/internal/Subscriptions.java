@@ -1,12 +1,19 @@
 package io.chorus.client.internal;
 
 import io.chorus.client.Message;
+import io.chorus.client.Occupancy;
+import io.chorus.client.OccupancyListener;
+import io.chorus.client.PresenceEvent;
+import io.chorus.client.PresenceListener;
+import io.chorus.client.PresenceMember;
+import io.chorus.client.PresenceMembers;
 import io.chorus.client.SubscribeResult;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +76,48 @@ public final class Subscriptions {
         delivery.run(() -> sub.deliver(m.position(), () -> sub.listener.onMessage(m)));
     }
 
+    /** A member list: the first of a subscription, a fresh one after a reconnect, or one back under the cap. */
+    public void onPresenceSync(PresenceMembers fresh) {
+        SubscriptionImpl sub = presenceSub(fresh.channel());
+        if (sub == null) {
+            return;
+        }
+        List<PresenceEvent> events = sub.memberList.sync(fresh);
+        List<PresenceMember> snapshot = sub.memberList.snapshot();
+        if (!fresh.complete()) {
+            PresenceListener l = sub.options.presenceListener();
+            delivery.run(() -> sub.deliverPresence(snapshot, () -> l.onMemberListUnavailable(sub.channel, fresh.count())));
+        }
+        events.forEach(e -> deliverPresence(sub, snapshot, e));
+    }
+
+    public void onPresenceChange(Frame.PresenceChange change) {
+        SubscriptionImpl sub = presenceSub(change.channel());
+        PresenceEvent event = sub == null ? null : sub.memberList.apply(change.action(), change.member());
+        if (event != null) {
+            deliverPresence(sub, sub.memberList.snapshot(), event);
+        }
+    }
+
+    public void onOccupancy(Occupancy occupancy) {
+        SubscriptionImpl sub = byChannel.get(occupancy.channel());
+        OccupancyListener l = sub == null || !sub.live ? null : sub.options.occupancyListener();
+        if (l != null) {
+            delivery.run(() -> sub.deliverPresence(null, () -> l.onOccupancy(occupancy)));
+        }
+    }
+
+    /** Only a subscription that asked for presence, and only on the socket that said {@code subscribed}. */
+    private SubscriptionImpl presenceSub(String channel) {
+        SubscriptionImpl sub = byChannel.get(channel);
+        return sub != null && sub.live && sub.options.presenceListener() != null ? sub : null;
+    }
+
+    private void deliverPresence(SubscriptionImpl sub, List<PresenceMember> snapshot, PresenceEvent event) {
+        PresenceListener l = sub.options.presenceListener();
+        delivery.run(() -> sub.deliverPresence(snapshot, () -> l.onPresence(event)));
+    }
+
     public void unsubscribe(SubscriptionImpl sub, CompletableFuture<Void> done) {
         if (byChannel.get(sub.channel) != sub) {
             delivery.complete(done, null);
@@ -102,12 +151,15 @@ public final class Subscriptions {
         String since = tracker.last(sub.channel);
         int rewind = since == null ? sub.options.rewindCount() : 0;
         sub.inFlight = true;
-        link.send(new Subscribing(sub), ref -> codec.subscribe(ref, sub.channel, since, rewind));
+        boolean presence = sub.options.presenceListener() != null;
+        boolean occupancy = sub.options.occupancyListener() != null;
+        link.send(new Subscribing(sub), ref -> codec.subscribe(ref, sub.channel, since, rewind, presence, occupancy));
     }
 
     private void remove(SubscriptionImpl sub) {
         byChannel.remove(sub.channel);
         tracker.forget(sub.channel);
+        sub.memberList.clear();
         sub.cancel();
         sub.live = false;
     }

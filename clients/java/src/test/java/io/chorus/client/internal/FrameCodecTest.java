@@ -84,7 +84,7 @@ class FrameCodecTest {
         assertCode(ErrorCode.BAD_JSON, "\"just a string\"");
         assertCode(ErrorCode.INVALID_FIELD, "{\"no\":\"type\"}");
         assertCode(ErrorCode.INVALID_FIELD, "{\"type\":7}");
-        assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":\"presence\"}");
+        assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":\"teleport\"}");
         assertCode(ErrorCode.INVALID_FIELD, "{\"type\":\"subscribed\",\"channel\":\"c\",\"position\":\"p\"}");
         assertCode(ErrorCode.INVALID_FIELD, "{\"type\":\"subscribed\",\"ref\":\"1\",\"channel\":\"c\",\"position\":\"p\",\"resumed\":\"yes\"}");
         assertCode(ErrorCode.INVALID_FIELD, "{\"type\":\"connected\",\"heartbeatMs\":\"soon\"}");
@@ -94,9 +94,9 @@ class FrameCodecTest {
 
     @Test
     void requestFramesCarryTheirRefAndOnlyTheFieldsThatApply() throws Exception {
-        assertEquals(json("{\"type\":\"subscribe\",\"ref\":\"1\",\"channel\":\"c\"}"), json(codec.subscribe("1", "c", null, 0)));
-        assertEquals(json("{\"type\":\"subscribe\",\"ref\":\"2\",\"channel\":\"c\",\"since\":\"p\"}"), json(codec.subscribe("2", "c", "p", 0)));
-        assertEquals(json("{\"type\":\"subscribe\",\"ref\":\"3\",\"channel\":\"c\",\"rewind\":10}"), json(codec.subscribe("3", "c", null, 10)));
+        assertEquals(json("{\"type\":\"subscribe\",\"ref\":\"1\",\"channel\":\"c\"}"), json(codec.subscribe("1", "c", null, 0, false, false)));
+        assertEquals(json("{\"type\":\"subscribe\",\"ref\":\"2\",\"channel\":\"c\",\"since\":\"p\"}"), json(codec.subscribe("2", "c", "p", 0, false, false)));
+        assertEquals(json("{\"type\":\"subscribe\",\"ref\":\"3\",\"channel\":\"c\",\"rewind\":10}"), json(codec.subscribe("3", "c", null, 10, false, false)));
         assertEquals(json("{\"type\":\"unsubscribe\",\"ref\":\"4\",\"channel\":\"c\"}"), json(codec.unsubscribe("4", "c")));
         assertEquals(json("{\"type\":\"pong\"}"), json(codec.pong()));
 
