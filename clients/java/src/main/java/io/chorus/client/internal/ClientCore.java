@@ -13,7 +13,6 @@ import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
 import io.chorus.schema.ErrorCode;
 import java.net.http.HttpClient;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -451,7 +450,8 @@ public final class ClientCore implements WsConnection.Events, Link {
     public void onFailure(WsConnection c, Throwable error) {
         if (c == conn) {
             c.abort();
-            lose(new StateReason(StateReason.NO_CODE, "network error", error, null), retryAfterMs(error));
+            lose(new StateReason(StateReason.NO_CODE, "network error", error, null),
+                    WsConnection.retryAfterMs(error));
         }
     }
 
@@ -461,20 +461,6 @@ public final class ClientCore implements WsConnection.Events, Link {
             conn.abort();
         }
         lose(new StateReason(StateReason.NO_CODE, what, null, null), 0);
-    }
-
-    /** A refused upgrade (503 overloaded, draining) may say when to come back: {@code Retry-After} seconds. */
-    private static long retryAfterMs(Throwable error) {
-        if (error instanceof WebSocketHandshakeException h && h.getResponse() != null) {
-            return h.getResponse().headers().firstValue("retry-after").map(v -> {
-                try {
-                    return Math.max(0, Long.parseLong(v.trim())) * 1000;
-                } catch (NumberFormatException e) {
-                    return 0L; // an HTTP date, or garbage: the backoff alone decides
-                }
-            }).orElse(0L);
-        }
-        return 0;
     }
 
     // ---- Link, for the subscription and publish bookkeeping ----

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -184,6 +185,20 @@ public final class WsConnection implements WebSocket.Listener {
         if (!discarded) {
             post(() -> events.onFailure(this, error));
         }
+    }
+
+    /** A refused upgrade (503 overloaded, draining) may say when to come back: {@code Retry-After} seconds. */
+    static long retryAfterMs(Throwable error) {
+        if (error instanceof WebSocketHandshakeException h && h.getResponse() != null) {
+            return h.getResponse().headers().firstValue("retry-after").map(v -> {
+                try {
+                    return Math.max(0, Long.parseLong(v.trim())) * 1000;
+                } catch (NumberFormatException e) {
+                    return 0L; // an HTTP date, or garbage: the backoff alone decides
+                }
+            }).orElse(0L);
+        }
+        return 0;
     }
 
     private void post(Runnable event) {
