@@ -170,6 +170,11 @@ class PresenceIT {
             ada.expect("left");
             event(watcherB, "leave", "ada");
             assertEquals(List.of("bob"), ids(get(a, ch, "presence", "reader").path("members")));
+
+            // A refreshed token without the presence capability takes bob out (no grace: he was told).
+            bob.send("{\"type\":\"auth\",\"ref\":\"t\",\"token\":\"" + token("bob", "subscribe") + "\"}");
+            bob.expect("authed");
+            event(watcherA, "leave", "bob");
         }
     }
 
