@@ -200,6 +200,41 @@ class ResumeTest extends GatewayTestBase {
         rec.assertExhausted();
     }
 
+    @Test
+    void anErrorThatEndsASubscriptionIsResumedWhenRetryableAndReportedWhenNot() throws Exception {
+        ChorusClient client = client();
+        Recorder rec = Recorder.on(client);
+        client.subscribe(ROOM, SubscribeOptions.live(), rec);
+        client.subscribe(LOBBY, SubscribeOptions.live(), rec);
+        FakeSocket socket = connect(client, rec);
+        socket.subscribed(socket.expect("subscribe"), at(10));
+        socket.subscribed(socket.expect("subscribe"), at(20));
+        socket.message(ROOM, at(11), "a");
+        rec.expectMessage(at(11));
+
+        // PROTOCOL.md: an error with a channel and no ref after subscribed ends that subscription.
+        socket.send(FakeSocket.frame("error").put("channel", ROOM).put("code", 50301).put("error", "kafka_unavailable")
+                .put("message", "catch-up stalled").put("retryable", true));
+        socket.message(ROOM, at(12), "after the end, before the new subscribed: dropped");
+        time.awaitTaskDueWithin(INITIAL);
+        time.advance(INITIAL);
+        JsonNode again = socket.expect("subscribe");
+        assertEquals(ROOM, again.path("channel").asText());
+        assertEquals(at(11), again.path("since").asText());
+        socket.subscribed(again, at(11), true, null);
+        socket.message(ROOM, at(12), "b");
+        rec.expectMessage(at(12));
+
+        socket.send(FakeSocket.frame("error").put("channel", LOBBY).put("code", 40302).put("error", "forbidden")
+                .put("message", "the new token does not allow it").put("retryable", false));
+        Recorder.SubscriptionFailed failed = rec.next(Recorder.SubscriptionFailed.class);
+        assertEquals(LOBBY, failed.channel());
+        assertEquals(ErrorCode.FORBIDDEN, failed.error().code());
+        socket.send(FakeSocket.frame("ping"));
+        socket.expect("pong"); // and no re-subscribe of the lobby
+        rec.assertExhausted();
+    }
+
     private static ChorusException cause(Subscription sub) throws InterruptedException {
         try {
             sub.ready().get(5, TimeUnit.SECONDS);

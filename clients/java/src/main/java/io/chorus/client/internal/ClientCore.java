@@ -392,7 +392,9 @@ public final class ClientCore implements WsConnection.Events, Link {
         } else if (frame instanceof Frame.OccupancyEvent o) {
             subscriptions.onOccupancy(o.occupancy());
         } else if (frame instanceof Frame.Error e && e.ref() == null) {
-            report(e.toException());
+            if (e.channel() == null || !subscriptions.onEnded(e)) {
+                report(e.toException());
+            }
         } else if (frame instanceof Frame.Reply reply) {
             Requests.Pending pending = requests.take(reply.ref());
             if (pending == null) {

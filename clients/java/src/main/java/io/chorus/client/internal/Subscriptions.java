@@ -76,6 +76,22 @@ public final class Subscriptions {
         delivery.run(() -> sub.deliver(m.position(), () -> sub.listener.onMessage(m)));
     }
 
+    /**
+     * An {@code error} with a channel and no ref: the server ended that subscription (PROTOCOL.md),
+     * for example Kafka stopped answering during a catch-up, or a refreshed token no longer allows
+     * it. A retryable one is subscribed again from the last position after backoff; any other ends
+     * it and the listener hears {@code onSubscriptionFailed}. False when no live subscription matches.
+     */
+    public boolean onEnded(Frame.Error e) {
+        SubscriptionImpl sub = byChannel.get(e.channel());
+        if (sub == null || !sub.live) {
+            return false;
+        }
+        sub.live = false;
+        onRefused(sub, e);
+        return true;
+    }
+
     /** A member list: the first of a subscription, a fresh one after a reconnect, or one back under the cap. */
     public void onPresenceSync(PresenceMembers fresh) {
         SubscriptionImpl sub = presenceSub(fresh.channel());
