@@ -73,16 +73,17 @@ class PresenceIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close(); // last opened, first closed: clients before the proxy they go through
         }
     }
 
     private ChorusClient client(String sub, URI ws) throws Exception {
         String token = TestTokens.hs256(TestTokens.claims(sub, 600, Map.of(NS + ":*",
                 new String[] {"subscribe", "publish", "presence"})));
+        // A short connect timeout: the proxy, pointed at a closed port, leaves the client's side open.
         ChorusClient c = ChorusClient.builder(ws).token(token).backoff(Duration.ofMillis(50), Duration.ofMillis(200))
-                .build();
+                .connectTimeout(Duration.ofSeconds(2)).build();
         open.add(c);
         c.connect().get(SECONDS, TimeUnit.SECONDS);
         return c;
@@ -90,7 +91,7 @@ class PresenceIT {
 
     private SwitchingProxy proxy(TestGateway to) throws Exception {
         SwitchingProxy p = new SwitchingProxy(to.gateway().port());
-        open.add(0, p); // closed after the clients
+        open.add(p);
         return p;
     }
 
