@@ -25,9 +25,10 @@ public interface Subscription {
     String lastPosition();
 
     /**
-     * The channel's members as the {@link PresenceListener} has been told so far (updated on the
-     * delivery thread just before each presence callback); empty for a subscription without
-     * presence, before the first member list, and while the list is unavailable (over the cap).
+     * The channel's members as of the presence callback being made or last made: updated on the
+     * delivery thread just before each callback; for a member list (the first one, or a fresh one
+     * after a reconnect) the whole list is in place before its first event. Empty for a subscription
+     * without presence, before the first member list, and while the list is unavailable (over the cap).
      */
     List<PresenceMember> members();
 

@@ -41,6 +41,14 @@ final class Heard implements PresenceListener, OccupancyListener {
         return e;
     }
 
+    /** The client id of the next event, which must be {@code action}. */
+    String next(PresenceEvent.Action action) throws InterruptedException {
+        PresenceEvent e = events.poll(Received.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(e, "no " + action);
+        assertEquals(action, e.action(), "unexpected " + e);
+        return e.member().clientId();
+    }
+
     /** Waits for counts equal to {@code expected}, skipping earlier ones (intermediate counts may be skipped too). */
     Occupancy awaitCounts(long subscribers, long members) throws InterruptedException {
         long deadline = System.nanoTime() + Received.WAIT.toNanos();
