@@ -171,6 +171,34 @@ class AuthTest extends GatewayTestBase {
     }
 
     @Test
+    void aWarningRightAfterARefreshWaitsASecondSoShortLivedTokensCannotMakeItSpin() throws Exception {
+        Tokens tokens = new Tokens();
+        ChorusClient client = client(b -> b.authCallback(tokens));
+        Recorder rec = Recorder.on(client);
+        client.connect();
+        rec.expectState(ConnectionState.CONNECTING);
+        tokens.next().complete("t.one.1");
+        FakeSocket socket = gateway.acceptConnected();
+        rec.expectState(ConnectionState.CONNECTED);
+        socket.send(FakeSocket.frame("auth_expiring").put("expiresAt", time.clock().millis() + 500));
+        tokens.next().complete("t.two.2");
+        JsonNode auth = socket.expect("auth");
+        socket.send(FakeSocket.frame("authed").put("ref", auth.path("ref").asText()).put("clientId", "ada")
+                .put("expiresAt", time.clock().millis() + 500));
+        socket.send(FakeSocket.frame("auth_expiring").put("expiresAt", time.clock().millis() + 500));
+        socket.send(FakeSocket.frame("ping"));
+        socket.expect("pong");
+        tokens.assertNotAsked();
+        time.awaitTaskDueIn(Duration.ofMillis(1_000));
+        time.advance(Duration.ofMillis(999));
+        tokens.assertNotAsked();
+        time.advance(Duration.ofMillis(1));
+        tokens.next().complete("t.three.3");
+        assertEquals("t.three.3", socket.expect("auth").path("token").asText());
+        rec.assertExhausted();
+    }
+
+    @Test
     void aFixedTokenThatExpiredFailsTheClientInsteadOfRetryingItForever() throws Exception {
         ChorusClient client = client(b -> b.token("t.fixed.1"));
         Recorder rec = Recorder.on(client);

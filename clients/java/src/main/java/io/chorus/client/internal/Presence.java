@@ -27,6 +27,9 @@ public final class Presence {
         JsonNode data;
         JsonNode confirmedData;
         boolean confirmed;
+        /** Numbers the changes sent; replies of changes that wait on Kafka may come back out of order. */
+        long sent;
+        long confirmedSeq;
         /** Requests whose socket went away: completed by the next re-enter's reply. */
         final List<CompletableFuture<Void>> waiting = new ArrayList<>();
 
@@ -94,7 +97,8 @@ public final class Presence {
 
     private void send(String type, Entry e, List<CompletableFuture<Void>> results, int retries) {
         JsonNode data = e.data;
-        context.link().send(new Change(type, e, data, results, retries),
+        long seq = ++e.sent;
+        context.link().send(new Change(type, e, data, seq, results, retries),
                 ref -> context.codec().presenceChange(type, ref, e.channel, data));
     }
 
@@ -112,13 +116,15 @@ public final class Presence {
         private final String type;
         private final Entry entry;
         private final JsonNode data;
+        private final long seq;
         private final List<CompletableFuture<Void>> results;
         private final int retries;
 
-        Change(String type, Entry entry, JsonNode data, List<CompletableFuture<Void>> results, int retries) {
+        Change(String type, Entry entry, JsonNode data, long seq, List<CompletableFuture<Void>> results, int retries) {
             this.type = type;
             this.entry = entry;
             this.data = data;
+            this.seq = seq;
             this.results = results;
             this.retries = retries;
         }
@@ -129,9 +135,10 @@ public final class Presence {
 
         @Override
         public void onReply(Frame.Reply reply) {
-            if (current()) {
+            if (current() && seq > entry.confirmedSeq) {
                 entry.confirmed = true;
                 entry.confirmedData = data;
+                entry.confirmedSeq = seq;
             }
             results.forEach(f -> context.delivery().complete(f, null));
         }

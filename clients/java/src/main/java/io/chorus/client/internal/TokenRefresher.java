@@ -33,6 +33,8 @@ final class TokenRefresher {
     /** Bumped per socket: results of a fetch or an auth from an earlier socket are dropped. */
     private int generation;
     private Future<?> timer;
+    /** When the last {@code authed} came (clock ms), or a very old time. */
+    private long lastAuthed = Long.MIN_VALUE / 2;
 
     TokenRefresher(CoreContext context, TokenSource tokens, Duration fetchTimeout, Consumer<Throwable> report) {
         this.context = context;
@@ -49,10 +51,27 @@ final class TokenRefresher {
         reset();
     }
 
-    /** The server's warning: refresh now, unless a refresh runs or waits out a failure already. */
+    /**
+     * The server's warning: refresh now, unless a refresh runs or waits out a failure already. A
+     * warning right after a refresh (a new token that is itself inside the warning window) waits
+     * until {@link #MIN_WAIT_MS} after that refresh, so that tokens with a short life never make
+     * the client fetch in a loop.
+     */
     void onAuthExpiring() {
-        if (step == Step.IDLE) {
+        if (step != Step.IDLE) {
+            return;
+        }
+        long since = context.timers().now() - lastAuthed;
+        if (since >= MIN_WAIT_MS) {
             refresh();
+        } else {
+            Timers.cancel(timer);
+            int gen = generation;
+            timer = context.timers().after(Duration.ofMillis(MIN_WAIT_MS - since), () -> {
+                if (gen == generation && step == Step.IDLE) {
+                    refresh();
+                }
+            });
         }
     }
 
@@ -131,6 +150,7 @@ final class TokenRefresher {
             if (gen == generation && reply instanceof Frame.Authed authed) {
                 step = Step.IDLE;
                 failures = 0;
+                lastAuthed = context.timers().now();
                 scheduleBefore(authed.expiresAt());
             }
         }
