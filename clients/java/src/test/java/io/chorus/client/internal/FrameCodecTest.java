@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.client.Message;
+import io.chorus.client.Occupancy;
+import io.chorus.client.PresenceEvent;
+import io.chorus.client.PresenceMember;
+import io.chorus.client.PresenceMembers;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +109,62 @@ class FrameCodecTest {
                 json(codec.publish("5", p, false)));
         assertEquals(json("{\"type\":\"publish\",\"ref\":\"6\",\"channel\":\"c\",\"id\":\"id-1\",\"data\":{\"k\":1},\"retry\":true}"),
                 json(codec.publish("6", p, true)));
+    }
+
+    @Test
+    void theAuthPresenceAndOccupancyFramesOfTheProtocolAreRead() {
+        assertEquals(new Frame.Authed("9", "user-42", 1764288000000L), codec.decode(
+                "{\"type\":\"authed\",\"ref\":\"9\",\"clientId\":\"user-42\",\"expiresAt\":1764288000000}"));
+        assertEquals(new Frame.AuthExpiring(1764288000000L),
+                codec.decode("{\"type\":\"auth_expiring\",\"expiresAt\":1764288000000}"));
+        assertEquals(new Frame.PresenceDone("1", "entered", "room:7"),
+                codec.decode("{\"type\":\"entered\",\"ref\":\"1\",\"channel\":\"room:7\"}"));
+        assertEquals(new Frame.PresenceDone("2", "left", "room:7"),
+                codec.decode("{\"type\":\"left\",\"ref\":\"2\",\"channel\":\"room:7\"}"));
+
+        PresenceMembers sync = assertInstanceOf(Frame.PresenceSync.class, codec.decode("{\"type\":\"presence_sync\","
+                + "\"channel\":\"room:7\",\"members\":[{\"clientId\":\"user-42\",\"data\":{\"name\":\"Ada\"},"
+                + "\"updatedAt\":1764284400123}],\"count\":1,\"complete\":true}")).members();
+        assertEquals(1, sync.count());
+        assertEquals(new PresenceMember("user-42", mapper.createObjectNode().put("name", "Ada"), 1764284400123L),
+                sync.members().get(0));
+        PresenceMembers over = assertInstanceOf(Frame.PresenceReply.class, codec.decode("{\"type\":\"presence\","
+                + "\"ref\":\"3\",\"channel\":\"room:7\",\"members\":[],\"count\":1001,\"complete\":false}")).members();
+        assertEquals(new PresenceMembers("room:7", java.util.List.of(), 1001, false), over);
+
+        Frame.PresenceChange change = assertInstanceOf(Frame.PresenceChange.class, codec.decode("{\"type\":"
+                + "\"presence_event\",\"channel\":\"room:7\",\"action\":\"enter\",\"member\":{\"clientId\":"
+                + "\"user-7\",\"data\":null,\"updatedAt\":1764284401000}}"));
+        assertEquals(PresenceEvent.Action.ENTER, change.action());
+        assertTrue(change.member().data().isNull(), "data null is a JSON null node");
+
+        assertEquals(new Frame.OccupancyEvent(new Occupancy("poll:evt42", 1000212, 0)), codec.decode(
+                "{\"type\":\"occupancy\",\"channel\":\"poll:evt42\",\"subscribers\":1000212,\"members\":0}"));
+        assertEquals(new Frame.OccupancyReply("4", new Occupancy("poll:evt42", 3, 1)), codec.decode(
+                "{\"type\":\"occupancy\",\"ref\":\"4\",\"channel\":\"poll:evt42\",\"subscribers\":3,\"members\":1}"));
+
+        Frame.Error limited = assertInstanceOf(Frame.Error.class, codec.decode("{\"type\":\"error\",\"ref\":\"5\","
+                + "\"code\":42902,\"error\":\"rate_limited\",\"message\":\"slow down\",\"retryable\":true,"
+                + "\"retryAfterMs\":1500}"));
+        assertEquals(1500, limited.retryAfterMs());
+        assertEquals(1500, limited.toException().retryAfterMs());
+        assertCode(ErrorCode.INVALID_FIELD, "{\"type\":\"presence_event\",\"channel\":\"c\",\"action\":\"dance\","
+                + "\"member\":{\"clientId\":\"a\"}}");
+        assertCode(ErrorCode.INVALID_FIELD, "{\"type\":\"presence_sync\",\"channel\":\"c\",\"members\":{}}");
+    }
+
+    @Test
+    void authAndPresenceRequestsCarryOnlyTheirFields() throws Exception {
+        assertEquals(json("{\"type\":\"auth\",\"ref\":\"1\",\"token\":\"a.b.c\"}"), json(codec.auth("1", "a.b.c")));
+        assertEquals(json("{\"type\":\"subscribe\",\"ref\":\"2\",\"channel\":\"c\",\"presence\":true,\"occupancy\":true}"),
+                json(codec.subscribe("2", "c", null, 0, true, true)));
+        assertEquals(json("{\"type\":\"enter\",\"ref\":\"3\",\"channel\":\"c\",\"data\":{\"name\":\"Ada\"}}"),
+                json(codec.presenceChange("enter", "3", "c", mapper.createObjectNode().put("name", "Ada"))));
+        assertEquals(json("{\"type\":\"update\",\"ref\":\"4\",\"channel\":\"c\"}"),
+                json(codec.presenceChange("update", "4", "c", null)));
+        assertEquals(json("{\"type\":\"leave\",\"ref\":\"5\",\"channel\":\"c\"}"), json(codec.channelRequest("leave", "5", "c")));
+        assertEquals(json("{\"type\":\"occupancy\",\"ref\":\"6\",\"channel\":\"c\"}"),
+                json(codec.channelRequest("occupancy", "6", "c")));
     }
 
     private Message message(String text) {
