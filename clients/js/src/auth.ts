@@ -139,14 +139,14 @@ export class Auth {
   }
 
   /**
-   * A refresh before the server has to warn (it warns `auth.expiryWarning`, 60 s by default, before
-   * `exp`): at 3/4 of the lifetime left, at most REFRESH_AHEAD_MS before expiry. The server's
-   * warning normally comes first; this covers a warning lost with a connection that was replaced.
+   * A refresh ahead of the expiry the SDK knows, at 3/4 of the lifetime left, so that a slow or
+   * failing token provider has a quarter of it for its retries. The server's `auth_expiring`
+   * (`auth.expiryWarning`, 60 s by default, before `exp`) triggers one too, whichever comes first.
    */
   private scheduleAhead(): void {
     if (!this.renewable || this.stopped || this.expiresAt === undefined) return;
     const left = this.expiresAt - this.clock.now();
-    const wait = Math.max(MIN_REFRESH_DELAY_MS, Math.max(left - REFRESH_AHEAD_MS, Math.floor(left * 0.75)));
+    const wait = Math.max(MIN_REFRESH_DELAY_MS, Math.floor(left * 0.75));
     this.refreshTimer.set(wait, () => this.refreshInBand());
   }
 
