@@ -19,8 +19,6 @@ export interface AuthInfo {
 /** Gets a token: the application's `authCallback`/`token` function, an `authUrl` fetch, or a constant. */
 export type TokenFetcher = () => Promise<string | undefined>;
 
-/** Ahead of the expiry it knows, the SDK refreshes in band at 3/4 of the lifetime, at most this long before. */
-const REFRESH_AHEAD_MS = 10_000;
 /** A token expiring within this is not used for a new connection: it would be refused or cut at once. */
 const STALE_MARGIN_MS = 1_000;
 /** Floor of the ahead-of-expiry timer, so a skewed client clock cannot make refreshes spin. */

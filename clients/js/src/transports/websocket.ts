@@ -214,8 +214,9 @@ export class WebSocketTransport implements Transport {
       if (this.channels.delete(frame.channel)) this.ctx.sink.channelError(frame.channel, ChorusError.fromWire(frame));
     } else if (frame.type === 'error') {
       const error = ChorusError.fromWire(frame);
-      if (!this.up) this.lastError = error; // a refused token: the close (4004 or 4101) follows
-      this.ctx.sink.problem(error);
+      // A refused token at connect: the close (4004 or 4101) follows and carries it to the 'auth' event.
+      if (!this.up && error.name.startsWith('token_')) this.lastError = error;
+      else this.ctx.sink.problem(error);
     }
   }
 
