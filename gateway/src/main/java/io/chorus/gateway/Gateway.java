@@ -10,6 +10,7 @@ import io.chorus.gateway.feed.LiveReader;
 import io.chorus.gateway.feed.MessageCache;
 import io.chorus.gateway.feed.TopicCatalog;
 import io.chorus.gateway.metrics.GatewayMetrics;
+import io.chorus.gateway.presence.PresenceService;
 import io.chorus.gateway.publish.Publisher;
 import io.chorus.gateway.subscription.Hub;
 import io.chorus.gateway.subscription.SubscriptionService;
@@ -85,21 +86,26 @@ public final class Gateway implements AutoCloseable {
         CatchupReader catchup = new CatchupReader(config.catchup(), () -> clients.consumer("catchup"));
         parts.add(0, catchup);
         metrics.gauge("chorus_catchup_queue", "catch-up jobs waiting", catchup::queued);
-        Publisher publisher = new Publisher(clients.producer(), catchup, config.publish(), clock, metrics);
+        Publisher publisher = new Publisher(clients.producer("publisher"), catchup, config.publish(), clock, metrics);
         parts.add(0, publisher);
         Admission admission = new Admission(config.limits(), clock, metrics);
         Connections connections = new Connections();
         Readiness readiness = new Readiness(admin, config.kafka().healthTimeout());
         parts.add(0, readiness);
-        SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock);
+        PresenceService presence = new PresenceService(config.presence(), catalog, clients.consumer("presence"),
+                clients.producer("presence"), metrics, clock);
+        parts.add(0, presence);
+        SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock,
+                presence::subscribers);
         services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
-                readiness, admission, connections, new Authenticator(config.auth(), clock));
+                readiness, admission, connections, new Authenticator(config.auth(), clock), presence);
         if (config.auth().anonymous()) {
             LOG.warn("ANONYMOUS ACCESS IS ON: clients without a token may {} (auth.anonymous; for dev only)",
                     config.auth().anonymousCapabilities());
         }
         live.start();
         catchup.start();
+        presence.start();
         readiness.start(config.kafka().healthInterval(), connections::broadcast, metrics);
 
         int instances = config.http().instances();

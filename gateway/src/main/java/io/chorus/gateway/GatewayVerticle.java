@@ -1,6 +1,7 @@
 package io.chorus.gateway;
 
 import io.chorus.gateway.http.HistoryHandler;
+import io.chorus.gateway.http.PresenceHandler;
 import io.chorus.gateway.http.OpsHandlers;
 import io.chorus.gateway.http.PublishHandler;
 import io.chorus.gateway.subscription.Shard;
@@ -47,7 +48,18 @@ final class GatewayVerticle extends VerticleBase {
         router.get("/health/live").handler(ops::live);
         router.get("/health/ready").handler(ops::ready);
         router.get("/metrics").handler(ops::metrics);
-        router.get("/v1/channels/*").handler(new HistoryHandler(services));
+        HistoryHandler history = new HistoryHandler(services);
+        PresenceHandler presence = new PresenceHandler(services);
+        router.get("/v1/channels/*").handler(ctx -> {
+            String path = ctx.request().path();
+            if (path.endsWith(PresenceHandler.PRESENCE)) {
+                presence.members(ctx);
+            } else if (path.endsWith(PresenceHandler.OCCUPANCY)) {
+                presence.occupancy(ctx);
+            } else {
+                history.handle(ctx);
+            }
+        });
         router.post("/v1/channels/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
                 .handler(new PublishHandler(services));
         ErrorPages.install(router, services.metrics());

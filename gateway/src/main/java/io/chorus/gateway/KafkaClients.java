@@ -48,11 +48,11 @@ final class KafkaClients {
     }
 
     /** Idempotent, acks=all; gives up within the publish timeout so a client is never left waiting. */
-    Producer<byte[], byte[]> producer() {
+    Producer<byte[], byte[]> producer(String role) {
         int timeout = (int) config.publish().timeout().toMillis();
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "chorus-publisher-" + pod,
+                ProducerConfig.CLIENT_ID_CONFIG, "chorus-" + role + "-" + pod,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1,

@@ -8,6 +8,7 @@ import io.chorus.gateway.feed.CatchupReader;
 import io.chorus.gateway.feed.MessageCache;
 import io.chorus.gateway.feed.TopicCatalog;
 import io.chorus.gateway.metrics.GatewayMetrics;
+import io.chorus.gateway.presence.PresenceService;
 import io.chorus.gateway.publish.Publisher;
 import io.chorus.gateway.subscription.Hub;
 import io.chorus.gateway.subscription.SubscriptionService;
@@ -17,5 +18,5 @@ import java.time.Clock;
 public record Services(GatewayConfig config, Clock clock, GatewayMetrics metrics, TopicCatalog catalog,
                        MessageCache cache, CatchupReader catchup, Hub hub, SubscriptionService subscriptions,
                        Publisher publisher, Readiness readiness, Admission admission, Connections connections,
-                       Authenticator auth) {
+                       Authenticator auth, PresenceService presence) {
 }

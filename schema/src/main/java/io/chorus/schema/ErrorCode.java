@@ -21,6 +21,7 @@ public enum ErrorCode {
     NOT_FOUND(40400, "not_found", false, "no such endpoint"),
     UNKNOWN_NAMESPACE(40401, "unknown_namespace", false, "no namespace of that name is configured"),
     NOT_SUBSCRIBED(40402, "not_subscribed", false, "the connection has no subscription to that channel"),
+    NOT_PRESENT(40403, "not_present", false, "leave on a channel the connection has not entered"),
     PUBLISH_NOT_ALLOWED(40301, "publish_not_allowed", false, "the namespace does not accept client publishes"),
     METHOD_NOT_ALLOWED(40500, "method_not_allowed", false, "the endpoint does not take that HTTP method"),
     ALREADY_SUBSCRIBED(40901, "already_subscribed", false, "the connection already subscribes to that channel"),

@@ -117,6 +117,14 @@ public final class ConfigLoader {
                 || c.history().maxLimit() < 1 || c.publish().localIds() < 1 || c.publish().maxInFlight() < 1) {
             problems.add("partitions, cache, catchup, history and publish sizes must be positive");
         }
+        var p = c.presence();
+        if (p.topic() == null || p.topic().isBlank() || p.maxMembers() < 1 || p.maxDataBytes() < 16
+                || p.maxChannels() < 1 || p.lease().toMillis() < 1000 || p.grace().isNegative()
+                || p.flushInterval().toMillis() < 10 || p.flushInterval().compareTo(p.lease()) >= 0
+                || p.occupancyInterval().toMillis() < 10) {
+            problems.add("presence: topic required, maxMembers, maxChannels >= 1, maxDataBytes >= 16, lease >= 1s,"
+                    + " grace >= 0, 10ms <= flushInterval < lease, occupancyInterval >= 10ms");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", problems));
         }

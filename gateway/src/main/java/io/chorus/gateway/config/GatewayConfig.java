@@ -14,7 +14,8 @@ public record GatewayConfig(
         FallbackConfig fallback,
         LimitsConfig limits,
         DrainConfig drain,
-        AuthConfig auth) {
+        AuthConfig auth,
+        PresenceConfig presence) {
 
     public boolean devMode() {
         return "dev".equals(mode);
@@ -22,42 +23,47 @@ public record GatewayConfig(
 
     public GatewayConfig withHttp(HttpConfig h) {
         return new GatewayConfig(mode, h, kafka, namespaces, connection, cache, catchup, history, publish, fallback,
-                limits, drain, auth);
+                limits, drain, auth, presence);
     }
 
     public GatewayConfig withKafka(KafkaConfig k) {
         return new GatewayConfig(mode, http, k, namespaces, connection, cache, catchup, history, publish, fallback,
-                limits, drain, auth);
+                limits, drain, auth, presence);
     }
 
     public GatewayConfig withConnection(ConnectionConfig c) {
         return new GatewayConfig(mode, http, kafka, namespaces, c, cache, catchup, history, publish, fallback,
-                limits, drain, auth);
+                limits, drain, auth, presence);
     }
 
     public GatewayConfig withCache(CacheConfig c) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, c, catchup, history, publish, fallback,
-                limits, drain, auth);
+                limits, drain, auth, presence);
     }
 
     public GatewayConfig withFallback(FallbackConfig f) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish, f,
-                limits, drain, auth);
+                limits, drain, auth, presence);
     }
 
     public GatewayConfig withLimits(LimitsConfig l) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
-                fallback, l, drain, auth);
+                fallback, l, drain, auth, presence);
     }
 
     public GatewayConfig withAuth(AuthConfig a) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
-                fallback, limits, drain, a);
+                fallback, limits, drain, a, presence);
     }
 
     public GatewayConfig withDrain(DrainConfig d) {
         return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
-                fallback, limits, d, auth);
+                fallback, limits, d, auth, presence);
+    }
+
+    public GatewayConfig withPresence(PresenceConfig p) {
+        return new GatewayConfig(mode, http, kafka, namespaces, connection, cache, catchup, history, publish,
+                fallback, limits, drain, auth, p);
     }
 
     /** Resolves the namespace options for a name, or null when it is not configured and not allowed. */

@@ -6,7 +6,7 @@ import io.chorus.schema.ErrorCode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-/** Reads the channel out of {@code /v1/channels/{channel}/messages}, percent-decoded. */
+/** Reads the channel out of {@code /v1/channels/{channel}/messages} (or /presence, /occupancy), percent-decoded. */
 final class ChannelPath {
 
     static final String PREFIX = "/v1/channels/";
@@ -16,11 +16,16 @@ final class ChannelPath {
     }
 
     static ChannelName parse(String rawPath) {
-        if (!rawPath.startsWith(PREFIX) || !rawPath.endsWith(SUFFIX)
-                || rawPath.length() <= PREFIX.length() + SUFFIX.length()) {
-            throw new ChorusException(ErrorCode.INVALID_CHANNEL, "expected /v1/channels/{channel}/messages");
+        return parse(rawPath, SUFFIX);
+    }
+
+    /** The channel of {@code /v1/channels/{channel}} followed by {@code suffix}. */
+    static ChannelName parse(String rawPath, String suffix) {
+        if (!rawPath.startsWith(PREFIX) || !rawPath.endsWith(suffix)
+                || rawPath.length() <= PREFIX.length() + suffix.length()) {
+            throw new ChorusException(ErrorCode.INVALID_CHANNEL, "expected /v1/channels/{channel}" + suffix);
         }
-        String raw = rawPath.substring(PREFIX.length(), rawPath.length() - SUFFIX.length());
+        String raw = rawPath.substring(PREFIX.length(), rawPath.length() - suffix.length());
         if (raw.length() > 3 * ChannelName.MAX_BYTES) {
             throw new ChorusException(ErrorCode.INVALID_CHANNEL, "channel name is too long");
         }

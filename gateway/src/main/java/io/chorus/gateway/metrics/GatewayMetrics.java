@@ -148,4 +148,14 @@ public final class GatewayMetrics {
     public void history(String direction) {
         registry.counter("chorus_history_requests", "direction", direction).increment();
     }
+
+    /** A presence request from a client; action: enter (with update) or leave. */
+    public void presence(String action) {
+        registry.counter("chorus_presence_requests", "action", action).increment();
+    }
+
+    /** A presence change seen across pods; action: enter, update or leave. */
+    public void presenceEvent(String action) {
+        registry.counter("chorus_presence_events", "action", action).increment();
+    }
 }

@@ -69,6 +69,11 @@ public final class Frames {
         return buffer(n);
     }
 
+    /** entered, updated or left. */
+    static Buffer presenceDone(String type, String ref, String channel) {
+        return buffer(withRef(type, ref).put("channel", channel));
+    }
+
     static Buffer pong(String ref) {
         return buffer(withRef("pong", ref));
     }

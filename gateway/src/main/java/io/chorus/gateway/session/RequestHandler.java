@@ -44,6 +44,11 @@ final class RequestHandler {
                 case "publish" -> publish(ref, frame);
                 case "ping" -> session.send(Frames.pong(ref));
                 case "auth" -> auth(ref, frame);
+                case "enter" -> enter(ref, frame, "entered");
+                case "update" -> enter(ref, frame, "updated");
+                case "leave" -> leave(ref, frame);
+                case "presence" -> presenceRead(ref, frame);
+                case "occupancy" -> occupancyRead(ref, frame);
                 case "pong" -> { }
                 default -> throw new ChorusException(ErrorCode.UNKNOWN_TYPE, "unknown type '" + shorten(type) + "'");
             }
@@ -81,6 +86,11 @@ final class RequestHandler {
         s.subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.SUBSCRIBE);
         StartSpec spec = startSpec(frame);
+        boolean presence = flag(frame, "presence");
+        boolean occupancy = flag(frame, "occupancy");
+        if (presence) {
+            Authenticator.require(session.principal(), channel, Operation.PRESENCE);
+        }
         session.rateLimit(false);
         if (session.subscriptions().containsKey(channel.value())) {
             throw new ChorusException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
@@ -93,13 +103,19 @@ final class RequestHandler {
         session.subscriptions().put(channel.value(), sub);
         s.metrics().subscriptionsChanged(1);
         s.subscriptions().start(session.shard(), sub, spec, err -> ended(sub, null, err))
-                .onSuccess(answer -> session.send(Frames.subscribed(ref, channel.value(), answer)))
+                .onSuccess(answer -> {
+                    session.send(Frames.subscribed(ref, channel.value(), answer));
+                    if (session.subscriptions().get(channel.value()) == sub) {
+                        session.watch(channel, presence, occupancy);
+                    }
+                })
                 .onFailure(err -> ended(sub, ref, err));
     }
 
     /** The subscription could not start, or a catch-up step failed: it is gone; tell the client. */
     private void ended(Subscription sub, String ref, Throwable err) {
         if (session.subscriptions().remove(sub.channel().value(), sub)) {
+            session.unwatch(sub.channel().value());
             session.services().metrics().subscriptionsChanged(-1);
             ChorusException e = Failures.toChorus(err);
             session.services().metrics().error(e.code().wireName());
@@ -148,6 +164,7 @@ final class RequestHandler {
         if (sub == null) {
             throw new ChorusException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
         }
+        session.unwatch(channel.value());
         session.services().metrics().subscriptionsChanged(-1);
         session.services().subscriptions().stop(session.shard(), sub);
         session.send(Frames.unsubscribed(ref, channel.value()));
@@ -204,6 +221,77 @@ final class RequestHandler {
             }
         }
         session.send(Frames.authed(ref, next.clientId(), next.expiresAtMs()));
+    }
+
+    private static boolean flag(JsonNode frame, String field) {
+        JsonNode v = frame.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, field + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    /** enter and update: both set the connection's member data on the channel (update enters). */
+    private void enter(String ref, JsonNode frame, String reply) {
+        Services s = session.services();
+        ChannelName channel = channel(frame);
+        s.subscriptions().namespace(channel);
+        Authenticator.require(session.principal(), channel, Operation.PRESENCE);
+        JsonNode data = frame.get("data");
+        if (data == null) {
+            data = com.fasterxml.jackson.databind.node.NullNode.instance;
+        }
+        if (!session.entered().contains(channel.value())
+                && session.entered().size() >= s.config().connection().maxSubscriptions()) {
+            throw new ChorusException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most "
+                    + s.config().connection().maxSubscriptions() + " entered channels per connection");
+        }
+        session.rateLimit(true);
+        var done = s.presence().enter(channel, session.id(), session.principal().clientId(), data);
+        session.entered().add(channel.value());
+        presenceReply(ref, done, reply, channel);
+    }
+
+    private void leave(String ref, JsonNode frame) {
+        ChannelName channel = channel(frame);
+        var done = session.services().presence().leave(channel, session.id());
+        session.entered().remove(channel.value());
+        presenceReply(ref, done, "left", channel);
+    }
+
+    private void presenceReply(String ref, java.util.concurrent.CompletableFuture<Void> done, String reply,
+                               ChannelName channel) {
+        Future.fromCompletionStage(done, session.shard().context())
+                .onSuccess(v -> session.send(Frames.presenceDone(reply, ref, channel.value())))
+                .onFailure(err -> session.fail(ref, Failures.toChorus(err)));
+    }
+
+    private void presenceRead(String ref, JsonNode frame) {
+        ChannelName channel = channel(frame);
+        session.services().subscriptions().namespace(channel);
+        Authenticator.require(session.principal(), channel, Operation.PRESENCE);
+        var snapshot = session.services().presence().members(channel.value());
+        session.send(io.chorus.gateway.presence.PresenceFrames.buffer(
+                io.chorus.gateway.presence.PresenceFrames.members("presence", ref, channel.value(), snapshot)));
+    }
+
+    private void occupancyRead(String ref, JsonNode frame) {
+        ChannelName channel = channel(frame);
+        session.services().subscriptions().namespace(channel);
+        requireOccupancy(session.principal(), channel);
+        var counts = session.services().presence().occupancy(channel.value());
+        session.send(io.chorus.gateway.presence.PresenceFrames.buffer(
+                io.chorus.gateway.presence.PresenceFrames.occupancy("occupancy", ref, channel.value(), counts)));
+    }
+
+    /** Occupancy (counts, not names) is open to subscribers as well as to presence readers. */
+    static void requireOccupancy(Principal who, ChannelName channel) {
+        if (!who.capabilities().allows(channel, Operation.SUBSCRIBE)) {
+            Authenticator.require(who, channel, Operation.PRESENCE);
+        }
     }
 
     private static String shorten(String s) {

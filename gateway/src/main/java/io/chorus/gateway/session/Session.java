@@ -30,6 +30,9 @@ public final class Session implements MessageSink {
     private final Services services;
     private final Vertx vertx;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
+    /** Channels this connection entered (presence), and the presence/occupancy watches of its subscriptions. */
+    private java.util.Set<String> entered;
+    private Map<String, Runnable> watches;
     private final RequestHandler requests;
     private final TokenBucket publishes;
     private final TokenBucket subscribes;
@@ -107,7 +110,11 @@ public final class Session implements MessageSink {
             vertx.cancelTimer(expiryTimer);
         }
         for (Subscription s : new ArrayList<>(subscriptions.values())) {
+            unwatch(s.channel().value());
             services.subscriptions().stop(shard, s);
+        }
+        if (entered != null && !entered.isEmpty()) {
+            services.presence().closed(id, entered);
         }
         services.metrics().subscriptionsChanged(-subscriptions.size());
         subscriptions.clear();
@@ -197,6 +204,41 @@ public final class Session implements MessageSink {
             expiryTimer = -1;
             close(CloseReason.TOKEN_EXPIRED);
         });
+    }
+
+    java.util.Set<String> entered() {
+        if (entered == null) {
+            entered = new java.util.HashSet<>(4);
+        }
+        return entered;
+    }
+
+    /** Starts the presence and/or occupancy watch a subscription asked for. */
+    void watch(io.chorus.schema.ChannelName channel, boolean presence, boolean occupancy) {
+        if (!presence && !occupancy || closed) {
+            return;
+        }
+        io.chorus.gateway.presence.PresenceSink sink = frame -> shard.context().runOnContext(v -> send(frame));
+        Runnable p = presence ? services.presence().watchPresence(channel, sink) : null;
+        Runnable o = occupancy ? services.presence().watchOccupancy(channel, sink) : null;
+        if (watches == null) {
+            watches = new HashMap<>(4);
+        }
+        watches.put(channel.value(), () -> {
+            if (p != null) {
+                p.run();
+            }
+            if (o != null) {
+                o.run();
+            }
+        });
+    }
+
+    void unwatch(String channel) {
+        Runnable stop = watches == null ? null : watches.remove(channel);
+        if (stop != null) {
+            stop.run();
+        }
     }
 
     boolean closed() {

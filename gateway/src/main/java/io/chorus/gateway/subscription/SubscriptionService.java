@@ -38,9 +38,13 @@ public final class SubscriptionService {
     private final Hub hub;
     private final GatewayMetrics metrics;
     private final java.time.Clock clock;
+    private final java.util.function.ObjIntConsumer<ChannelName> occupancy;
 
+    /** {@code occupancy} is told of every subscription that starts (+1) and ends (-1) on this pod. */
     public SubscriptionService(GatewayConfig config, TopicCatalog catalog, LiveReader live, MessageCache cache,
-                               CatchupReader catchup, Hub hub, GatewayMetrics metrics, java.time.Clock clock) {
+                               CatchupReader catchup, Hub hub, GatewayMetrics metrics, java.time.Clock clock,
+                               java.util.function.ObjIntConsumer<ChannelName> occupancy) {
+        this.occupancy = occupancy;
         this.config = config;
         this.catalog = catalog;
         this.live = live;
@@ -103,6 +107,7 @@ public final class SubscriptionService {
             sub.catchUpStep = () -> step(shard, sub, onFailure);
             hub.interested(sub.tp, shard);
             shard.add(sub);
+            occupancy.accept(sub.channel, 1);
             return checkPosition(shard, sub, spec)
                     .compose(checked -> on(shard, live.ensureLive(sub.topic, sub.tp)).map(v -> checked))
                     .compose(checked -> begin(shard, sub, checked, onFailure))
@@ -120,6 +125,7 @@ public final class SubscriptionService {
         if (registered) {
             shard.remove(sub);
             hub.notInterested(sub.tp, shard);
+            occupancy.accept(sub.channel, -1);
         }
     }
 
