@@ -22,6 +22,8 @@ interface Op {
   readonly waiters: Array<Deferred<void>>;
   /** Which send this is, so that an answer to an older send (a dropped socket) is ignored. */
   attempt: number;
+  /** The SDK's own enter after a reconnect, on a connection that is not entered yet. */
+  readonly rejoin?: boolean;
 }
 
 interface Standing {
@@ -96,7 +98,8 @@ export class Membership {
       waiting.forEach((w) => w.resolve());
       return;
     }
-    const rejoin: Op = { kind: 'enter', data: this.wanted.data, waiters: waiting, attempt: 0 };
+    this.confirmed = OUT; // a new connection has entered nothing yet
+    const rejoin: Op = { kind: 'enter', data: this.wanted.data, waiters: waiting, attempt: 0, rejoin: true };
     this.ops.push(rejoin);
     this.send(rejoin, t);
   }
@@ -128,7 +131,7 @@ export class Membership {
     }
     // Refused: unless later calls decide otherwise, the standing is what the server last confirmed,
     // so a refused enter (forbidden, data too large) is not re-sent after every reconnect.
-    if (outcome.error.name === 'not_present') this.confirmed = OUT;
+    if (outcome.error.name === 'not_present' || op.rejoin) this.confirmed = OUT;
     if (this.ops.length === 0) this.wanted = this.confirmed;
     if (op.waiters.length > 0) op.waiters.forEach((w) => w.reject(outcome.error));
     else this.host.report(outcome.error);
