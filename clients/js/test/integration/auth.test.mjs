@@ -5,7 +5,7 @@ import { Chorus } from '../../dist/chorus.js';
 import { freshChannel, sharedGateway, startGateway } from '../support/gateway.mjs';
 import { produce } from '../support/kcat.mjs';
 import { Recorder, numbered } from '../support/recorder.mjs';
-import { SECRET, hs256 } from '../support/tokens.mjs';
+import { AUTH_ENV, hs256 } from '../support/tokens.mjs';
 import { waitFor } from '../support/wait.mjs';
 
 const TEST_TIMEOUT_MS = 90_000; // each test; a hang fails with its own name
@@ -33,7 +33,7 @@ before(async () => {
   gw = await startGateway({
     mode: 'serve',
     kafka: shared.kafka,
-    env: { CHORUS_AUTH_HMAC_SECRET: SECRET, CHORUS_AUTH_EXPIRY_WARNING: '2s', CHORUS_AUTH_CLOCK_SKEW: '0s' },
+    env: AUTH_ENV,
   });
 });
 after(async () => {

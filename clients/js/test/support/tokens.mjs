@@ -13,3 +13,6 @@ export function hs256(sub, expiresInSeconds, { caps = { '*': ['subscribe', 'publ
   const sig = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${sig}`;
 }
+
+/** The environment of a gateway that verifies these tokens (warning 2 s before expiry, no clock skew). */
+export const AUTH_ENV = { CHORUS_AUTH_HMAC_SECRET: SECRET, CHORUS_AUTH_EXPIRY_WARNING: '2s', CHORUS_AUTH_CLOCK_SKEW: '0s' };
