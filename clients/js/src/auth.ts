@@ -52,6 +52,8 @@ export class Auth {
   private stale = false;
   private inFlight?: Promise<string | undefined>;
   private failures = 0;
+  /** An in-band refresh is under way: the server's warning and the SDK's own timer share it. */
+  private refreshing = false;
   private readonly refreshTimer: Timer;
   private stopped = false;
 
@@ -149,7 +151,8 @@ export class Auth {
   }
 
   private refreshInBand(): void {
-    if (!this.renewable || this.stopped) return;
+    if (!this.renewable || this.stopped || this.refreshing) return;
+    this.refreshing = true;
     this.refreshTimer.cancel();
     this.onState('refreshing', { clientId: this.clientId, expiresAt: this.expiresAt });
     this.stale = true;
@@ -160,6 +163,7 @@ export class Auth {
       })
       .then(
         (authed) => {
+          this.refreshing = false;
           if (!authed || this.stopped) return; // no WebSocket now: the next connection uses the new token
           this.failures = 0;
           if (authed.clientId !== undefined) this.clientId = authed.clientId;
@@ -168,6 +172,7 @@ export class Auth {
           this.scheduleAhead();
         },
         (error: unknown) => {
+          this.refreshing = false;
           if (this.stopped) return;
           const e = asAuthError(error);
           const wait = this.backoff.delay(this.failures++);
