@@ -63,6 +63,7 @@ export class Auth {
     private readonly renewable: boolean,
     private readonly clock: Clock,
     private readonly backoff: Backoff,
+    private readonly fetchTimeoutMs: number,
     private readonly link: AuthLink,
     private readonly onState: (state: AuthState, info: AuthInfo) => void,
   ) {
@@ -115,9 +116,22 @@ export class Auth {
     this.refreshTimer.cancel();
   }
 
+  /**
+   * One fetch at a time, bounded by `fetchTimeoutMs`: a provider that never answers must not hold
+   * every later connection attempt on the same unsettled promise.
+   */
   private fetch(): Promise<string | undefined> {
     if (this.inFlight) return this.inFlight;
-    const p = this.fetcher().then(
+    const timer = new Timer(this.clock);
+    const bounded = new Promise<string | undefined>((resolve, reject) => {
+      timer.set(this.fetchTimeoutMs, () =>
+        reject(new ChorusError('auth_failed', `the token provider did not answer within ${this.fetchTimeoutMs} ms`, 0, true)));
+      Promise.resolve()
+        .then(() => this.fetcher())
+        .then(resolve, reject)
+        .finally(() => timer.cancel());
+    });
+    const p = bounded.then(
       (token) => {
         if (this.inFlight === p) this.inFlight = undefined;
         this.cached = token;

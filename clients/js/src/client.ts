@@ -57,7 +57,7 @@ export class Chorus {
     const o = (this.options = resolveOptions(options));
     this.events = new Emitter<ClientEvents>((e) => this.reportError(e));
     const backoff = new Backoff(o.backoffInitialMs, o.backoffMaxMs, o.random);
-    this.auth = new Auth(o.auth.fetch, o.auth.renewable, o.clock, backoff, {
+    this.auth = new Auth(o.auth.fetch, o.auth.renewable, o.clock, backoff, o.connectTimeoutMs, {
       sendInBand: (token) => this.sendAuth(token),
     }, (state, info) => {
       this.authInfo = info;

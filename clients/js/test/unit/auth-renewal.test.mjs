@@ -211,3 +211,14 @@ test('a 401 token_expired over HTTP makes the next request fetch a new token', a
   assert.deepEqual(fetch.requests.map((r) => r.init.headers.authorization), ['Bearer t1', 'Bearer t2']);
   client.close();
 });
+
+test('a token provider that never answers times out (connectTimeoutMs), and the next attempt asks again', async () => {
+  let calls = 0;
+  const { client, clock, states } = await unitClient({ connectTimeoutMs: 5000, authCallback: () => (++calls === 1 ? new Promise(() => {}) : 'late') });
+  await clock.advance(5000); // the connect timeout and the provider's timeout, together
+  assert.equal(states.at(-1).state, 'disconnected');
+  await clock.advance(states.at(-1).retryInMs);
+  assert.equal(calls, 2);
+  assert.equal(FakeWebSocket.last().url, 'ws://gw.test/v1/ws?token=late');
+  client.close();
+});
