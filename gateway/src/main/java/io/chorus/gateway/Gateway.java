@@ -99,6 +99,9 @@ public final class Gateway implements AutoCloseable {
                 presence::subscribers);
         services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
                 readiness, admission, connections, new Authenticator(config.auth(), clock), presence);
+        if (config.devMode() && config.auth().hmacSecret().startsWith("chorus-dev-secret")) {
+            LOG.warn("DEV TOKEN SECRET IN USE: anyone can mint tokens with `./chorus token NAME` (dev only)");
+        }
         if (config.auth().anonymous()) {
             LOG.warn("ANONYMOUS ACCESS IS ON: clients without a token may {} (auth.anonymous; for dev only)",
                     config.auth().anonymousCapabilities());

@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code chorus dev [--config FILE]}: embedded Kafka plus the gateway on :8080.
  * {@code chorus serve [--config FILE]}: production, Kafka from {@code KAFKA_BOOTSTRAP_SERVERS}.
  * {@code chorus kafka [--config FILE]}: only the embedded dev broker.
+ * {@code chorus token SUB [--ttl DURATION] [--caps JSON]}: prints an HS256 token signed with
+ * {@code auth.hmacSecret} (dev mode has a known one); default capabilities: everything on every channel.
  * The config file defaults to {@code ./chorus.yaml} when it exists.
  */
 public final class Main {
@@ -20,8 +22,12 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("token")) {
+            System.exit(token(args));
+        }
         if (args.length == 0 || !(args[0].equals("dev") || args[0].equals("serve") || args[0].equals("kafka"))) {
-            System.err.println("usage: chorus dev|serve|kafka [--config chorus.yaml]");
+            System.err.println("usage: chorus dev|serve|kafka [--config chorus.yaml]  |  chorus token SUB"
+                    + " [--ttl 1h] [--caps '{\"chat:*\":[\"subscribe\"]}']");
             System.exit(2);
         }
         Path file = Files.exists(Path.of("chorus.yaml")) ? Path.of("chorus.yaml") : null;
@@ -54,6 +60,41 @@ public final class Main {
         System.out.println("Chorus is running: http://localhost:" + gateway.port() + "  (Kafka "
                 + gateway.bootstrapServers() + "; Ctrl-C stops)");
         stopped.await();
+    }
+
+    /** {@code chorus token}: the secret from the dev config (or chorus.yaml / CHORUS_AUTH_HMAC_SECRET). */
+    private static int token(String[] args) {
+        if (args.length < 2 || args[1].startsWith("--")) {
+            System.err.println("usage: chorus token SUB [--ttl 1h] [--caps JSON]");
+            return 2;
+        }
+        java.time.Duration ttl = java.time.Duration.ofHours(1);
+        String caps = "{\"*\":[\"subscribe\",\"publish\",\"presence\",\"history\"]}";
+        for (int i = 2; i < args.length; i++) {
+            if (args[i].equals("--ttl") && i + 1 < args.length) {
+                ttl = java.time.Duration.parse("PT" + args[++i].toUpperCase(java.util.Locale.ROOT));
+            } else if (args[i].equals("--caps") && i + 1 < args.length) {
+                caps = args[++i];
+            } else {
+                System.err.println("unknown argument: " + args[i]);
+                return 2;
+            }
+        }
+        try {
+            Path file = Files.exists(Path.of("chorus.yaml")) ? Path.of("chorus.yaml") : null;
+            GatewayConfig config = ConfigLoader.load(true, file, System.getenv());
+            var capabilities = new com.fasterxml.jackson.databind.ObjectMapper().readTree(caps);
+            io.chorus.gateway.auth.Capabilities.of(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .convertValue(capabilities, new com.fasterxml.jackson.core.type.TypeReference<
+                            java.util.Map<String, java.util.List<String>>>() { }));
+            System.out.println(io.chorus.gateway.auth.TokenIssuer.hs256(config.auth().hmacSecret(), args[1], ttl,
+                    capabilities, java.time.Instant.now()));
+            return 0;
+        } catch (ConfigException | IllegalArgumentException | java.time.format.DateTimeParseException
+                 | com.fasterxml.jackson.core.JsonProcessingException e) {
+            System.err.println("cannot issue a token: " + e.getMessage());
+            return 2;
+        }
     }
 
     /** {@code chorus kafka}: only the embedded dev broker, for running the gateway as another process. */

@@ -45,6 +45,12 @@ class FuzzIT {
         "{\"type\":\"publish\",\"ref\":\"6\",\"channel\":\"fuzz:p\",\"data\":\"aGk=\",\"encoding\":\"base64\"}",
         "{\"type\":\"ping\",\"ref\":\"7\"}",
         "{\"type\":\"pong\"}",
+        "{\"type\":\"subscribe\",\"ref\":\"8\",\"channel\":\"fuzz:r\",\"presence\":true,\"occupancy\":true}",
+        "{\"type\":\"enter\",\"ref\":\"9\",\"channel\":\"fuzz:r\",\"data\":{\"name\":\"x\"}}",
+        "{\"type\":\"update\",\"ref\":\"10\",\"channel\":\"fuzz:r\",\"data\":[1,\"two\"]}",
+        "{\"type\":\"leave\",\"ref\":\"11\",\"channel\":\"fuzz:r\"}",
+        "{\"type\":\"presence\",\"ref\":\"12\",\"channel\":\"fuzz:r\"}",
+        "{\"type\":\"occupancy\",\"ref\":\"13\",\"channel\":\"fuzz:r\"}",
     };
     private static final String[] TOKENS = {"{", "}", "[", "]", ":", ",", "\"", "null", "true", "-1", "1e999",
         "\\u0000", "\\uD800", "🎉", "type", "channel", "since", "rewind", "publish", "subscribe", "9999999999999999999"};
@@ -138,7 +144,8 @@ class FuzzIT {
             long wsDone = System.nanoTime();
             // Streams (SSE) are 1 in 20: each costs a connection of its own, which the client drops.
             String[] paths = {"/v1/channels/%s/messages", "/v1/poll?channel=%s", "/v1/channels/%s/messages?limit=%s",
-                "/v1/%s", "/health/%s", "/metrics?%s", "/sdk/%s", "/v1/channels/%s/messages?since=%s"};
+                "/v1/%s", "/health/%s", "/metrics?%s", "/sdk/%s", "/v1/channels/%s/messages?since=%s",
+                "/v1/channels/%s/presence", "/v1/channels/%s/occupancy?%s"};
             for (int i = 0; i < HTTP_REQUESTS; i++) {
                 boolean stream = random.nextInt(20) == 0;
                 String pattern = stream ? "/v1/sse?channel=%s&positions=%s" : paths[random.nextInt(paths.length)];
@@ -182,6 +189,8 @@ class FuzzIT {
                     () -> g.gateway().services().admission().open() == 1);
             Conditions.await("fuzz subscriptions released", Duration.ofSeconds(30),
                     () -> registry.get("chorus_subscriptions").gauge().value() == 1);
+            Conditions.await("fuzz presence members released", Duration.ofSeconds(30),
+                    () -> registry.get("chorus_presence_local_members").gauge().value() == 0);
             var internal = registry.find("chorus_errors").tag("error", "internal").counter();
             assertEquals(0, internal == null ? 0 : internal.count(), "no input reached an unexpected error path");
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(g.http("/health/ready")).build(),

@@ -170,6 +170,11 @@ class PresenceIT {
             ada.expect("left");
             event(watcherB, "leave", "ada");
             assertEquals(List.of("bob"), ids(get(a, ch, "presence", "reader").path("members")));
+
+            // A refreshed token without the presence capability takes bob out (no grace: he was told).
+            bob.send("{\"type\":\"auth\",\"ref\":\"t\",\"token\":\"" + token("bob", "subscribe") + "\"}");
+            bob.expect("authed");
+            event(watcherA, "leave", "bob");
         }
     }
 
@@ -246,6 +251,34 @@ class PresenceIT {
             dave.abort();
         } finally {
             doomed.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aboveTheMemberCapAChannelOffersCountsOnly() throws Exception {
+        String ch = channel();
+        Map<String, String> e = env();
+        e.put("CHORUS_PRESENCE_MAX_MEMBERS", "2");
+        try (TestGateway small = TestGateway.start(c -> ConfigLoader.load(false, null, e));
+             WsProbe watcher = client(small, "watcher"); WsProbe x = client(small, "x"); WsProbe y = client(small, "y");
+             WsProbe z = client(small, "z")) {
+            watch(watcher, ch);
+            enter(x, ch, "1");
+            enter(y, ch, "2");
+            event(watcher, "enter", "y");
+            enter(z, ch, "3");
+            JsonNode sync = watcher.awaitFrame(f -> "presence_sync".equals(f.path("type").asText()), WAIT);
+            assertFalse(sync.path("complete").asBoolean(), sync::toString);
+            assertEquals(3, sync.path("count").asInt());
+            assertEquals(0, sync.path("members").size());
+            JsonNode rest = get(small, ch, "presence", "reader");
+            assertFalse(rest.path("complete").asBoolean());
+            assertEquals(3, rest.path("count").asInt());
+            z.send("{\"type\":\"leave\",\"ref\":\"l\",\"channel\":\"" + ch + "\"}");
+            z.expect("left");
+            JsonNode back = watcher.awaitFrame(f -> "presence_sync".equals(f.path("type").asText()), WAIT);
+            assertTrue(back.path("complete").asBoolean(), back::toString);
+            assertEquals(List.of("x", "y"), ids(back.path("members")));
         }
     }
 

@@ -220,6 +220,18 @@ final class RequestHandler {
                         + sub.channel()));
             }
         }
+        for (String entered : new java.util.ArrayList<>(session.entered())) {
+            ChannelName ch = ChannelName.parse(entered);
+            if (!next.capabilities().allows(ch, Operation.PRESENCE)) {
+                session.entered().remove(entered);
+                try {
+                    session.services().presence().leave(ch, session.id());
+                } catch (ChorusException e) {
+                    // The presence topic is unavailable: the member goes when the connection does.
+                    LOG.debug("leave on re-auth: {}", e.getMessage());
+                }
+            }
+        }
         session.send(Frames.authed(ref, next.clientId(), next.expiresAtMs()));
     }
 
