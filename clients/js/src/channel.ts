@@ -81,6 +81,7 @@ export class Channel {
     this.host.subscriptions.remove(this.name, listener);
   }
 
+  /** Whether the channel has a server subscription (for messages, presence or occupancy). */
   get subscribed(): boolean {
     return this.host.subscriptions.has(this.name);
   }
