@@ -1,9 +1,12 @@
 import { Emitter } from './emitter.js';
 import { type ChorusError, clientError } from './errors.js';
 import { checkEventName, checkPosition, checkPublishId } from './names.js';
+import { Occupancy } from './occupancy.js';
+import { Presence } from './presence.js';
 import type { Publisher } from './publisher.js';
 import type { MessageListener, SubscribeOptions, SubscribeResult, Subscriptions } from './subscriptions.js';
 import type { HistoryOptions, HistoryPage, Http } from './transports/http.js';
+import type { Transport } from './transports/transport.js';
 
 export type ChannelEvents = {
   /** A resubscribe could not continue where it stopped; delivery goes on from `position`. */
@@ -17,20 +20,38 @@ export interface ChannelHost {
   readonly subscriptions: Subscriptions;
   readonly publisher: Publisher;
   readonly http: Http | undefined;
+  /** The transport in use while connected. */
+  transport(): Transport | undefined;
+  /** Whether a WebSocket can come at all (it is among the usable transports). */
+  websocketPossible(): boolean;
   isTerminal(): boolean;
   newId(): string;
   onListenerError(error: unknown): void;
 }
 
-/** One channel of a client: subscribe with resume, publish with retries, read history. */
+/** One channel of a client: subscribe with resume, publish with retries, read history, presence and occupancy. */
 export class Channel {
   readonly events: Emitter<ChannelEvents>;
+  /** Who is on the channel, and this client's own presence (see Presence). */
+  readonly presence: Presence;
+  /** How many are on the channel (see Occupancy). */
+  readonly occupancy: Occupancy;
 
   constructor(
     readonly name: string,
     private readonly host: ChannelHost,
   ) {
     this.events = new Emitter<ChannelEvents>((e) => host.onListenerError(e));
+    const features = {
+      http: host.http,
+      want: (feature: 'presence' | 'occupancy', on: boolean) => host.subscriptions.want(name, feature, on),
+      transport: () => host.transport(),
+      websocketPossible: () => host.websocketPossible(),
+      isTerminal: () => host.isTerminal(),
+      onListenerError: (e: unknown) => host.onListenerError(e),
+    };
+    this.presence = new Presence(name, features);
+    this.occupancy = new Occupancy(name, features);
   }
 
   on<K extends keyof ChannelEvents & string>(event: K, listener: ChannelEvents[K]): () => void {
@@ -52,11 +73,15 @@ export class Channel {
     }
   }
 
-  /** Removes one listener, or every listener; the subscription ends with the last one. */
+  /**
+   * Removes one message listener, or every one; the subscription ends with the last one (unless
+   * presence or occupancy listeners still need it).
+   */
   unsubscribe(listener?: MessageListener): void {
     this.host.subscriptions.remove(this.name, listener);
   }
 
+  /** Whether the channel has a server subscription (for messages, presence or occupancy). */
   get subscribed(): boolean {
     return this.host.subscriptions.has(this.name);
   }

@@ -1,3 +1,4 @@
+import { Auth, type AuthInfo, type AuthState } from './auth.js';
 import { Backoff } from './backoff.js';
 import { Channel } from './channel.js';
 import { Connection } from './connection.js';
@@ -25,6 +26,13 @@ export type ClientEvents = {
    * refused) or answers again ('live': delivery goes on with no gap). Nothing to do but show it.
    */
   stream: (state: 'stalled' | 'live' | string, reason: string | undefined) => void;
+  /**
+   * The token's fortunes: `authenticated` (a connection accepted it, or an in-band refresh did),
+   * `refreshing` (the server warned that it expires; a new one is being fetched), `failed` (the
+   * token provider failed or the server refused the token; `info.error` says why, and the SDK tries
+   * again with backoff unless the refusal was terminal, which also fails the client).
+   */
+  auth: (state: AuthState, info: AuthInfo) => void;
   /** Problems that belong to no request: unreadable frames, errors without ref, listener exceptions. */
   error: (error: unknown) => void;
 };
@@ -42,12 +50,20 @@ export class Chorus {
   private readonly http?: Http;
   private readonly channels = new Map<string, Channel>();
   private readonly negotiator: Negotiator;
+  private readonly auth: Auth;
+  private authInfo: AuthInfo = {};
 
   constructor(options: ChorusOptions) {
     const o = (this.options = resolveOptions(options));
     this.events = new Emitter<ClientEvents>((e) => this.reportError(e));
-    this.http = o.fetch ? new Http(o.url, o.fetch, o.clock, o.token) : undefined;
     const backoff = new Backoff(o.backoffInitialMs, o.backoffMaxMs, o.random);
+    this.auth = new Auth(o.auth.fetch, o.auth.renewable, o.clock, backoff, o.connectTimeoutMs, {
+      sendInBand: (token) => this.sendAuth(token),
+    }, (state, info) => {
+      this.authInfo = info;
+      this.events.emit('auth', state, info);
+    });
+    this.http = o.fetch ? new Http(o.url, o.fetch, o.clock, this.auth) : undefined;
     this.negotiator = new Negotiator(o.transports, (k) => this.available(k), o.url, o.storage);
     const link = {
       isUp: () => this.connection.current() !== undefined,
@@ -58,6 +74,7 @@ export class Chorus {
       continuityLost: (channel, reason, position) =>
         this.channels.get(channel)?.events.emit('continuity_lost', reason, position),
       failed: (channel, error) => this.channels.get(channel)?.events.emit('failed', error),
+      featureFailed: (channel, feature, error) => this.channels.get(channel)?.[feature].onFailed(error),
       listenerError: (e) => this.reportError(e),
     });
     this.publisher = new Publisher(link, backoff, o.clock, o.publishRetryLimit, o.maxPublishesInFlight);
@@ -74,6 +91,17 @@ export class Chorus {
       onTransport: (kind) => this.events.emit('transport', kind),
       onStream: (state, reason) => this.events.emit('stream', state, reason),
       report: (e) => this.reportError(e),
+      auth: this.auth,
+      features: {
+        connected: (t) => this.channels.forEach((ch) => ch.presence.onConnected(t)),
+        disconnected: () => this.channels.forEach((ch) => ch.presence.onDisconnected()),
+        presence: (frame) => this.channels.get(String(frame.channel))?.presence.onFrame(frame),
+        occupancy: (frame) => this.channels.get(String(frame.channel))?.occupancy.onFrame(frame),
+        ended: (error) => {
+          this.auth.stop();
+          this.channels.forEach((ch) => ch.presence.onEnded(error));
+        },
+      },
     });
     // A microtask later, so that listeners added right after the constructor see `connecting`.
     if (o.autoConnect) queueMicrotask(() => this.connection.connect());
@@ -86,6 +114,11 @@ export class Chorus {
   /** The transport in use while connected. */
   get transport(): TransportKind | undefined {
     return this.connection.current()?.kind;
+  }
+
+  /** The authenticated client id (the token's `sub`, or the connection id when anonymous), once known. */
+  get clientId(): string | undefined {
+    return this.authInfo.clientId;
   }
 
   /** The transports this platform offers, in the configured order. */
@@ -111,6 +144,8 @@ export class Chorus {
         subscriptions: this.subscriptions,
         publisher: this.publisher,
         http: this.http,
+        transport: () => this.connection.current(),
+        websocketPossible: () => this.negotiator.usable.includes('websocket'),
         isTerminal: () => isTerminal(this.connection.state),
         newId: () => newId(),
         onListenerError: (e) => this.reportError(e),
@@ -140,12 +175,25 @@ export class Chorus {
       sink,
       http: this.http as Http,
       clock: o.clock,
-      token: o.token,
+      token: () => this.auth.token(),
       pollRequestTimeoutMs: o.pollRequestTimeoutMs,
     };
     if (kind === 'websocket' && o.WebSocket) return new WebSocketTransport(ctx, o.WebSocket);
     if (kind === 'sse' && o.EventSource) return new SseTransport(ctx, o.EventSource);
     return new PollingTransport(ctx);
+  }
+
+  /** The in-band refresh: `auth` on the WebSocket in use; undefined when there is none. */
+  private sendAuth(token: string): Promise<{ clientId?: string; expiresAt?: number } | undefined> {
+    const t = this.connection.current();
+    if (t?.kind !== 'websocket') return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      t.request({ type: 'auth', token }, (outcome) => {
+        if ('reply' in outcome) resolve(outcome.reply as { clientId?: string; expiresAt?: number });
+        else if ('error' in outcome) reject(outcome.error);
+        else resolve(undefined);
+      });
+    });
   }
 
   private reportError(error: unknown): void {

@@ -1,7 +1,7 @@
 import type { Backoff } from './backoff.js';
 import { type Clock, Timer } from './clock.js';
 import { isOffline, watchEnvironment } from './environment.js';
-import { type ChorusError, clientError } from './errors.js';
+import { ChorusError, clientError } from './errors.js';
 import type { Negotiator } from './transports/negotiator.js';
 import type { LostInfo, OpenedInfo, Transport, TransportKind, TransportSink } from './transports/transport.js';
 import { type ConnectionState, type StateReason, canMove, isTerminal } from './state.js';
@@ -31,6 +31,28 @@ export interface ConnectionParts {
   readonly onTransport: (kind: TransportKind) => void;
   readonly onStream: (state: string, reason: string | undefined) => void;
   readonly report: (error: unknown) => void;
+  readonly auth: ConnectionAuth;
+  readonly features: ConnectionFeatures;
+}
+
+/** What the connection tells the token's keeper (auth.ts). */
+export interface ConnectionAuth {
+  accepted(clientId: string | undefined): void;
+  refused(error: ChorusError, terminal: boolean): void;
+  expiring(expiresAt: number | undefined): void;
+  disconnected(): void;
+}
+
+/** What rides on the connection besides messages: presence and occupancy (WebSocket only). */
+export interface ConnectionFeatures {
+  /** A transport became usable (also after an upgrade): presence re-enters, or refuses on HTTP. */
+  connected(transport: Transport): void;
+  /** The transport went away: member lists are stale until the next `presence_sync`. */
+  disconnected(): void;
+  presence(frame: Record<string, unknown>): void;
+  occupancy(frame: Record<string, unknown>): void;
+  /** The client closed or failed: presence calls still waiting fail with `error`. */
+  ended(error: ChorusError): void;
 }
 
 /** Past this many failures in a row the backoff is long capped anyway; stops the counter growing. */
@@ -119,23 +141,32 @@ export class Connection {
     this.suspend.cancel();
     this.watchdog.arm(info.heartbeatMs ? info.heartbeatMs + timing.heartbeatMarginMs : 0);
     this.parts.negotiator.succeeded(t.kind);
+    this.parts.auth.accepted(info.clientId);
     if (!upgraded) this.setState('connected', { reason: info.connectionId ?? 'connected', transport: t.kind });
-    this.resume();
+    this.resume(t);
   }
 
-  /** On a new transport, subscriptions resume from their positions and unacked publishes go again. */
-  private resume(): void {
+  /**
+   * On a new transport, subscriptions resume from their positions, unacked publishes go again and
+   * presence enters again where it was entered.
+   */
+  private resume(t: Transport): void {
     this.scheduleUpgrade();
     this.current()?.sync();
     this.parts.publisher().onConnected();
+    this.parts.features.connected(t);
   }
 
   private onLost(t: Transport, info: LostInfo): void {
-    if (info.terminal || (info.closeCode !== undefined && info.closeCode >= 4100 && info.closeCode <= 4199)) {
+    const terminal = info.terminal || (info.closeCode !== undefined && info.closeCode >= 4100 && info.closeCode <= 4199);
+    const refusal = authRefusal(info);
+    if (refusal) this.parts.auth.refused(refusal, terminal);
+    if (terminal) {
       const error = clientError('connection_failed', `the server refused the connection for good: ${info.closeCode ?? ''} ${info.reason}`);
       this.end('failed', { ...info, transport: t.kind }, error);
     } else {
-      this.lose({ ...info, transport: t.kind }, true, info.neverWorked === true);
+      // A token provider that failed is no fault of the transport: the next attempt keeps it.
+      this.lose({ ...info, transport: t.kind }, info.authFailed !== true, info.neverWorked === true);
     }
   }
 
@@ -182,11 +213,16 @@ export class Connection {
     this.setState(state, why);
     this.parts.subscriptions().endAll(error);
     this.parts.publisher().failAll(error);
+    this.parts.features.ended(error);
   }
 
   private detach(): void {
     const t = this.transport;
     this.transport = undefined;
+    if (this.up) {
+      this.parts.auth.disconnected();
+      this.parts.features.disconnected();
+    }
     this.up = false;
     this.watchdog.stop();
     this.upgrade.cancel();
@@ -252,6 +288,7 @@ export class Connection {
     this.transport = undefined; // publishes the old one drops now wait for resume()
     old?.close();
     this.transport = probe;
+    this.parts.features.disconnected();
     this.parts.onTransport(probe.kind);
     this.onOpened(probe, info, true);
   }
@@ -283,6 +320,9 @@ export class Connection {
       rewound: (channel, ms) => active() && this.parts.subscriptions().onRewound(channel, ms),
       channelError: (channel, e) => active() && this.parts.subscriptions().onChannelError(channel, e),
       stream: (state, reason) => active() && this.parts.onStream(state, reason),
+      presence: (frame) => active() && this.up && this.parts.features.presence(frame),
+      occupancy: (frame) => active() && this.up && this.parts.features.occupancy(frame),
+      authExpiring: (expiresAt) => active() && this.up && this.parts.auth.expiring(expiresAt),
       problem: (e) => active() && this.parts.report(e),
       lost: (info) => {
         if (this.probe === self()) {
@@ -302,4 +342,16 @@ export class Connection {
     this.state = next;
     this.parts.onState(next, reason);
   }
+}
+
+/**
+ * The token's refusal in a loss, if it was one: a close with 4004 (expired: fetch another) or 4101,
+ * or an HTTP answer naming a token error, with the server's error when it sent one.
+ */
+function authRefusal(info: LostInfo): ChorusError | undefined {
+  const e = info.error instanceof ChorusError ? info.error : undefined;
+  if (e && e.name.startsWith('token_')) return e;
+  if (info.closeCode === 4004) return new ChorusError('token_expired', info.reason || 'the token expired');
+  if (info.closeCode === 4101) return new ChorusError('token_invalid', info.reason || 'the token was refused');
+  return undefined;
 }

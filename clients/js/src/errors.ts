@@ -23,6 +23,7 @@ const SERVER_ERRORS: Record<string, readonly [number, boolean]> = {
   not_found: [40400, false],
   unknown_namespace: [40401, false],
   not_subscribed: [40402, false],
+  not_present: [40403, false],
   method_not_allowed: [40500, false],
   already_subscribed: [40901, false],
   message_too_large: [41301, false],
@@ -43,7 +44,9 @@ export type ClientErrorName =
   | 'client_closed'
   | 'connection_failed'
   | 'unsubscribed'
-  | 'bad_response';
+  | 'bad_response'
+  | 'auth_failed'
+  | 'websocket_required';
 
 const CLIENT_RETRYABLE: Record<ClientErrorName, boolean> = {
   network_error: true,
@@ -52,6 +55,8 @@ const CLIENT_RETRYABLE: Record<ClientErrorName, boolean> = {
   connection_failed: false,
   unsubscribed: false,
   bad_response: true,
+  auth_failed: true,
+  websocket_required: false,
 };
 
 export class ChorusError extends Error {
@@ -92,4 +97,9 @@ export class ChorusError extends Error {
 
 export function clientError(name: ClientErrorName, message: string): ChorusError {
   return new ChorusError(name, message, 0);
+}
+
+/** Presence writes and requests exist only on the WebSocket (`on`: the transport in use, if any). */
+export function websocketRequired(what: string, on: string | undefined): ChorusError {
+  return clientError('websocket_required', `${what} needs the WebSocket transport; ${on ? `this client is on ${on}` : 'this platform has none'}`);
 }

@@ -24,6 +24,7 @@ export interface SubscribedFrame {
 
 export interface ConnectedFrame {
   readonly connectionId?: string;
+  readonly clientId?: string;
   readonly heartbeatMs?: number;
   readonly limits?: { readonly maxFrameBytes?: number; readonly maxMessageBytes?: number };
 }

@@ -1,7 +1,7 @@
 export { Chorus, type ClientEvents } from './client.js';
 export { Channel, type ChannelEvents } from './channel.js';
 export { ChorusError, type ClientErrorName } from './errors.js';
-export type { ChorusOptions } from './options.js';
+export type { ChorusOptions, TokenCallback } from './options.js';
 export type { ConnectionState, StateReason } from './state.js';
 export type { Message } from './frames.js';
 export type { SubscribeOptions, SubscribeResult, MessageListener } from './subscriptions.js';
@@ -10,3 +10,7 @@ export type { TransportKind } from './transports/transport.js';
 export type { WebSocketLike } from './transports/websocket.js';
 export type { EventSourceLike } from './transports/sse.js';
 export type { Clock } from './clock.js';
+export type { AuthState, AuthInfo } from './auth.js';
+export type { Presence, PresenceListener, PresenceEvents } from './presence.js';
+export type { Member, PresenceAction, PresenceEvent, PresenceSet } from './members.js';
+export type { Occupancy, OccupancyCounts, OccupancyListener, OccupancyEvents } from './occupancy.js';

@@ -1,3 +1,4 @@
+import { type TokenFetcher, authUrlFetcher } from './auth.js';
 import { type Clock, systemClock } from './clock.js';
 import { defaultStorage } from './environment.js';
 import type { FetchLike } from './transports/http.js';
@@ -9,12 +10,27 @@ export interface ChorusOptions {
   /** The gateway's HTTP base, e.g. http://127.0.0.1:8080; the WebSocket URL is derived (/v1/ws). */
   readonly url: string;
   /**
-   * The JWT the gateway authenticates with (PROTOCOL.md "Authentication"), or a function giving the
-   * current one, called before every connection attempt and HTTP request and when the server warns
-   * that the token expires soon. Sent as `Authorization: Bearer` over fetch and as the `token`
-   * query parameter on WebSocket and EventSource, which cannot send headers. Default: none.
+   * The JWT the gateway authenticates with (PROTOCOL.md "Authentication"), or a function giving a
+   * fresh one (the same as `authCallback`). Sent as `Authorization: Bearer` over fetch and as the
+   * `token` query parameter on WebSocket and EventSource, which cannot send headers. A constant
+   * token is never refreshed. Default: none (dev gateways accept anonymous clients).
    */
-  readonly token?: string | (() => string | undefined | Promise<string | undefined>);
+  readonly token?: string | TokenCallback;
+  /**
+   * The usual way to authenticate: a function (sync or async) that gets a fresh JWT from your
+   * backend. Called when the SDK has no token, when its token expires or is about to (the server's
+   * `auth_expiring`, a close with 4004, the known expiry), and when the server refused it; the
+   * token is cached in between. A `token` function behaves the same. Give one of `token`,
+   * `authCallback` and `authUrl`.
+   */
+  readonly authCallback?: TokenCallback;
+  /**
+   * A URL the SDK GETs (with credentials, i.e. cookies) whenever it needs a token, as for
+   * `authCallback`. The body is the token as plain text, or JSON `{"token": "..."}`.
+   */
+  readonly authUrl?: string;
+  /** Extra headers for the `authUrl` request. */
+  readonly authHeaders?: Readonly<Record<string, string>>;
   /** Transports to use, best first. Default ['websocket', 'sse', 'polling']. */
   readonly transports?: readonly TransportKind[];
   /** Start connecting in the constructor (default true); else call connect(). */
@@ -50,8 +66,13 @@ export interface ChorusOptions {
   readonly clock?: Clock;
 }
 
-export type ResolvedOptions = Required<Omit<ChorusOptions, 'fetch' | 'WebSocket' | 'EventSource' | 'storage' | 'token'>> & {
-  readonly token: () => Promise<string | undefined>;
+export type TokenCallback = () => string | undefined | Promise<string | undefined>;
+
+type Unresolved = 'fetch' | 'WebSocket' | 'EventSource' | 'storage' | 'token' | 'authCallback' | 'authUrl' | 'authHeaders';
+
+export type ResolvedOptions = Required<Omit<ChorusOptions, Unresolved>> & {
+  /** Where tokens come from; `renewable` is false for a constant (or no) token. */
+  readonly auth: { readonly fetch: TokenFetcher; readonly renewable: boolean };
   readonly fetch?: FetchLike;
   readonly WebSocket?: WebSocketLike;
   readonly EventSource?: EventSourceLike;
@@ -72,9 +93,11 @@ export function resolveOptions(o: ChorusOptions): ResolvedOptions {
   if (!o || typeof o.url !== 'string' || !/^(https?|wss?):\/\//i.test(o.url)) {
     throw new TypeError('Chorus needs options.url, the gateway\'s http(s):// base URL');
   }
+  // Bound at resolution: a browser's fetch called with another `this` throws "Illegal invocation".
+  const fetch = o.fetch === null ? undefined : (o.fetch ?? (g.fetch ? g.fetch.bind(globalThis) : undefined));
   return {
     url: baseUrl(o.url),
-    token: tokenSource(o.token),
+    auth: tokenSource(o, fetch),
     transports: o.transports ?? ['websocket', 'sse', 'polling'],
     autoConnect: o.autoConnect ?? true,
     backoffInitialMs: o.backoffInitialMs ?? 250,
@@ -87,8 +110,7 @@ export function resolveOptions(o: ChorusOptions): ResolvedOptions {
     pollRequestTimeoutMs: o.pollRequestTimeoutMs ?? 40_000,
     publishRetryLimit: o.publishRetryLimit ?? 5,
     maxPublishesInFlight: o.maxPublishesInFlight ?? 1000,
-    // Bound at resolution: a browser's fetch called with another `this` throws "Illegal invocation".
-    fetch: o.fetch === null ? undefined : (o.fetch ?? (g.fetch ? g.fetch.bind(globalThis) : undefined)),
+    fetch,
     WebSocket: o.WebSocket === null ? undefined : (o.WebSocket ?? g.WebSocket),
     EventSource: o.EventSource === null ? undefined : (o.EventSource ?? g.EventSource),
     storage: o.storage === null ? undefined : (o.storage ?? defaultStorage()),
@@ -97,7 +119,15 @@ export function resolveOptions(o: ChorusOptions): ResolvedOptions {
   };
 }
 
-function tokenSource(token: ChorusOptions['token']): () => Promise<string | undefined> {
-  if (typeof token === 'function') return async () => (await token()) || undefined;
-  return () => Promise.resolve(token || undefined);
+function tokenSource(o: ChorusOptions, fetch: FetchLike | undefined): ResolvedOptions['auth'] {
+  const given = [o.token !== undefined, o.authCallback !== undefined, o.authUrl !== undefined].filter(Boolean).length;
+  if (given > 1) throw new TypeError('give one of token, authCallback and authUrl');
+  const callback = o.authCallback ?? (typeof o.token === 'function' ? o.token : undefined);
+  if (callback) return { fetch: async () => (await callback()) || undefined, renewable: true };
+  if (o.authUrl !== undefined) {
+    if (!fetch) throw new TypeError('authUrl needs fetch, which this platform lacks');
+    return { fetch: authUrlFetcher(o.authUrl, o.authHeaders ?? {}, fetch), renewable: true };
+  }
+  const token = (o.token as string | undefined) || undefined;
+  return { fetch: () => Promise.resolve(token), renewable: false };
 }

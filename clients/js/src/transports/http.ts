@@ -21,8 +21,8 @@ export interface HistoryPage {
   readonly reason?: string;
 }
 
-export function channelPath(channel: string): string {
-  return `/v1/channels/${encodeURIComponent(channel)}/messages`;
+export function channelPath(channel: string, resource: 'messages' | 'presence' | 'occupancy' = 'messages'): string {
+  return `/v1/channels/${encodeURIComponent(channel)}/${resource}`;
 }
 
 /**
@@ -34,10 +34,12 @@ export class Http {
     private readonly baseUrl: string,
     private readonly fetchImpl: FetchLike,
     private readonly clock: Clock,
-    private readonly token: () => Promise<string | undefined>,
+    private readonly auth: { token(): Promise<string | undefined>; invalidate(token?: string): void },
   ) {}
 
   async json<T>(path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<T> {
+    // Before the request's own timeout: a token provider that fails rejects with auth_failed.
+    const token = await this.auth.token();
     const controller = new AbortController();
     const outer = init.signal;
     const abort = () => controller.abort();
@@ -52,7 +54,6 @@ export class Http {
     try {
       let res: Response;
       try {
-        const token = await this.token();
         const headers = { ...(init.headers as Record<string, string> | undefined) };
         if (token) headers.authorization = `Bearer ${token}`;
         res = await this.fetchImpl(this.baseUrl + path, { ...init, headers, signal: controller.signal });
@@ -67,7 +68,12 @@ export class Http {
       } catch {
         body = undefined;
       }
-      if (!res.ok) throw ChorusError.fromWire(body, res.status);
+      if (!res.ok) {
+        const error = ChorusError.fromWire(body, res.status);
+        // The next request (or reconnect) fetches a new token instead of presenting this one again.
+        if (error.name === 'token_expired' || error.name === 'token_not_yet_valid') this.auth.invalidate(token);
+        throw error;
+      }
       if (body === undefined) throw clientError('bad_response', `${path} answered ${res.status} without JSON`);
       return body as T;
     } finally {

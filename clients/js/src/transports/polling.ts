@@ -1,9 +1,9 @@
-import { ChorusError } from '../errors.js';
+import { ChorusError, websocketRequired } from '../errors.js';
 import { type Message, type SubscribedFrame, toMessage } from '../frames.js';
 import { positionsToken } from '../positions.js';
 import { HttpPublishes } from './http.js';
 import { channelQuery, isTerminalAuthError, serveRewinds, setKey } from './rewind.js';
-import type { LostInfo, PublishOutcome, PublishWire, Transport, TransportContext } from './transport.js';
+import type { LostInfo, PublishOutcome, PublishWire, RequestFrame, RequestOutcome, Transport, TransportContext } from './transport.js';
 
 interface PollAnswer {
   positions?: string;
@@ -58,6 +58,10 @@ export class PollingTransport implements Transport {
     else this.publishes.send(wire, done);
   }
 
+  request(frame: RequestFrame, done: (o: RequestOutcome) => void): void {
+    done({ error: websocketRequired(frame.type, this.kind) });
+  }
+
   private async loop(): Promise<void> {
     const generation = ++this.generation;
     const current = () => !this.closed && generation === this.generation;
@@ -84,7 +88,8 @@ export class PollingTransport implements Transport {
         });
       } catch (error) {
         const terminal = isTerminalAuthError(error);
-        if (current()) this.lose({ reason: (error as ChorusError).message, error, neverWorked: !this.worked, terminal });
+        const authFailed = (error as ChorusError).name === 'auth_failed';
+        if (current()) this.lose({ reason: (error as ChorusError).message, error, neverWorked: !this.worked && !authFailed, terminal, authFailed });
         return;
       }
       if (!current()) return;

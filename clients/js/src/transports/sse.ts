@@ -1,9 +1,9 @@
-import { ChorusError, clientError } from '../errors.js';
+import { ChorusError, clientError, websocketRequired } from '../errors.js';
 import { type SubscribedFrame, toMessage } from '../frames.js';
 import { positionsToken } from '../positions.js';
 import { HttpPublishes } from './http.js';
 import { channelQuery, serveRewinds, setKey } from './rewind.js';
-import type { LostInfo, PublishOutcome, PublishWire, Transport, TransportContext } from './transport.js';
+import type { LostInfo, PublishOutcome, PublishWire, RequestFrame, RequestOutcome, Transport, TransportContext } from './transport.js';
 
 export type EventSourceLike = new (url: string) => EventSource;
 
@@ -54,6 +54,10 @@ export class SseTransport implements Transport {
     else this.publishes.send(wire, done);
   }
 
+  request(frame: RequestFrame, done: (o: RequestOutcome) => void): void {
+    done({ error: websocketRequired(frame.type, this.kind) });
+  }
+
   private async start(): Promise<void> {
     const generation = ++this.generation;
     const current = () => !this.closed && generation === this.generation;
@@ -74,7 +78,7 @@ export class SseTransport implements Transport {
     try {
       auth = await this.ctx.token();
     } catch (error) {
-      if (current()) this.lose({ reason: 'the token provider failed', error });
+      if (current()) this.lose({ reason: 'no token: the token provider failed', error, authFailed: true });
       return;
     }
     if (!current()) return;

@@ -11,12 +11,24 @@ import type { Http } from './http.js';
  */
 export type TransportKind = 'websocket' | 'sse' | 'polling';
 
-/** What one channel needs from the server now: resume after `since`, else replay `rewind`, else live. */
+/**
+ * What one channel needs from the server now: resume after `since`, else replay `rewind`, else live;
+ * with the member list and events (`presence`) and counts (`occupancy`) on the same subscription
+ * (WebSocket only). `revision` changes whenever the subscription must be made again with new
+ * flags: the WebSocket then unsubscribes and subscribes from `since`, losing nothing.
+ */
 export interface ChannelSpec {
   readonly name: string;
   readonly since?: string;
   readonly rewind?: number;
+  readonly presence?: boolean;
+  readonly occupancy?: boolean;
+  readonly revision?: number;
 }
+
+/** A request frame without its `ref` (presence, occupancy, auth), and its outcome. */
+export type RequestFrame = Readonly<Record<string, unknown>> & { readonly type: string };
+export type RequestOutcome = { reply: Record<string, unknown> } | { error: ChorusError } | { dropped: true };
 
 export interface PublishWire {
   readonly channel: string;
@@ -34,6 +46,8 @@ export interface OpenedInfo {
   /** The server's heartbeat interval, when the transport makes pings visible (WebSocket only). */
   readonly heartbeatMs?: number;
   readonly connectionId?: string;
+  /** The authenticated client id (WebSocket `connected`). */
+  readonly clientId?: string;
 }
 
 export interface LostInfo {
@@ -47,6 +61,11 @@ export interface LostInfo {
   readonly neverWorked?: boolean;
   /** Reconnecting cannot help (e.g. a refused token over HTTP): the client fails. */
   readonly terminal?: boolean;
+  /**
+   * No token could be had (the provider failed): not the transport's fault, so the next attempt
+   * keeps the same transport, after the usual backoff.
+   */
+  readonly authFailed?: boolean;
 }
 
 export interface TransportSink {
@@ -64,6 +83,12 @@ export interface TransportSink {
   channelError(channel: string, error: ChorusError): void;
   /** A `stream` notice: Kafka stopped answering (`stalled`) or answers again (`live`). */
   stream(state: string, reason: string | undefined): void;
+  /** `presence_sync` or `presence_event` of a subscribed channel (WebSocket only). */
+  presence(frame: Record<string, unknown>): void;
+  /** An `occupancy` event (no `ref`) of a subscribed channel (WebSocket only). */
+  occupancy(frame: Record<string, unknown>): void;
+  /** The server's `auth_expiring`: the token must be refreshed in band. */
+  authExpiring(expiresAt: number | undefined): void;
   /** Something went wrong that ends no request (an unreadable frame, an error without ref). */
   problem(error: unknown): void;
   lost(info: LostInfo): void;
@@ -89,4 +114,9 @@ export interface Transport {
   /** The channel set or a channel's spec changed: subscribe, unsubscribe or reopen as needed. */
   sync(): void;
   publish(wire: PublishWire, done: (outcome: PublishOutcome) => void): void;
+  /**
+   * A request answered by one reply with its `ref` (enter, update, leave, presence, occupancy,
+   * auth). Only the WebSocket has them: the HTTP transports answer `websocket_required`.
+   */
+  request(frame: RequestFrame, done: (outcome: RequestOutcome) => void): void;
 }

@@ -1,6 +1,8 @@
 import { ChorusError, clientError } from '../errors.js';
 import { type AckFrame, type ConnectedFrame, type SubscribedFrame, toMessage } from '../frames.js';
-import type { PublishOutcome, PublishWire, Transport, TransportContext } from './transport.js';
+import type {
+  ChannelSpec, LostInfo, PublishOutcome, PublishWire, RequestFrame, RequestOutcome, Transport, TransportContext,
+} from './transport.js';
 
 /** The WebSocket constructor the SDK needs: the browser's, Node 22's, or one given in the options. */
 export type WebSocketLike = new (url: string) => WebSocket;
@@ -8,10 +10,18 @@ export type WebSocketLike = new (url: string) => WebSocket;
 type Frame = Record<string, unknown> & { type?: string; ref?: string; channel?: string };
 type Reply = (frame: Frame) => void;
 
+/** Per channel: the ref of the subscribe in flight, or 'live'; and the spec's revision it was made for. */
+interface ChannelState {
+  ref: string;
+  readonly revision: number | undefined;
+}
+
 /**
  * `/v1/ws` (PROTOCOL.md "WebSocket"): one JSON object per text frame; requests carry a `ref` that the
  * reply echoes. Per channel this socket is either subscribing (a subscribe is out: messages are
- * dropped until its `subscribed`, which the server sends before the first message) or live.
+ * dropped until its `subscribed`, which the server sends before the first message) or live. A spec
+ * whose revision changed (presence or occupancy added or dropped) is unsubscribed and subscribed
+ * again from its position: the server handles requests in order, so nothing is lost in between.
  */
 export class WebSocketTransport implements Transport {
   readonly kind = 'websocket' as const;
@@ -19,8 +29,10 @@ export class WebSocketTransport implements Transport {
   private nextRef = 0;
   private readonly replies = new Map<string, Reply>();
   private readonly publishes = new Map<string, (o: PublishOutcome) => void>();
-  /** channel -> ref of the subscribe in flight, or 'live'. */
-  private readonly channels = new Map<string, string>();
+  private readonly requests = new Map<string, (o: RequestOutcome) => void>();
+  private readonly channels = new Map<string, ChannelState>();
+  /** The last `error` without ref or channel: at connect, the reason a close with 4004/4101 follows. */
+  private lastError?: ChorusError;
   private up = false;
   private closed = false;
   private maxFrameBytes = Infinity;
@@ -33,7 +45,7 @@ export class WebSocketTransport implements Transport {
   open(): void {
     this.ctx.token().then(
       (token) => this.connect(token),
-      (error) => this.lose({ reason: 'the token provider failed', error }),
+      (error) => this.lose({ reason: 'no token: the token provider failed', error, authFailed: true }),
     );
   }
 
@@ -51,7 +63,7 @@ export class WebSocketTransport implements Transport {
     ws.onmessage = (e) => this.onText(e.data);
     // Browsers and undici follow every error with a close; the close carries the code.
     ws.onerror = () => undefined;
-    ws.onclose = (e) => this.lose({ reason: e.reason || 'websocket closed', closeCode: e.code });
+    ws.onclose = (e) => this.lose({ reason: e.reason || 'websocket closed', closeCode: e.code, error: this.lastError });
   }
 
   close(): void {
@@ -63,7 +75,7 @@ export class WebSocketTransport implements Transport {
     } catch {
       // Closing a socket that is still connecting throws on some stacks; it is going anyway.
     }
-    dropped.forEach((done) => done({ dropped: true }));
+    dropped();
   }
 
   sync(): void {
@@ -71,20 +83,42 @@ export class WebSocketTransport implements Transport {
     const specs = this.ctx.specs();
     const wanted = new Set(specs.map((s) => s.name));
     for (const channel of [...this.channels.keys()]) {
-      if (!wanted.has(channel)) {
-        this.channels.delete(channel);
-        // not_subscribed in reply is fine: the goal is reached either way.
-        this.request({ type: 'unsubscribe', channel }, () => undefined);
-      }
+      if (!wanted.has(channel)) this.unsubscribe(channel);
     }
     for (const spec of specs) {
-      if (this.channels.has(spec.name)) continue;
-      const frame: Frame = { type: 'subscribe', channel: spec.name };
-      if (spec.since !== undefined) frame.since = spec.since;
-      else if (spec.rewind) frame.rewind = spec.rewind;
-      const ref = this.request(frame, (reply) => this.onSubscribeReply(spec.name, ref, reply));
-      this.channels.set(spec.name, ref);
+      const state = this.channels.get(spec.name);
+      if (state && state.revision === spec.revision) continue;
+      if (state) this.unsubscribe(spec.name);
+      this.subscribe(spec);
     }
+  }
+
+  private subscribe(spec: ChannelSpec): void {
+    const frame: Frame = { type: 'subscribe', channel: spec.name };
+    if (spec.since !== undefined) frame.since = spec.since;
+    else if (spec.rewind) frame.rewind = spec.rewind;
+    if (spec.presence) frame.presence = true;
+    if (spec.occupancy) frame.occupancy = true;
+    const ref = this.send(frame, (reply) => this.onSubscribeReply(spec.name, ref, reply));
+    this.channels.set(spec.name, { ref, revision: spec.revision });
+  }
+
+  private unsubscribe(channel: string): void {
+    this.channels.delete(channel);
+    // not_subscribed in reply is fine: the goal is reached either way.
+    this.send({ type: 'unsubscribe', channel }, () => undefined);
+  }
+
+  request(frame: RequestFrame, done: (o: RequestOutcome) => void): void {
+    if (!this.up || this.closed) {
+      done({ dropped: true });
+      return;
+    }
+    const ref = this.send(frame, (reply) => {
+      this.requests.delete(ref);
+      done(reply.type === 'error' ? { error: ChorusError.fromWire(reply) } : { reply });
+    });
+    this.requests.set(ref, done);
   }
 
   publish(wire: PublishWire, done: (o: PublishOutcome) => void): void {
@@ -112,7 +146,7 @@ export class WebSocketTransport implements Transport {
     this.ws?.send(text);
   }
 
-  private request(frame: Frame, onReply: Reply): string {
+  private send(frame: Frame, onReply: Reply): string {
     const ref = String(++this.nextRef);
     this.replies.set(ref, onReply);
     this.ws?.send(JSON.stringify({ ...frame, ref }));
@@ -120,9 +154,10 @@ export class WebSocketTransport implements Transport {
   }
 
   private onSubscribeReply(channel: string, ref: string, reply: Frame): void {
-    if (this.channels.get(channel) !== ref) return; // unsubscribed (or replaced) meanwhile
+    const state = this.channels.get(channel);
+    if (state?.ref !== ref) return; // unsubscribed (or replaced) meanwhile
     if (reply.type === 'subscribed') {
-      this.channels.set(channel, 'live');
+      state.ref = 'live';
       this.ctx.sink.subscribed(reply as unknown as SubscribedFrame);
     } else {
       this.channels.delete(channel);
@@ -146,9 +181,13 @@ export class WebSocketTransport implements Transport {
   private dispatch(frame: Frame): void {
     switch (frame.type) {
       case 'message':
-        if (frame.channel !== undefined && this.channels.get(frame.channel) === 'live') {
+        if (frame.channel !== undefined && this.channels.get(frame.channel)?.ref === 'live') {
           this.ctx.sink.message(toMessage(frame));
         }
+        return;
+      case 'presence_sync':
+      case 'presence_event':
+        if (frame.channel !== undefined && this.channels.get(frame.channel)?.ref === 'live') this.ctx.sink.presence(frame);
         return;
       case 'ping':
         this.ws?.send('{"type":"pong"}');
@@ -160,7 +199,11 @@ export class WebSocketTransport implements Transport {
       case 'stream':
         return this.ctx.sink.stream(String(frame.state), frame.reason as string | undefined);
       case 'auth_expiring':
-        return this.refreshToken();
+        return this.ctx.sink.authExpiring(typeof frame.expiresAt === 'number' ? frame.expiresAt : undefined);
+      case 'occupancy':
+        if (frame.ref !== undefined) break; // the answer to an `occupancy` request
+        if (frame.channel !== undefined && this.channels.get(frame.channel)?.ref === 'live') this.ctx.sink.occupancy(frame);
+        return;
     }
     const reply = frame.ref !== undefined ? this.replies.get(frame.ref) : undefined;
     if (reply) {
@@ -170,47 +213,41 @@ export class WebSocketTransport implements Transport {
       // The subscription ended (PROTOCOL.md): forget it here; the connection resubscribes.
       if (this.channels.delete(frame.channel)) this.ctx.sink.channelError(frame.channel, ChorusError.fromWire(frame));
     } else if (frame.type === 'error') {
-      this.ctx.sink.problem(ChorusError.fromWire(frame));
+      const error = ChorusError.fromWire(frame);
+      // A refused token at connect: the close (4004 or 4101) follows and carries it to the 'auth' event.
+      if (!this.up && error.name.startsWith('token_')) this.lastError = error;
+      else this.ctx.sink.problem(error);
     }
-  }
-
-  /** In-band refresh (PROTOCOL.md "Refresh in band"): the subscriptions survive the new token. */
-  private refreshToken(): void {
-    this.ctx.token().then((token) => {
-      if (!token || !this.up || this.closed) return;
-      this.request({ type: 'auth', token }, (reply) => {
-        if (reply.type === 'error') this.ctx.sink.problem(ChorusError.fromWire(reply));
-      });
-    }, (error) => this.ctx.sink.problem(error));
   }
 
   private onConnected(frame: ConnectedFrame): void {
     if (this.up) return;
     this.up = true;
     this.maxFrameBytes = frame.limits?.maxFrameBytes ?? Infinity;
-    this.ctx.sink.opened({ heartbeatMs: frame.heartbeatMs, connectionId: frame.connectionId });
+    this.ctx.sink.opened({ heartbeatMs: frame.heartbeatMs, connectionId: frame.connectionId, clientId: frame.clientId });
   }
 
-  private lose(info: { reason: string; closeCode?: number; error?: unknown }): void {
+  private lose(info: LostInfo): void {
     if (this.closed) return;
     this.closed = true;
     const dropped = this.detach();
     // The connection hears of the loss first, so that it resends these after the reconnect
     // instead of retrying them on a socket that is gone.
     this.ctx.sink.lost(info);
-    dropped.forEach((done) => done({ dropped: true }));
+    dropped();
   }
 
-  /** Stops every callback; returns the publishes that were waiting for their ack. */
-  private detach(): Array<(o: PublishOutcome) => void> {
+  /** Stops every callback; returns what reports the requests still waiting for an answer as dropped. */
+  private detach(): () => void {
     if (this.ws) {
       this.ws.onmessage = null;
       this.ws.onclose = null;
       this.ws.onerror = null;
     }
     this.replies.clear();
-    const pending = [...this.publishes.values()];
+    const pending = [...this.publishes.values(), ...this.requests.values()];
     this.publishes.clear();
-    return pending;
+    this.requests.clear();
+    return () => pending.forEach((done) => done({ dropped: true }));
   }
 }

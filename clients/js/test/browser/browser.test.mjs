@@ -76,6 +76,41 @@ describe('the SDK in headless Chromium, page on another origin', { skip: !hasChr
     });
   }
 
+  test('presence between two pages: one enters, updates and leaves; the other sees it, with the data', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const channel = freshChannel();
+    const one = await openClient(browser.context, pages, gw.url, { channel, transports: ['websocket'] });
+    const two = await openClient(browser.context, pages, gw.url, { channel, transports: ['websocket'] });
+    try {
+      await two.page.evaluate((ch) => {
+        window.presenceEvents = [];
+        const p = window.client.channel(ch).presence;
+        p.subscribe((e) => window.presenceEvents.push([e.action, e.member.clientId, e.member.data]));
+      }, channel);
+      await two.page.waitForFunction((ch) => window.client.channel(ch).presence.synced, channel, { timeout: 10_000 });
+      const oneId = await one.page.evaluate(async (ch) => {
+        await window.client.channel(ch).presence.enter({ name: 'page one' });
+        await window.client.channel(ch).presence.update({ name: 'page one', typing: true });
+        return window.client.clientId;
+      }, channel);
+      assert.ok(oneId, 'the page knows its client id');
+      await two.page.waitForFunction(() => window.presenceEvents.length === 2, null, { timeout: 10_000 });
+      const members = await two.page.evaluate((ch) => window.client.channel(ch).presence.members, channel);
+      assert.deepEqual(members.map((m) => [m.clientId, m.data]), [[oneId, { name: 'page one', typing: true }]]);
+      await one.page.evaluate((ch) => window.client.channel(ch).presence.leave(), channel);
+      await two.page.waitForFunction(() => window.presenceEvents.length === 3, null, { timeout: 10_000 });
+      assert.deepEqual(await two.page.evaluate(() => window.presenceEvents), [
+        ['enter', oneId, { name: 'page one' }],
+        ['update', oneId, { name: 'page one', typing: true }],
+        ['leave', oneId, { name: 'page one', typing: true }],
+      ]);
+      const occupancy = await two.page.evaluate((ch) => window.client.channel(ch).occupancy.get(), channel);
+      assert.deepEqual(occupancy, { channel, subscribers: 2, members: 0 });
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
   for (const kind of Object.keys(TRANSPORTS)) {
     test(`${kind}: a publish from the page is acknowledged and reaches a Java-client subscriber, a Node subscriber and history`, { timeout: TEST_TIMEOUT_MS }, async () => {
       assert.ok(hasJavaClient, 'the Java client is built (mvn install) before the browser tests');

@@ -173,7 +173,7 @@ public final class Session implements MessageSink {
 
     /**
      * Warns the client {@code auth.expiryWarning} before its token expires, then closes with
-     * token_expired (reconnectable: the SDK fetches a new token and resumes).
+     * token_expired at expiry plus {@code auth.clockSkew} (reconnectable: the SDK fetches a new token and resumes).
      */
     private void armExpiry() {
         if (expiryTimer >= 0) {
@@ -198,8 +198,9 @@ public final class Session implements MessageSink {
         }
     }
 
+    /** At exp plus the clock skew the token was accepted with, so a token accepted is never closed at once. */
     private void armClose() {
-        long left = principal.expiresAtMs() - services.clock().millis();
+        long left = principal.expiresAtMs() + services.config().auth().clockSkew().toMillis() - services.clock().millis();
         expiryTimer = vertx.setTimer(Math.max(1, left), t -> {
             expiryTimer = -1;
             close(CloseReason.TOKEN_EXPIRED);
