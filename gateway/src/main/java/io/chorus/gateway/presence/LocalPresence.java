@@ -21,6 +21,7 @@ final class LocalPresence {
         final Set<String> left = new HashSet<>();
         final List<CompletableFuture<Void>> waiting = new ArrayList<>();
         int subscribers;
+        long lastWrite = Long.MIN_VALUE / 2;
 
         boolean empty() {
             return byConnection.isEmpty() && subscribers == 0;
@@ -102,14 +103,25 @@ final class LocalPresence {
         dirty.addAll(channels.keySet());
     }
 
-    /** The records to write now; channels left empty are written once more (as empty) and forgotten. */
-    List<Write> flush() {
-        List<Write> out = new ArrayList<>(dirty.size());
-        for (String channel : dirty) {
+    /**
+     * The records to write now: every changed channel not written within {@code intervalMs} (so a
+     * lone change goes out at once and a busy channel at most once per interval). Channels left empty
+     * are written once more (as empty) and forgotten.
+     */
+    List<Write> flush(long now, long intervalMs) {
+        List<Write> out = new ArrayList<>();
+        for (Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
+            String channel = it.next();
             Channel c = channels.get(channel);
             if (c == null) {
+                it.remove();
                 continue;
             }
+            if (now - c.lastWrite < intervalMs) {
+                continue;
+            }
+            it.remove();
+            c.lastWrite = now;
             Map<String, Member> byClient = new HashMap<>();
             for (Member m : c.byConnection.values()) {
                 byClient.merge(m.clientId(), m, (a, b) -> a.updatedAt() >= b.updatedAt() ? a : b);
@@ -124,7 +136,6 @@ final class LocalPresence {
                 channels.remove(channel);
             }
         }
-        dirty.clear();
         return out;
     }
 

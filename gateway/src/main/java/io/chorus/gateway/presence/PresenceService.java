@@ -118,6 +118,7 @@ public final class PresenceService implements AutoCloseable {
             }
             local.set(channel.value(), connection, new Member(clientId, data, clock.millis()), done);
         }
+        consumer.wakeup();
         metrics.presence("enter");
         return done;
     }
@@ -131,13 +132,17 @@ public final class PresenceService implements AutoCloseable {
                 throw new ChorusException(ErrorCode.NOT_PRESENT, "this connection has not entered " + channel);
             }
         }
+        consumer.wakeup();
         metrics.presence("leave");
         return done;
     }
 
     /** The connection closed: its members stay for the grace period unless it comes back. */
-    public synchronized void closed(String connection, Iterable<String> enteredChannels) {
-        local.closed(connection, enteredChannels);
+    public void closed(String connection, Iterable<String> enteredChannels) {
+        synchronized (this) {
+            local.closed(connection, enteredChannels);
+        }
+        consumer.wakeup();
     }
 
     /** A subscription to the channel started (+1) or ended (-1) on this pod. */
@@ -199,7 +204,6 @@ public final class PresenceService implements AutoCloseable {
     }
 
     private void run() {
-        long nextFlush = 0;
         long nextRenew = 0;
         long nextSweep = 0;
         long nextOccupancy = 0;
@@ -210,7 +214,13 @@ public final class PresenceService implements AutoCloseable {
                     waitBeforeRetry();
                     continue;
                 }
-                var records = consumer.poll(Duration.ofMillis(50));
+                org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(50));
+                } catch (WakeupException e) {
+                    // A local change (or close()): write it now rather than after the poll.
+                    records = org.apache.kafka.clients.consumer.ConsumerRecords.empty();
+                }
                 long now = clock.millis();
                 List<Runnable> tell = new ArrayList<>();
                 List<LocalPresence.Write> writes = List.of();
@@ -226,10 +236,7 @@ public final class PresenceService implements AutoCloseable {
                         nextRenew = now + renewMs;
                         local.renewAll();
                     }
-                    if (now >= nextFlush) {
-                        nextFlush = now + config.flushInterval().toMillis();
-                        writes = local.flush();
-                    }
+                    writes = local.flush(now, config.flushInterval().toMillis());
                     if (now >= nextOccupancy) {
                         nextOccupancy = now + config.occupancyInterval().toMillis();
                         occupancyTick(tell);
@@ -237,8 +244,6 @@ public final class PresenceService implements AutoCloseable {
                 }
                 tell.forEach(Runnable::run);
                 writes.forEach(this::write);
-            } catch (WakeupException e) {
-                // close() interrupts the poll; the loop condition ends it.
             } catch (RuntimeException e) {
                 LOG.warn("presence reader: {}", e.toString());
                 waitBeforeRetry();
