@@ -18,10 +18,13 @@ public final class Frames {
     private Frames() {
     }
 
-    static Buffer connected(String connectionId, String clientId, GatewayConfig c) {
+    static Buffer connected(String connectionId, String clientId, long expiresAtMs, GatewayConfig c) {
         ObjectNode n = JSON.createObjectNode().put("type", "connected").put("connectionId", connectionId)
-                .put("clientId", clientId)
-                .put("heartbeatMs", c.connection().heartbeat().toMillis())
+                .put("clientId", clientId);
+        if (expiresAtMs != Long.MAX_VALUE) {
+            n.put("expiresAt", expiresAtMs);
+        }
+        n.put("heartbeatMs", c.connection().heartbeat().toMillis())
                 .put("idleTimeoutMs", c.connection().idleTimeout().toMillis());
         n.putObject("limits").put("maxMessageBytes", c.http().maxMessageBytes())
                 .put("maxFrameBytes", c.http().maxFrameBytes())

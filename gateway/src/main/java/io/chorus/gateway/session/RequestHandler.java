@@ -233,6 +233,7 @@ final class RequestHandler {
             }
         }
         session.send(Frames.authed(ref, next.clientId(), next.expiresAtMs()));
+        session.armExpiry(); // after authed: a warning for the new token never precedes its answer
     }
 
     private static boolean flag(JsonNode frame, String field) {

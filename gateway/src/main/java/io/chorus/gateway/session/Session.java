@@ -57,7 +57,7 @@ public final class Session implements MessageSink {
     public void open() {
         var c = services.config();
         lastSeen = services.clock().millis();
-        transport.send(Frames.connected(id, principal.clientId(), c));
+        transport.send(Frames.connected(id, principal.clientId(), principal.expiresAtMs(), c));
         services.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN), this::send);
         armExpiry();
         heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
@@ -168,14 +168,17 @@ public final class Session implements MessageSink {
     /** A refreshed token for the same client: new capabilities and expiry, subscriptions kept. */
     void reauthenticate(Principal next) {
         principal = next;
-        armExpiry();
+        if (expiryTimer >= 0) {
+            vertx.cancelTimer(expiryTimer);
+            expiryTimer = -1;
+        }
     }
 
     /**
      * Warns the client {@code auth.expiryWarning} before its token expires, then closes with
      * token_expired at expiry plus {@code auth.clockSkew} (reconnectable: the SDK fetches a new token and resumes).
      */
-    private void armExpiry() {
+    void armExpiry() {
         if (expiryTimer >= 0) {
             vertx.cancelTimer(expiryTimer);
             expiryTimer = -1;
