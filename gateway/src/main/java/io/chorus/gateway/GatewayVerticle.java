@@ -34,7 +34,7 @@ final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         var http = services.config().http();
-        Shard shard = new Shard(context);
+        Shard shard = new Shard(context, services.metrics(), services.clock());
         OpsHandlers ops = new OpsHandlers(services);
         Router router = Router.router(vertx);
         Cors.install(router, http.corsOrigins());

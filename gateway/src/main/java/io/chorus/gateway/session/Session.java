@@ -222,7 +222,6 @@ public final class Session implements MessageSink {
         }
         transport.send(message.frame());
         services.metrics().delivered(transport.kind(), 1, message.frame().length());
-        services.metrics().deliveryLatency(message.timestamp(), services.clock().millis());
     }
 
     @Override
