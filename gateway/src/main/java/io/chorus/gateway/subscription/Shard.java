@@ -24,6 +24,7 @@ public final class Shard {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Map<String, List<Subscription>> byChannel = new HashMap<>();
+    private Runnable flush = () -> { };
 
     public Shard(Context context, GatewayMetrics metrics, Clock clock) {
         this.context = context;
@@ -33,6 +34,19 @@ public final class Shard {
 
     public Context context() {
         return context;
+    }
+
+    /**
+     * What to run after a task wrote a batch (live fan-out, a catch-up step): the transport flushes
+     * what the batch wrote, once per socket. Set once, by the transport that coalesces writes.
+     */
+    public void flushWith(Runnable flush) {
+        this.flush = flush;
+    }
+
+    /** The current task wrote a batch: let it leave now. */
+    void flush() {
+        flush.run();
     }
 
     void add(Subscription s) {
@@ -67,5 +81,6 @@ public final class Shard {
                 }
             }
         }
+        flush();
     }
 }

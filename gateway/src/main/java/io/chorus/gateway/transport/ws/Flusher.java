@@ -6,32 +6,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Coalesces writes on one event loop: a socket written to during a task is flushed once, by a task
- * queued behind it, instead of once per frame. A live batch that fans out k messages to a socket
- * therefore costs one {@code write} system call for that socket, not k. The flush task is queued from
- * the event loop itself, so it does not wake the selector; it runs before the loop next waits for I/O.
- * Touched only on its event loop.
+ * Coalesces writes on one event loop: a socket written to is flushed once per batch, not once per
+ * frame, so a live batch that fans out k messages to a socket costs one {@code write} system call for
+ * it instead of k.
+ *
+ * <p>Whoever writes a batch (the shard's live fan-out, a catch-up step) calls {@link #flushAll} when
+ * it is done, so its frames leave in the same task. Any other write (a reply, a heartbeat) is flushed
+ * by a task queued behind it on the first write after a flush: it is queued from the event loop
+ * itself, so it does not wake the selector. A socket also flushes by itself once it holds
+ * {@link WebSocketTransport#FLUSH_BYTES} unflushed. Touched only on its event loop.
  */
 final class Flusher {
 
     private final Context context;
     private final List<WebSocketTransport> dirty = new ArrayList<>();
-    private final Handler<Void> flushAll = v -> flushAll();
+    private final Handler<Void> pending = v -> {
+        this.scheduled = false;
+        flushAll();
+    };
+    private boolean scheduled;
 
     Flusher(Context context) {
         this.context = context;
     }
 
-    /** The transport wrote without flushing; it is flushed when the current task (and those queued before this call) ends. */
+    /** The transport wrote without flushing. */
     void dirty(WebSocketTransport transport) {
-        if (dirty.isEmpty()) {
-            context.runOnContext(flushAll);
-        }
         dirty.add(transport);
+        if (!scheduled) {
+            scheduled = true;
+            context.runOnContext(pending);
+        }
     }
 
-    private void flushAll() {
-        // A flush can run handlers that write again (a drain listener): they land in a fresh round.
+    /** Flushes every socket written to since the last flush. */
+    void flushAll() {
+        // A flush can run listeners that write again (a drain): they join this round.
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).flushNow();
         }

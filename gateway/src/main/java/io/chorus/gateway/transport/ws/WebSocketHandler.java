@@ -35,6 +35,7 @@ public final class WebSocketHandler {
         this.shard = shard;
         this.vertx = vertx;
         this.flusher = new Flusher(shard.context());
+        shard.flushWith(flusher::flushAll);
     }
 
     /**

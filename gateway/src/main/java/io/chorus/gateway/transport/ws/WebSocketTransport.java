@@ -25,7 +25,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * {@code write} system call per frame), so message frames bypass its write path: they go to the
  * socket's Netty pipeline (the same context Vert.x writes through, so the WebSocket encoder and any
  * extension still apply) without a flush, and the event loop's {@link Flusher} flushes each touched
- * socket once after the task. Order is kept: every frame of a socket enters Netty's one outbound buffer
+ * socket once at the end of the batch. Order is kept: every frame of a socket enters Netty's one outbound buffer
  * in the order written, and a frame Vert.x writes later (ping, close) flushes the earlier ones.
  *
  * <p><b>Budget.</b> Unflushed and unsent bytes both count in Netty's outbound buffer, whose high-water
@@ -43,7 +43,11 @@ final class WebSocketTransport implements Transport {
     private final ChannelPromise voidPromise;
     private final Context context;
     private final Flusher flusher;
+    /** A socket holding this much unflushed flushes at once: coalescing never costs outbound budget. */
+    static final int FLUSH_BYTES = 32 * 1024;
+
     private boolean dirty;
+    private int unflushed;
     private Runnable onDrain;
 
     WebSocketTransport(ServerWebSocket ws, ChannelHandlerContext chctx, Context context, Flusher flusher,
@@ -61,8 +65,12 @@ final class WebSocketTransport implements Transport {
     @Override
     public void send(Buffer frame) {
         ByteBuf bytes = ((BufferInternal) frame).getByteBuf().retainedDuplicate();
+        unflushed += bytes.readableBytes();
         chctx.write(new TextWebSocketFrame(true, 0, bytes), voidPromise);
-        if (!dirty) {
+        if (unflushed >= FLUSH_BYTES) {
+            chctx.flush(); // stays on the flusher's list if it is there: one more flush is harmless
+            unflushed = 0;
+        } else if (!dirty) {
             dirty = true;
             flusher.dirty(this);
         }
@@ -70,7 +78,10 @@ final class WebSocketTransport implements Transport {
 
     void flushNow() {
         dirty = false;
-        chctx.flush();
+        if (unflushed > 0) {
+            unflushed = 0;
+            chctx.flush();
+        }
     }
 
     @Override
