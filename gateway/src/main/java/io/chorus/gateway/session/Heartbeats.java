@@ -16,7 +16,11 @@ import java.util.Set;
  */
 final class Heartbeats {
 
-    static final int SLOTS = 8;
+    /**
+     * Enough slots that one tick's pings are a short task (10,000 connections on a loop: about 160 per
+     * tick), so deliveries queued behind a tick wait little.
+     */
+    static final int SLOTS = 64;
     private static final String KEY = Heartbeats.class.getName();
 
     private final List<Set<Session>> slots = new ArrayList<>(SLOTS);

@@ -37,8 +37,9 @@ public final class Shard {
     }
 
     /**
-     * What to run after a task wrote a batch (live fan-out, a catch-up step): the transport flushes
-     * what the batch wrote, once per socket. Set once, by the transport that coalesces writes.
+     * What to run after a task wrote a large batch (a catch-up step, a cache drain): the transport
+     * flushes what the batch wrote, once per socket, instead of leaving it until its own flush task
+     * (behind every task queued meanwhile). Set once, by the transport that coalesces writes.
      */
     public void flushWith(Runnable flush) {
         this.flush = flush;
@@ -81,6 +82,8 @@ public final class Shard {
                 }
             }
         }
-        flush();
+        // No flush here: the transport's flush task, queued behind this task, flushes each socket
+        // once, and when the loop is behind it also covers the batches queued before it (measured:
+        // flushing here cost about 20 % more CPU per delivery near saturation).
     }
 }

@@ -10,10 +10,11 @@ import java.util.List;
  * frame, so a live batch that fans out k messages to a socket costs one {@code write} system call for
  * it instead of k.
  *
- * <p>Whoever writes a batch (the shard's live fan-out, a catch-up step) calls {@link #flushAll} when
- * it is done, so its frames leave in the same task. Any other write (a reply, a heartbeat) is flushed
- * by a task queued behind it on the first write after a flush: it is queued from the event loop
- * itself, so it does not wake the selector. A socket also flushes by itself once it holds
+ * <p>The first write after a flush queues a flush task behind the current task: it is queued from
+ * the event loop itself, so it does not wake the selector, and it runs before the loop next waits for
+ * I/O. When the loop is behind, the live batches queued before it share that one flush. Large batches
+ * (a catch-up step, a cache drain) call {@link #flushAll} when done, so their frames do not wait
+ * behind a long queue, and a socket flushes by itself once it holds
  * {@link WebSocketTransport#FLUSH_BYTES} unflushed. Touched only on its event loop.
  */
 final class Flusher {

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -35,8 +36,6 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * it completes, the socket has taken all of it.
  */
 final class WebSocketTransport implements Transport {
-
-    private static final Buffer EMPTY = Buffer.buffer();
 
     private final ServerWebSocket ws;
     private final ChannelHandlerContext chctx;
@@ -87,7 +86,8 @@ final class WebSocketTransport implements Transport {
     @Override
     public void heartbeat(Buffer jsonPing) {
         if (!ws.isClosed()) {
-            ws.writePing(EMPTY);
+            // Both frames in one flush (Vert.x's writePing would flush the ping on its own).
+            chctx.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), voidPromise);
             send(jsonPing);
         }
     }
