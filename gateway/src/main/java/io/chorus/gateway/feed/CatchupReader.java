@@ -70,15 +70,20 @@ public final class CatchupReader implements AutoCloseable {
         return queue.size();
     }
 
-    /**
-     * A forward read. Identical reads (same channel, range and limit) that are waiting or running share
-     * one job and one result: subscriptions that resume the same channel from the same position, as
-     * a crowd does after a common disconnect, cost one Kafka read per catch-up step, not one each,
-     * and take one place in the queue. Joining a read that has already started is the same as having
-     * asked a little earlier: its result is a correct read of the range as of when it ran, and the
-     * catch-up loop goes on from wherever it ends.
-     */
+    /** A forward read of its own (history: a page must see what was written before it was asked). */
     public CompletableFuture<ScanResult> forward(ScanRequest request) {
+        return submit(s -> s.forward(request));
+    }
+
+    /**
+     * A forward read for a catch-up step. Identical reads (same channel, range and limit) that are
+     * waiting or running share one job and one result: subscriptions that resume the same channel from
+     * the same position, as a crowd does after a common disconnect, cost one Kafka read per catch-up
+     * step, not one each, and take one place in the queue. Joining a read that has already started is
+     * the same as having asked a little earlier: its result is a correct read of the range as of when
+     * it ran, and the catch-up loop goes on from wherever it ends until the cache covers the rest.
+     */
+    public CompletableFuture<ScanResult> sharedForward(ScanRequest request) {
         CompletableFuture<ScanResult> mine = new CompletableFuture<>();
         CompletableFuture<ScanResult> shared = inFlight.putIfAbsent(request, mine);
         if (shared != null) {

@@ -246,7 +246,7 @@ public final class SubscriptionService {
         }
         long coverage = cache.coverageStart(sub.tp, channel);
         ScanRequest req = new ScanRequest(sub.topic, channel, sub.last + 1, coverage, config.catchup().batchRecords());
-        on(shard, catchup.forward(req)).onComplete(ar -> {
+        on(shard, catchup.sharedForward(req)).onComplete(ar -> {
             if (sub.state != Subscription.State.CATCHING_UP) {
                 return;
             }
