@@ -112,7 +112,12 @@ public final class Gateway implements AutoCloseable {
         readiness.start(config.kafka().healthInterval(), connections::broadcast, metrics);
 
         int instances = config.http().instances();
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));
+        // Native epoll where the platform has it (Linux x86_64: the jar is on the class path), NIO
+        // elsewhere; Vert.x falls back by itself when the native library cannot load.
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2))
+                .setPreferNativeTransport(true));
+        LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll"
+                : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
         port = config.http().port() == 0 ? freePort() : config.http().port();
         Services s = services;
         int p = port;

@@ -6,9 +6,11 @@ import io.chorus.schema.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,6 +42,8 @@ public final class CatchupReader implements AutoCloseable {
     }
 
     private final BlockingQueue<Job<?>> queue;
+    /** Forward reads waiting or running, by request; bounded by the queue plus the threads. */
+    private final Map<ScanRequest, CompletableFuture<ScanResult>> inFlight = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Consumer<byte[], byte[]>> consumers = new ArrayList<>();
     private final CatchupConfig config;
@@ -66,8 +70,28 @@ public final class CatchupReader implements AutoCloseable {
         return queue.size();
     }
 
+    /** A forward read of its own (history: a page must see what was written before it was asked). */
     public CompletableFuture<ScanResult> forward(ScanRequest request) {
         return submit(s -> s.forward(request));
+    }
+
+    /**
+     * A forward read for a catch-up step. Identical reads (same channel, range and limit) that are
+     * waiting or running share one job and one result: subscriptions that resume the same channel from
+     * the same position, as a crowd does after a common disconnect, cost one Kafka read per catch-up
+     * step, not one each, and take one place in the queue. Joining a read that has already started is
+     * the same as having asked a little earlier: its result is a correct read of the range as of when
+     * it ran, and the catch-up loop goes on from wherever it ends until the cache covers the rest.
+     */
+    public CompletableFuture<ScanResult> sharedForward(ScanRequest request) {
+        CompletableFuture<ScanResult> mine = new CompletableFuture<>();
+        CompletableFuture<ScanResult> shared = inFlight.putIfAbsent(request, mine);
+        if (shared != null) {
+            return shared;
+        }
+        submit(s -> s.forward(request), mine);
+        mine.whenComplete((r, err) -> inFlight.remove(request, mine));
+        return mine;
     }
 
     public CompletableFuture<ScanResult> backward(ScanRequest request) {
@@ -80,7 +104,10 @@ public final class CatchupReader implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> submit(Function<PartitionScanner, T> work) {
-        CompletableFuture<T> f = new CompletableFuture<>();
+        return submit(work, new CompletableFuture<>());
+    }
+
+    private <T> CompletableFuture<T> submit(Function<PartitionScanner, T> work, CompletableFuture<T> f) {
         if (!running || !queue.offer(new Job<>(work, f))) {
             f.completeExceptionally(new ChorusException(ErrorCode.BUSY, "catch-up queue is full"));
         }

@@ -195,6 +195,7 @@ public final class LiveReader implements AutoCloseable {
                 listener.onBatch(tp, batch);
             }
         }
+        listener.onPollEnd();
     }
 
     private FeedMessage decode(TopicInfo topic, ConsumerRecord<byte[], byte[]> r) {

@@ -36,6 +36,7 @@ public final class TopicCatalog implements AutoCloseable {
     private final KafkaConfig config;
     private final Clock clock;
     private final Map<String, Entry> topics = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, CompletableFuture<long[]>> offsetsInFlight = new ConcurrentHashMap<>();
 
     public TopicCatalog(Admin admin, KafkaConfig config, Clock clock) {
         this.admin = admin;
@@ -64,6 +65,29 @@ public final class TopicCatalog implements AutoCloseable {
         }).exceptionallyCompose(err -> CompletableFuture.failedFuture(translate(err, name)));
         topics.put(name, new Entry(f, clock.millis()));
         return f;
+    }
+
+    /**
+     * Like {@link #offsets}, but a call made while another for the same partition is in flight joins
+     * it: a crowd resuming at once asks Kafka once, not twice per client. The answer may predate the
+     * call, so both offsets are lower bounds: a caller that would act on "the log ends at or before
+     * my position" must ask {@link #offsets} again.
+     */
+    public CompletableFuture<long[]> sharedOffsets(TopicPartition tp) {
+        CompletableFuture<long[]> mine = new CompletableFuture<>();
+        CompletableFuture<long[]> shared = offsetsInFlight.putIfAbsent(tp, mine);
+        if (shared != null) {
+            return shared;
+        }
+        offsets(tp).whenComplete((r, err) -> {
+            offsetsInFlight.remove(tp, mine);
+            if (err != null) {
+                mine.completeExceptionally(err);
+            } else {
+                mine.complete(r);
+            }
+        });
+        return mine;
     }
 
     /** [first offset, end offset) of committed data in the partition. */

@@ -50,7 +50,8 @@ public final class GatewayMetrics {
         recordsIn = Counter.builder("chorus_records_in").description("records read by the live reader")
                 .register(registry);
         deliveryLatency = Timer.builder("chorus_delivery_latency")
-                .description("from the record's Kafka timestamp to the write to a subscriber's socket")
+                .description("from the record's Kafka timestamp to the end of its live fan-out on one event loop"
+                        + " (one sample per message per event loop)")
                 .publishPercentiles(0.5, 0.99, 0.999).serviceLevelObjectives(Duration.ofMillis(10),
                         Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1))
                 .register(registry);

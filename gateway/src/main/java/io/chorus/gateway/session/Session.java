@@ -34,12 +34,15 @@ public final class Session implements MessageSink {
     private java.util.Set<String> entered;
     private Map<String, Runnable> watches;
     private final RequestHandler requests;
-    private final TokenBucket publishes;
-    private final TokenBucket subscribes;
+    /** Made on first use: most connections only subscribe, many never publish. */
+    private TokenBucket publishes;
+    private TokenBucket subscribes;
     private Principal principal;
     private long expiryTimer = -1;
     private long lastSeen;
-    private long heartbeatTimer = -1;
+    private Heartbeats heartbeats;
+    /** This session's slot in its event loop's {@link Heartbeats}. */
+    int heartbeatSlot;
     private boolean closed;
 
     public Session(String id, Transport transport, Shard shard, Services services, Vertx vertx, Principal principal) {
@@ -50,8 +53,6 @@ public final class Session implements MessageSink {
         this.services = services;
         this.vertx = vertx;
         this.requests = new RequestHandler(this);
-        this.publishes = services.admission().bucket(services.config().limits().publishesPerSecond());
-        this.subscribes = services.admission().bucket(services.config().limits().subscribesPerSecond());
     }
 
     public void open() {
@@ -60,7 +61,8 @@ public final class Session implements MessageSink {
         transport.send(Frames.connected(id, principal.clientId(), principal.expiresAtMs(), c));
         services.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN), this::send);
         armExpiry();
-        heartbeatTimer = vertx.setPeriodic(c.connection().heartbeat().toMillis(), t -> heartbeat());
+        heartbeats = Heartbeats.on(shard.context(), vertx, c.connection().heartbeat().toMillis());
+        heartbeats.add(this);
     }
 
     /** A text frame from the client. */
@@ -103,8 +105,8 @@ public final class Session implements MessageSink {
         }
         closed = true;
         services.connections().remove(this);
-        if (heartbeatTimer >= 0) {
-            vertx.cancelTimer(heartbeatTimer);
+        if (heartbeats != null) {
+            heartbeats.remove(this);
         }
         if (expiryTimer >= 0) {
             vertx.cancelTimer(expiryTimer);
@@ -121,7 +123,7 @@ public final class Session implements MessageSink {
         services.admission().release(transport.kind());
     }
 
-    private void heartbeat() {
+    void heartbeat() {
         if (closed) {
             return;
         }
@@ -150,11 +152,25 @@ public final class Session implements MessageSink {
 
     /** Takes a token of the connection's publish or subscribe rate, or refuses with rate_limited. */
     void rateLimit(boolean publish) {
-        long wait = (publish ? publishes : subscribes).tryTake();
+        long wait = bucket(publish).tryTake();
         if (wait > 0) {
             throw new ChorusException(ErrorCode.RATE_LIMITED, "too many " + (publish ? "publishes" : "subscribes")
                     + " on this connection", wait);
         }
+    }
+
+    private TokenBucket bucket(boolean publish) {
+        var limits = services.config().limits();
+        if (publish) {
+            if (publishes == null) {
+                publishes = services.admission().bucket(limits.publishesPerSecond());
+            }
+            return publishes;
+        }
+        if (subscribes == null) {
+            subscribes = services.admission().bucket(limits.subscribesPerSecond());
+        }
+        return subscribes;
     }
 
     String id() {
@@ -268,7 +284,6 @@ public final class Session implements MessageSink {
         }
         transport.send(message.frame());
         services.metrics().delivered(transport.kind(), 1, message.frame().length());
-        services.metrics().deliveryLatency(message.timestamp(), services.clock().millis());
     }
 
     @Override

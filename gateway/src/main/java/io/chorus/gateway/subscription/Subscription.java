@@ -49,22 +49,23 @@ public final class Subscription {
         return true;
     }
 
-    void offerLive(FeedMessage m) {
+    /** True when the message was written to this subscriber now (not conflated, not left behind). */
+    boolean offerLive(FeedMessage m) {
         if (state != State.LIVE || m.offset() <= last) {
-            return;
+            return false;
         }
         if (conflator != null && (conflator.rateLimited() || !sink.writable() || conflator.hasPending())) {
             conflate(m);
-            return;
+            return false;
         }
         // Live fan-out never queues without bound: a subscriber whose buffer is full leaves the live
         // path and catches up from the cache or Kafka at its own pace, from its last position.
         if (!sink.writable()) {
             sink.fellBehind();
             catchUp();
-            return;
+            return false;
         }
-        deliver(m);
+        return deliver(m);
     }
 
     /**

@@ -176,7 +176,10 @@ public final class SubscriptionService {
             sub.catchUp();
             return Future.succeededFuture(answer);
         }
-        return on(shard, catalog.offsets(sub.tp)).map(range -> {
+        // A shared answer may be older than this subscribe: it is trusted only when it says the
+        // position is inside the log; "at or beyond the end" is asked again before acting on it.
+        return on(shard, catalog.sharedOffsets(sub.tp)).compose(range -> after >= range[1]
+                ? on(shard, catalog.offsets(sub.tp)) : Future.succeededFuture(range)).map(range -> {
             ensureOpen(sub);
             long first = range[0];
             long end = range[1];
@@ -243,12 +246,13 @@ public final class SubscriptionService {
         List<FeedMessage> cached = cache.after(sub.tp, channel, sub.last);
         if (cached != null) {
             cached.forEach(sub::deliver);
+            shard.flush();
             sub.state = Subscription.State.LIVE;
             return;
         }
         long coverage = cache.coverageStart(sub.tp, channel);
         ScanRequest req = new ScanRequest(sub.topic, channel, sub.last + 1, coverage, config.catchup().batchRecords());
-        on(shard, catchup.forward(req)).onComplete(ar -> {
+        on(shard, catchup.sharedForward(req)).onComplete(ar -> {
             if (sub.state != Subscription.State.CATCHING_UP) {
                 return;
             }
@@ -268,6 +272,7 @@ public final class SubscriptionService {
                 return;
             }
             r.messages().forEach(sub::deliver);
+            shard.flush();
             if (r.nextOffset() - 1 <= sub.last && r.messages().isEmpty() && sub.last + 1 < coverage) {
                 stop(shard, sub);
                 onFailure.accept(new ChorusException(ErrorCode.KAFKA_UNAVAILABLE, "catch-up made no progress"));

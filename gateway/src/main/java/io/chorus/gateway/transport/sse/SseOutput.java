@@ -87,7 +87,6 @@ final class SseOutput implements StreamOutput {
     public void message(FeedMessage message, String token) {
         event("message", message.frame(), token);
         metrics.delivered("sse", 1, message.frame().length());
-        metrics.deliveryLatency(message.timestamp(), System.currentTimeMillis());
     }
 
     @Override

@@ -11,6 +11,11 @@ import io.chorus.gateway.transport.Credentials;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -23,11 +28,14 @@ public final class WebSocketHandler {
     private final Services services;
     private final Shard shard;
     private final Vertx vertx;
+    private final Flusher flusher;
 
     public WebSocketHandler(Services services, Shard shard, Vertx vertx) {
         this.services = services;
         this.shard = shard;
         this.vertx = vertx;
+        this.flusher = new Flusher(shard.context());
+        shard.flushWith(flusher::flushAll);
     }
 
     /**
@@ -50,6 +58,22 @@ public final class WebSocketHandler {
         }
     }
 
+    /**
+     * The Netty context Vert.x writes this WebSocket's frames through. Vert.x Web wraps the socket, so
+     * it is found in the pipeline: the upgrade replaced the HTTP handler, named "handler", with the
+     * WebSocket's.
+     */
+    private static ChannelHandlerContext socketContext(ServerWebSocket ws, Channel channel) {
+        if (ws instanceof WebSocketInternal internal) {
+            return internal.channelHandlerContext();
+        }
+        ChannelHandlerContext chctx = channel.pipeline().context("handler");
+        if (chctx == null) {
+            throw new IllegalStateException("no WebSocket handler in the pipeline: " + channel.pipeline().names());
+        }
+        return chctx;
+    }
+
     private void refuse(HttpServerRequest request, ChorusException e) {
         services.metrics().error(e.code().wireName());
         request.toWebSocket().onSuccess(ws -> {
@@ -61,9 +85,10 @@ public final class WebSocketHandler {
     }
 
     private void upgrade(HttpServerRequest request, String id, Principal principal) {
+        Channel channel = ((ConnectionBase) request.connection()).channel();
         request.toWebSocket().onSuccess(ws -> {
-            Session session = new Session(id, new WebSocketTransport(ws, shard.context(),
-                    services.config().connection().outboundBufferBytes()), shard,
+            Session session = new Session(id, new WebSocketTransport(ws, socketContext(ws, channel),
+                    shard.context(), flusher, services.config().connection().outboundBufferBytes()), shard,
                     services, vertx, principal);
             ws.frameHandler(new FrameAssembler(session, services.config().http().maxMessageBytes()));
             ws.pongHandler(pong -> session.onActivity());

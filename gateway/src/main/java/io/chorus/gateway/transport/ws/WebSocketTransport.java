@@ -3,76 +3,135 @@ package io.chorus.gateway.transport.ws;
 import io.chorus.gateway.session.Transport;
 import io.chorus.schema.CloseReason;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
- * A {@link Transport} over a Vert.x server WebSocket. Frames are written as text frames straight from
- * the shared encoded buffer: each write takes a retained duplicate of the same bytes, so a message
- * is encoded once however many subscribers receive it (Vert.x's public API only builds text frames
- * from a String, which would re-encode per subscriber).
+ * A {@link Transport} over a Vert.x server WebSocket.
+ *
+ * <p><b>Encode once.</b> Text frames are written straight from the shared encoded buffer: each write
+ * takes a retained duplicate of the same bytes, so a message is encoded once however many subscribers
+ * receive it.
+ *
+ * <p><b>Write, flush later.</b> Vert.x flushes every frame written outside its read loop (one
+ * {@code write} system call per frame), so message frames bypass its write path: they go to the
+ * socket's Netty pipeline (the same context Vert.x writes through, so the WebSocket encoder and any
+ * extension still apply) without a flush, and the event loop's {@link Flusher} flushes each touched
+ * socket once at the end of the batch. Order is kept: every frame of a socket enters Netty's one outbound buffer
+ * in the order written, and a frame Vert.x writes later (ping, close) flushes the earlier ones.
+ *
+ * <p><b>Budget.</b> Unflushed and unsent bytes both count in Netty's outbound buffer, whose high-water
+ * mark is {@code connection.outboundBufferBytes} ({@code setWriteQueueMaxSize}); {@link #writable()}
+ * reads it. Vert.x's drain handler only fires for its own queue, which these writes skip, so
+ * {@link #onWritable} waits instead for an empty write queued behind everything written so far: when
+ * it completes, the socket has taken all of it.
  */
 final class WebSocketTransport implements Transport {
 
-    private static final Buffer EMPTY = Buffer.buffer();
-
     private final ServerWebSocket ws;
+    private final ChannelHandlerContext chctx;
+    private final ChannelPromise voidPromise;
     private final Context context;
+    private final Flusher flusher;
+    /** A socket holding this much unflushed flushes at once: coalescing never costs outbound budget. */
+    static final int FLUSH_BYTES = 32 * 1024;
+
+    private boolean dirty;
+    private int unflushed;
     private Runnable onDrain;
 
-    WebSocketTransport(ServerWebSocket ws, Context context, int writeQueueBytes) {
+    WebSocketTransport(ServerWebSocket ws, ChannelHandlerContext chctx, Context context, Flusher flusher,
+                       int writeQueueBytes) {
         this.ws = ws;
         this.context = context;
+        this.flusher = flusher;
+        this.chctx = chctx;
+        // Like Vert.x's own: a failed write (socket closed under us) is not an exception event; the
+        // close handler cleans up.
+        this.voidPromise = new VoidChannelPromise(chctx.channel(), false);
         ws.setWriteQueueMaxSize(writeQueueBytes);
-        ws.drainHandler(v -> {
-            Runnable r = onDrain;
-            onDrain = null;
-            if (r != null) {
-                r.run();
-            }
-        });
     }
 
     @Override
     public void send(Buffer frame) {
-        if (ws.isClosed()) {
-            return;
-        }
         ByteBuf bytes = ((BufferInternal) frame).getByteBuf().retainedDuplicate();
-        ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, bytes, true));
+        unflushed += bytes.readableBytes();
+        chctx.write(new TextWebSocketFrame(true, 0, bytes), voidPromise);
+        if (unflushed >= FLUSH_BYTES) {
+            chctx.flush(); // stays on the flusher's list if it is there: one more flush is harmless
+            unflushed = 0;
+        } else if (!dirty) {
+            dirty = true;
+            flusher.dirty(this);
+        }
+    }
+
+    void flushNow() {
+        dirty = false;
+        if (unflushed > 0) {
+            unflushed = 0;
+            chctx.flush();
+        }
     }
 
     @Override
     public void heartbeat(Buffer jsonPing) {
         if (!ws.isClosed()) {
-            ws.writePing(EMPTY);
+            // Both frames in one flush (Vert.x's writePing would flush the ping on its own).
+            chctx.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), voidPromise);
             send(jsonPing);
         }
     }
 
     @Override
     public boolean writable() {
-        // A socket the peer already closed (its close handler not run yet) throws on writeQueueFull.
-        return !ws.isClosed() && !ws.writeQueueFull();
+        // Netty's own state (no lock): a socket already closed is not writable either.
+        Channel ch = chctx.channel();
+        return ch.isWritable() && ch.isActive();
     }
 
     @Override
     public void onWritable(Runnable action) {
-        if (ws.isClosed()) {
+        if (!chctx.channel().isActive()) {
             return; // the session's close handler is about to stop everything
         }
         if (writable()) {
             context.runOnContext(v -> action.run());
+            return;
+        }
+        Runnable previous = onDrain;
+        onDrain = previous == null ? action : () -> {
+            previous.run();
+            action.run();
+        };
+        if (previous == null) {
+            chctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (f.isSuccess()) {
+                    drained();
+                }
+            });
+        }
+    }
+
+    private void drained() {
+        Runnable r = onDrain;
+        onDrain = null;
+        if (r == null) {
+            return;
+        }
+        if (writable()) {
+            r.run();
         } else {
-            Runnable previous = onDrain;
-            onDrain = previous == null ? action : () -> {
-                previous.run();
-                action.run();
-            };
+            onWritable(r); // written to again meanwhile: wait for that too
         }
     }
 
