@@ -66,6 +66,16 @@ public final class Authenticator {
         throw new ChorusException(ErrorCode.TOKEN_INVALID, "unknown API key");
     }
 
+    /**
+     * Occupancy (counts, not names) is open to subscribers as well as to presence readers: throws
+     * {@link ErrorCode#FORBIDDEN} unless the principal may do either on the channel.
+     */
+    public static void requireOccupancy(Principal who, ChannelName channel) {
+        if (!who.capabilities().allows(channel, Operation.SUBSCRIBE)) {
+            require(who, channel, Operation.PRESENCE);
+        }
+    }
+
     /** Throws {@link ErrorCode#FORBIDDEN} unless the principal may do {@code op} on the channel. */
     public static void require(Principal who, ChannelName channel, Operation op) {
         if (!who.capabilities().allows(channel, op)) {

@@ -41,10 +41,7 @@ public final class PresenceHandler {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path(), OCCUPANCY);
             services.subscriptions().namespace(channel);
-            Principal who = principal(ctx);
-            if (!who.capabilities().allows(channel, Operation.SUBSCRIBE)) {
-                Authenticator.require(who, channel, Operation.PRESENCE);
-            }
+            Authenticator.requireOccupancy(principal(ctx), channel);
             respond(ctx, PresenceFrames.occupancy(null, null, channel.value(),
                     services.presence().occupancy(channel.value())));
         } catch (ChorusException e) {

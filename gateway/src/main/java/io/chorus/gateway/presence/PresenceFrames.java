@@ -14,14 +14,7 @@ public final class PresenceFrames {
 
     /** {@code presence_sync} (ref null) or the answer to a {@code presence} request or REST read. */
     public static ObjectNode members(String type, String ref, String channel, Snapshot s) {
-        ObjectNode n = ShareRecord.JSON.createObjectNode();
-        if (type != null) {
-            n.put("type", type);
-        }
-        if (ref != null) {
-            n.put("ref", ref);
-        }
-        n.put("channel", channel);
+        ObjectNode n = head(type, ref, channel);
         ArrayNode a = n.putArray("members");
         if (s.members() != null) {
             s.members().forEach(m -> a.add(member(m)));
@@ -30,6 +23,11 @@ public final class PresenceFrames {
     }
 
     public static ObjectNode occupancy(String type, String ref, String channel, Occupancy o) {
+        return head(type, ref, channel).put("subscribers", o.subscribers()).put("members", o.members());
+    }
+
+    /** type and ref when given (frames; REST bodies have neither), then the channel. */
+    private static ObjectNode head(String type, String ref, String channel) {
         ObjectNode n = ShareRecord.JSON.createObjectNode();
         if (type != null) {
             n.put("type", type);
@@ -37,7 +35,7 @@ public final class PresenceFrames {
         if (ref != null) {
             n.put("ref", ref);
         }
-        return n.put("channel", channel).put("subscribers", o.subscribers()).put("members", o.members());
+        return n.put("channel", channel);
     }
 
     static ObjectNode event(String channel, String action, Member m) {

@@ -224,9 +224,11 @@ public final class PresenceService implements AutoCloseable {
                 long now = clock.millis();
                 List<Runnable> tell = new ArrayList<>();
                 List<LocalPresence.Write> writes = List.of();
+                // Parsed before taking the lock, which connections' event loops take on every subscribe.
+                List<Timed> shares = decode(records);
                 synchronized (this) {
-                    for (ConsumerRecord<byte[], byte[]> rec : records) {
-                        apply(rec, now, tell);
+                    for (Timed t : shares) {
+                        changes(view.apply(t.share(), t.timestamp(), now), tell);
                     }
                     if (now >= nextSweep) {
                         nextSweep = now + SWEEP_MS;
@@ -295,18 +297,24 @@ public final class PresenceService implements AutoCloseable {
         return true;
     }
 
-    private void apply(ConsumerRecord<byte[], byte[]> rec, long now, List<Runnable> tell) {
-        ShareRecord r;
-        try {
-            r = ShareRecord.decode(rec.value(), config.maxMembers());
-        } catch (RuntimeException e) {
-            recordsBad.increment();
-            LOG.debug("skipped presence record at {}-{}@{}: {}", rec.topic(), rec.partition(), rec.offset(),
-                    e.getMessage());
-            return;
+    /** A share and the time its record was written. */
+    private record Timed(ShareRecord share, long timestamp) {
+    }
+
+    /** The valid shares among the records; the others are counted and skipped. */
+    private List<Timed> decode(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        List<Timed> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
+            try {
+                out.add(new Timed(ShareRecord.decode(rec.value(), config.maxMembers()), rec.timestamp()));
+                recordsOk.increment();
+            } catch (RuntimeException e) {
+                recordsBad.increment();
+                LOG.debug("skipped presence record at {}-{}@{}: {}", rec.topic(), rec.partition(), rec.offset(),
+                        e.getMessage());
+            }
         }
-        recordsOk.increment();
-        changes(view.apply(r, rec.timestamp(), now), tell);
+        return out;
     }
 
     private void changes(List<PresenceView.Change> changes, List<Runnable> tell) {

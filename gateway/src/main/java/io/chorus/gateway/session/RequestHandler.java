@@ -294,17 +294,10 @@ final class RequestHandler {
     private void occupancyRead(String ref, JsonNode frame) {
         ChannelName channel = channel(frame);
         session.services().subscriptions().namespace(channel);
-        requireOccupancy(session.principal(), channel);
+        Authenticator.requireOccupancy(session.principal(), channel);
         var counts = session.services().presence().occupancy(channel.value());
         session.send(io.chorus.gateway.presence.PresenceFrames.buffer(
                 io.chorus.gateway.presence.PresenceFrames.occupancy("occupancy", ref, channel.value(), counts)));
-    }
-
-    /** Occupancy (counts, not names) is open to subscribers as well as to presence readers. */
-    static void requireOccupancy(Principal who, ChannelName channel) {
-        if (!who.capabilities().allows(channel, Operation.SUBSCRIBE)) {
-            Authenticator.require(who, channel, Operation.PRESENCE);
-        }
     }
 
     private static String shorten(String s) {
