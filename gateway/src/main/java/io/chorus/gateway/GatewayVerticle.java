@@ -5,6 +5,7 @@ import io.chorus.gateway.http.PresenceHandler;
 import io.chorus.gateway.http.OpsHandlers;
 import io.chorus.gateway.http.PublishHandler;
 import io.chorus.gateway.subscription.Shard;
+import io.chorus.gateway.transport.Flusher;
 import io.chorus.gateway.transport.poll.PollHandler;
 import io.chorus.gateway.transport.sse.SseHandler;
 import io.chorus.gateway.transport.ws.WebSocketHandler;
@@ -39,9 +40,13 @@ final class GatewayVerticle extends VerticleBase {
         OpsHandlers ops = new OpsHandlers(services);
         Router router = Router.router(vertx);
         Cors.install(router, http.corsOrigins());
-        WebSocketHandler ws = new WebSocketHandler(services, shard, vertx);
+        // One flusher per event loop, shared by the streaming transports (WebSocket, SSE).
+        Flusher flusher = new Flusher(context, services.config().connection().writeDelay().toMillis(),
+                services.metrics());
+        shard.flushWith(flusher::flushAll);
+        WebSocketHandler ws = new WebSocketHandler(services, shard, vertx, flusher);
         router.get("/v1/ws").handler(ws::handle);
-        router.get("/v1/sse").handler(new SseHandler(services, shard, vertx));
+        router.get("/v1/sse").handler(new SseHandler(services, shard, vertx, flusher));
         router.get("/v1/poll").handler(new PollHandler(services, shard, vertx));
         router.get("/sdk/*").handler(StaticHandler.create(FileSystemAccess.ROOT,
                 Path.of(http.sdkDir()).toAbsolutePath().toString()).setCachingEnabled(false));

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** SSE and long-polling: the same messages, positions and resume rules as WebSocket. */
 class FallbackTransportsIT {
@@ -40,15 +42,21 @@ class FallbackTransportsIT {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    @Test
-    void sseDeliversInOrderAndLastEventIdResumesTheWholeSetExactlyOnce() throws Exception {
+    /**
+     * Over HTTP/1.1 (what EventSource speaks: events are written to the connection and flushed once per
+     * batch) and over HTTP/2 after an h2c upgrade (written through Vert.x's HTTP/2 stream).
+     */
+    @ParameterizedTest
+    @EnumSource(value = HttpClient.Version.class)
+    void sseDeliversInOrderAndLastEventIdResumesTheWholeSetExactlyOnce(HttpClient.Version version) throws Exception {
         String ns = TestGateway.freshNamespace();
         String a = ns + ":a";
         String b = ns + ":b";
         String last;
         try (Backend ba = new Backend(ns, a); Backend bb = new Backend(ns, b)) {
-            try (SseProbe sse = new SseProbe(gateway.http("/v1/sse?channel=" + a + "&channel=" + b), null)) {
+            try (SseProbe sse = sse(version, gateway.http("/v1/sse?channel=" + a + "&channel=" + b), null)) {
                 assertEquals(300, sse.expect("connected").data().get("heartbeatMs").asLong());
+                assertEquals(version, sse.version, "the HTTP version the stream was served over");
                 sse.expect("subscribed");
                 sse.expect("subscribed");
                 ba.sendRange(0, 3);
@@ -68,7 +76,7 @@ class FallbackTransportsIT {
             }
             ba.sendRange(3, 6);
             bb.sendRange(2, 4);
-            try (SseProbe again = new SseProbe(gateway.http("/v1/sse?channel=" + a + "&channel=" + b), last)) {
+            try (SseProbe again = sse(version, gateway.http("/v1/sse?channel=" + a + "&channel=" + b), last)) {
                 assertTrue(again.expect("subscribed").data().get("resumed").asBoolean());
                 assertTrue(again.expect("subscribed").data().get("resumed").asBoolean());
                 int nextA = 3;
@@ -86,6 +94,10 @@ class FallbackTransportsIT {
                 assertEquals(4, nextB);
             }
         }
+    }
+
+    static SseProbe sse(HttpClient.Version version, java.net.URI uri, String lastEventId) {
+        return version == HttpClient.Version.HTTP_2 ? SseProbe.h2c(uri, lastEventId) : new SseProbe(uri, lastEventId);
     }
 
     static JsonNode poll(String query) throws Exception {

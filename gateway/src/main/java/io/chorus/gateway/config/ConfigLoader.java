@@ -117,6 +117,12 @@ public final class ConfigLoader {
                 || c.history().maxLimit() < 1 || c.publish().localIds() < 1 || c.publish().maxInFlight() < 1) {
             problems.add("partitions, cache, catchup, history and publish sizes must be positive");
         }
+        var conn = c.connection();
+        if (conn.writeDelay() == null || conn.writeDelay().isNegative()
+                || conn.writeDelay().compareTo(ConnectionConfig.MAX_WRITE_DELAY) > 0
+                || conn.outboundBufferBytes() < 1024) {
+            problems.add("connection: 0 <= writeDelay <= 1s, outboundBufferBytes >= 1024");
+        }
         var p = c.presence();
         if (p.topic() == null || p.topic().isBlank() || p.maxMembers() < 1 || p.maxDataBytes() < 16
                 || p.maxChannels() < 1 || p.lease().toMillis() < 1000 || p.grace().isNegative()

@@ -30,6 +30,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> bytesOut = new HashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
     private final Counter recordsIn;
+    private final Counter batchedFlushes;
     private final Timer deliveryLatency;
     private final DistributionSummary catchupBatch;
 
@@ -54,6 +55,10 @@ public final class GatewayMetrics {
                         + " (one sample per message per event loop)")
                 .publishPercentiles(0.5, 0.99, 0.999).serviceLevelObjectives(Duration.ofMillis(10),
                         Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(registry);
+        batchedFlushes = Counter.builder("chorus_batched_flushes")
+                .description("sockets flushed at the end of a write batch (WebSocket and SSE); chorus_messages_out"
+                        + " over it is about the messages per write system call")
                 .register(registry);
         catchupBatch = DistributionSummary.builder("chorus_catchup_batch_messages")
                 .description("messages per catch-up batch read from Kafka").register(registry);
@@ -86,6 +91,11 @@ public final class GatewayMetrics {
     public void delivered(String transport, int messages, long bytes) {
         messagesOut.get(transport).increment(messages);
         bytesOut.get(transport).increment(bytes);
+    }
+
+    /** The flusher of an event loop flushed this many sockets at the end of a batch. */
+    public void batchedFlushes(int sockets) {
+        batchedFlushes.increment(sockets);
     }
 
     public void deliveryLatency(long recordTimestampMs, long nowMs) {

@@ -73,6 +73,13 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "eighty")));
         assertTrue(number.getMessage().contains("port"), number.getMessage());
         assertThrows(ConfigException.class, () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "70000")));
+        for (String delay : new String[] {"-1ms", "2s"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(true, null, Map.of("CHORUS_CONNECTION_WRITE_DELAY", delay)));
+            assertTrue(e.getMessage().contains("writeDelay"), e.getMessage());
+        }
+        assertEquals(java.time.Duration.ofMillis(20), ConfigLoader.load(true, null,
+                Map.of("CHORUS_CONNECTION_WRITE_DELAY", "20ms")).connection().writeDelay());
         Files.writeString(f, "- just\n- a list\n");
         assertThrows(ConfigException.class, () -> ConfigLoader.load(true, f, Map.of()));
         assertThrows(ConfigException.class, () -> ConfigLoader.load(true, dir.resolve("missing.yaml"), Map.of()));

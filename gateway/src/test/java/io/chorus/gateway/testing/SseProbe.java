@@ -15,28 +15,43 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** An SSE client that parses the stream into events (id, event, data) and records them in a queue. */
+/**
+ * An SSE client that parses the stream into events (id, event, data) and records them in a queue. It
+ * speaks HTTP/1.1 as EventSource does; {@link #h2c} tries the cleartext HTTP/2 upgrade first.
+ */
 public final class SseProbe implements AutoCloseable {
 
     /** One event; {@code data} parsed as JSON; comments arrive as events of type "comment". */
     public record Event(String id, String type, JsonNode data) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient H2C = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile Stream<String> lines;
     public volatile int status;
+    public volatile HttpClient.Version version;
 
     public SseProbe(URI uri, String lastEventId) {
+        this(HTTP, uri, lastEventId);
+    }
+
+    /** Over HTTP/2 when the server takes the {@code h2c} upgrade (Vert.x does by default). */
+    public static SseProbe h2c(URI uri, String lastEventId) {
+        return new SseProbe(H2C, uri, lastEventId);
+    }
+
+    private SseProbe(HttpClient client, URI uri, String lastEventId) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("accept", "text/event-stream");
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
-        response = HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
+        response = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(r -> {
             status = r.statusCode();
+            version = r.version();
             lines = r.body();
             Thread t = new Thread(() -> read(r.body()), "sse-probe");
             t.setDaemon(true);

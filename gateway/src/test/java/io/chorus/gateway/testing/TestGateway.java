@@ -72,7 +72,13 @@ public final class TestGateway implements AutoCloseable {
 
     public static UnaryOperator<GatewayConfig> heartbeat(Duration heartbeat, Duration idle) {
         return c -> c.withConnection(new ConnectionConfig(heartbeat, idle, c.connection().maxSubscriptions(),
-                c.connection().maxRewind(), c.connection().outboundBufferBytes()));
+                c.connection().maxRewind(), c.connection().outboundBufferBytes(), c.connection().writeDelay()));
+    }
+
+    public static UnaryOperator<GatewayConfig> writeDelay(Duration delay) {
+        return c -> c.withConnection(new ConnectionConfig(c.connection().heartbeat(), c.connection().idleTimeout(),
+                c.connection().maxSubscriptions(), c.connection().maxRewind(), c.connection().outboundBufferBytes(),
+                delay));
     }
 
     public static UnaryOperator<GatewayConfig> cachePerChannel(int n) {

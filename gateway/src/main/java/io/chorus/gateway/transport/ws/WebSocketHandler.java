@@ -4,6 +4,7 @@ import io.chorus.gateway.Services;
 import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
+import io.chorus.gateway.transport.Flusher;
 import io.vertx.core.Vertx;
 import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.session.Frames;
@@ -30,12 +31,11 @@ public final class WebSocketHandler {
     private final Vertx vertx;
     private final Flusher flusher;
 
-    public WebSocketHandler(Services services, Shard shard, Vertx vertx) {
+    public WebSocketHandler(Services services, Shard shard, Vertx vertx, Flusher flusher) {
         this.services = services;
         this.shard = shard;
         this.vertx = vertx;
-        this.flusher = new Flusher(shard.context());
-        shard.flushWith(flusher::flushAll);
+        this.flusher = flusher;
     }
 
     /**

@@ -1,13 +1,13 @@
 package io.chorus.gateway.transport.ws;
 
 import io.chorus.gateway.session.Transport;
+import io.chorus.gateway.transport.CoalescingWriter;
+import io.chorus.gateway.transport.Flusher;
 import io.chorus.schema.CloseReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.Context;
@@ -27,7 +27,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * socket's Netty pipeline (the same context Vert.x writes through, so the WebSocket encoder and any
  * extension still apply) without a flush, and the event loop's {@link Flusher} flushes each touched
  * socket once at the end of the batch. Order is kept: every frame of a socket enters Netty's one outbound buffer
- * in the order written, and a frame Vert.x writes later (ping, close) flushes the earlier ones.
+ * in the order written, and a frame Vert.x writes later (a pong, a close) flushes the earlier ones.
  *
  * <p><b>Budget.</b> Unflushed and unsent bytes both count in Netty's outbound buffer, whose high-water
  * mark is {@code connection.outboundBufferBytes} ({@code setWriteQueueMaxSize}); {@link #writable()}
@@ -39,55 +39,31 @@ final class WebSocketTransport implements Transport {
 
     private final ServerWebSocket ws;
     private final ChannelHandlerContext chctx;
-    private final ChannelPromise voidPromise;
+    private final CoalescingWriter writer;
     private final Context context;
-    private final Flusher flusher;
-    /** A socket holding this much unflushed flushes at once: coalescing never costs outbound budget. */
-    static final int FLUSH_BYTES = 32 * 1024;
 
-    private boolean dirty;
-    private int unflushed;
     private Runnable onDrain;
 
     WebSocketTransport(ServerWebSocket ws, ChannelHandlerContext chctx, Context context, Flusher flusher,
                        int writeQueueBytes) {
         this.ws = ws;
         this.context = context;
-        this.flusher = flusher;
         this.chctx = chctx;
-        // Like Vert.x's own: a failed write (socket closed under us) is not an exception event; the
-        // close handler cleans up.
-        this.voidPromise = new VoidChannelPromise(chctx.channel(), false);
+        this.writer = new CoalescingWriter(chctx, flusher);
         ws.setWriteQueueMaxSize(writeQueueBytes);
     }
 
     @Override
     public void send(Buffer frame) {
         ByteBuf bytes = ((BufferInternal) frame).getByteBuf().retainedDuplicate();
-        unflushed += bytes.readableBytes();
-        chctx.write(new TextWebSocketFrame(true, 0, bytes), voidPromise);
-        if (unflushed >= FLUSH_BYTES) {
-            chctx.flush(); // stays on the flusher's list if it is there: one more flush is harmless
-            unflushed = 0;
-        } else if (!dirty) {
-            dirty = true;
-            flusher.dirty(this);
-        }
-    }
-
-    void flushNow() {
-        dirty = false;
-        if (unflushed > 0) {
-            unflushed = 0;
-            chctx.flush();
-        }
+        writer.write(new TextWebSocketFrame(true, 0, bytes), bytes.readableBytes());
     }
 
     @Override
     public void heartbeat(Buffer jsonPing) {
         if (!ws.isClosed()) {
             // Both frames in one flush (Vert.x's writePing would flush the ping on its own).
-            chctx.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), voidPromise);
+            writer.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), 2);
             send(jsonPing);
         }
     }
