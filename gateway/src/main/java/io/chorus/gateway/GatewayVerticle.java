@@ -43,7 +43,7 @@ final class GatewayVerticle extends VerticleBase {
         // One flusher per event loop, shared by the streaming transports (WebSocket, SSE).
         Flusher flusher = new Flusher(context, services.config().connection().writeDelay().toMillis(),
                 services.metrics());
-        shard.flushWith(flusher::flushAll);
+        shard.flushWith(flusher::flushAll, flusher::flushPart);
         WebSocketHandler ws = new WebSocketHandler(services, shard, vertx, flusher);
         router.get("/v1/ws").handler(ws::handle);
         router.get("/v1/sse").handler(new SseHandler(services, shard, vertx, flusher));

@@ -55,9 +55,7 @@ public final class Hub implements FeedListener {
             return;
         }
         for (Map.Entry<Shard, List<List<FeedMessage>>> e : pending.entrySet()) {
-            Shard shard = e.getKey();
-            List<List<FeedMessage>> batches = e.getValue();
-            shard.context().runOnContext(v -> shard.deliver(batches));
+            e.getKey().handOff(e.getValue());
         }
         pending.clear();
     }

@@ -68,6 +68,16 @@ public final class Flusher {
         flushAll();
     }
 
+    /**
+     * A long fan-out finished a part: its sockets leave now, unless writes are being held
+     * ({@code writeDelay}), in which case they wait for the timer like the rest.
+     */
+    public void flushPart() {
+        if (delayMs == 0) {
+            flushAll();
+        }
+    }
+
     /** Flushes every target written to since the last flush. */
     public void flushAll() {
         // A flush can run listeners that write again (a drain): they join this round.
