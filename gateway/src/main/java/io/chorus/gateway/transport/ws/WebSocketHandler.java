@@ -70,6 +70,12 @@ public final class WebSocketHandler {
             HttpErrors.send(ctx, new ChorusException(ErrorCode.INVALID_FIELD, problem), services.metrics());
             return;
         }
+        if (((ContextInternal) shard.context()).nettyEventLoop() != ((ConnectionBase) ctx.request().connection())
+                .channel().eventLoop()) {
+            // Every server instance owns its Shard's event loop; a socket elsewhere would race the Shard.
+            HttpErrors.send(ctx, new IllegalStateException("connection off its shard's event loop"), services.metrics());
+            return;
+        }
         try {
             services.admission().admit(ctx.request().remoteAddress().host(), "ws");
         } catch (ChorusException e) {
@@ -101,22 +107,26 @@ public final class WebSocketHandler {
      */
     private void upgrade(HttpServerRequest request, String id, Principal principal) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
-        if (((ContextInternal) shard.context()).nettyEventLoop() != channel.eventLoop()) {
-            throw new IllegalStateException("a connection must live on its shard's event loop");
-        }
         String key = request.getHeader("sec-websocket-key");
         if (request.isEnded()) {
             takeOver(channel, key, id, principal);
             return;
         }
+        // One of the two, once: Vert.x may report more than one failure for a request.
+        boolean[] settled = new boolean[1];
         request.exceptionHandler(err -> {
-            // The connection closed before the request ended: no session will release the slot.
-            LOG.debug("websocket upgrade failed: {}", err.toString());
-            if (!request.isEnded()) {
+            if (!settled[0]) {
+                settled[0] = true; // closed before the request ended: no session will release the slot
+                LOG.debug("websocket upgrade failed: {}", err.toString());
                 services.admission().release("ws");
             }
         });
-        request.endHandler(v -> takeOver(channel, key, id, principal));
+        request.endHandler(v -> {
+            if (!settled[0]) {
+                settled[0] = true;
+                takeOver(channel, key, id, principal);
+            }
+        });
         request.resume(); // in case the router paused it
     }
 
