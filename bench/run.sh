@@ -47,10 +47,12 @@ CHORUS_BROKER=${CHORUS_BROKER:-split}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx4g}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xmx4g}
 
-# Ports: away from the defaults (8080, 9092) that developers' own gateways use.
-CHORUS_PORT=28080 KAFKA_PORT=29092 KAFKA_CTRL_PORT=29093
-BROKER_HTTP_PORT=28180 BROKER_KAFKA_PORT=29192 BROKER_CTRL_PORT=29193
-SOCKETIO_PORT=28300 REDIS_PORT=28379 NCHAN_PORT=28400
+# Ports: away from the defaults (8080, 9092) that developers' own gateways use. BENCH_PORT_OFFSET
+# moves them all, so that two checkouts running at once do not reach each other's servers.
+o=${BENCH_PORT_OFFSET:-0}
+CHORUS_PORT=$((28080 + o)) KAFKA_PORT=$((29092 + o)) KAFKA_CTRL_PORT=$((29093 + o))
+BROKER_HTTP_PORT=$((28180 + o)) BROKER_KAFKA_PORT=$((29192 + o)) BROKER_CTRL_PORT=$((29193 + o))
+SOCKETIO_PORT=$((28300 + o)) REDIS_PORT=$((28379 + o)) NCHAN_PORT=$((28400 + o))
 
 log() { printf '[run %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }

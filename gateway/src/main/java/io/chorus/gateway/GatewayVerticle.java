@@ -71,6 +71,9 @@ final class GatewayVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port)
                 .setMaxWebSocketFrameSize(http.maxFrameBytes()).setMaxWebSocketMessageSize(http.maxFrameBytes())
                 .setCompressionSupported(true)
+                // WebSockets are not compressed (PROTOCOL.md): Vert.x would otherwise add a
+                // permessage-deflate negotiator to every HTTP/1 connection's pipeline.
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
                 // Every connection is touched only on its event loop: Vert.x then writes HTTP/1
                 // responses straight to Netty instead of through a per-connection MPSC queue (4 KB each).
                 .setStrictThreadMode(true)

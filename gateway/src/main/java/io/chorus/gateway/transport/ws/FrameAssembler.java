@@ -1,16 +1,20 @@
 package io.chorus.gateway.transport.ws;
 
 import io.chorus.gateway.session.Session;
-import io.vertx.core.Handler;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
- * Reassembles fragmented WebSocket messages with the protocol's own limit. Vert.x's message
- * aggregation silently drops a message past its limit; here the client is told
- * ({@code message_too_large}) and the bytes beyond the limit are never kept.
+ * Reassembles fragmented WebSocket messages with the protocol's own limit: past it the client is told
+ * ({@code message_too_large}) and the bytes beyond the limit are never kept. Text is copied out of the
+ * decoder's (pooled) frames, which the caller releases.
  */
-final class FrameAssembler implements Handler<WebSocketFrame> {
+final class FrameAssembler {
 
     private final Session session;
     private final int limit;
@@ -25,22 +29,18 @@ final class FrameAssembler implements Handler<WebSocketFrame> {
         this.limit = limit;
     }
 
-    @Override
-    public void handle(WebSocketFrame frame) {
-        switch (frame.type()) {
-            case TEXT -> start(false, frame);
-            case BINARY -> start(true, frame);
-            case CONTINUATION -> {
-                if (!inMessage) {
-                    return; // a continuation with no message started: Netty rejects it first
-                }
-                append(frame);
-            }
-            default -> {
-                return; // ping, pong and close are handled by Vert.x
-            }
+    /** A data frame (text, binary or continuation); control frames are the transport's. */
+    void handle(WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame) {
+            start(false, frame.content());
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            start(true, frame.content());
+        } else if (frame instanceof ContinuationWebSocketFrame && inMessage) {
+            append(frame.content());
+        } else {
+            return; // a continuation with no message started: the decoder rejects it first
         }
-        if (frame.isFinal()) {
+        if (frame.isFinalFragment()) {
             inMessage = false;
             if (binary) {
                 session.onBinary();
@@ -53,17 +53,17 @@ final class FrameAssembler implements Handler<WebSocketFrame> {
         }
     }
 
-    private void start(boolean isBinary, WebSocketFrame frame) {
+    private void start(boolean isBinary, ByteBuf content) {
         inMessage = true;
         binary = isBinary;
         tooLarge = false;
         size = 0;
-        text = isBinary ? null : Buffer.buffer(Math.min(frame.binaryData().length(), limit));
-        append(frame);
+        text = isBinary ? null : Buffer.buffer(Math.min(content.readableBytes(), limit));
+        append(content);
     }
 
-    private void append(WebSocketFrame frame) {
-        size += frame.binaryData().length();
+    private void append(ByteBuf content) {
+        size += content.readableBytes();
         if (binary || tooLarge) {
             return;
         }
@@ -72,6 +72,6 @@ final class FrameAssembler implements Handler<WebSocketFrame> {
             text = null;
             return;
         }
-        text.appendBuffer(frame.binaryData());
+        text.appendBuffer(BufferInternal.buffer(content)); // a copy: the frame is released after this
     }
 }

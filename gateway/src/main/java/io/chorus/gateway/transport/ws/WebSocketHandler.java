@@ -1,49 +1,81 @@
 package io.chorus.gateway.transport.ws;
 
 import io.chorus.gateway.Services;
+import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.http.HttpErrors;
+import io.chorus.gateway.session.Frames;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
-import io.chorus.gateway.transport.Flusher;
-import io.vertx.core.Vertx;
-import io.chorus.gateway.auth.Principal;
-import io.chorus.gateway.session.Frames;
 import io.chorus.gateway.transport.Credentials;
+import io.chorus.gateway.transport.Flusher;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.net.impl.ConnectionBase;
+import io.chorus.schema.ErrorCode;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Upgrades {@code GET /v1/ws} and wires the socket's frames to a {@link Session}. */
+/**
+ * Upgrades {@code GET /v1/ws}: admits and authenticates the request through Vert.x, then answers the
+ * handshake itself and takes the Netty channel over from Vert.x's HTTP/1 connection, which Vert.x then
+ * forgets (its handler leaves the pipeline; the server still closes the channel when it closes). A
+ * Vert.x WebSocket costs about 8 KB a connection (a write queue, the HTTP connection, request and
+ * response kept alive, several handlers); the socket keeps only a frame decoder and a
+ * {@link WebSocketTransport}. One instance per event loop.
+ */
 public final class WebSocketHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
+    /** How long a close of ours waits for the client's answer before the socket closes (Vert.x's default). */
+    static final long CLOSE_TIMEOUT_MS = 10_000;
+
     private final Services services;
     private final Shard shard;
     private final Vertx vertx;
     private final Flusher flusher;
+    private final ServerFrames frames = new ServerFrames();
+    private final WebSocketDecoderConfig decoderConfig;
 
     public WebSocketHandler(Services services, Shard shard, Vertx vertx, Flusher flusher) {
         this.services = services;
         this.shard = shard;
         this.vertx = vertx;
         this.flusher = flusher;
+        // As Vert.x configured it: masked client frames only, no extension, the transport's frame limit;
+        // a violation is an exception that WebSocketTransport answers with its close code.
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true).allowMaskMismatch(false)
+                .allowExtensions(false).maxFramePayloadLength(services.config().http().maxFrameBytes())
+                .closeOnProtocolViolation(false).build();
     }
 
     /**
-     * Admits the connection (or refuses it with an HTTP error), authenticates it, then upgrades it. A
-     * refused token is answered inside the WebSocket (an error frame, then a close), because a browser
-     * cannot read the HTTP status of a failed upgrade.
+     * Checks the handshake, admits the connection (or refuses it with an HTTP error), authenticates
+     * it, then upgrades it. A refused token is answered inside the WebSocket (an error frame, then a
+     * close), because a browser cannot read the HTTP status of a failed upgrade.
      */
     public void handle(RoutingContext ctx) {
+        String problem = Handshake.problem(ctx.request());
+        if (problem != null) {
+            // RFC 6455 4.4: a refused handshake names the versions the server speaks.
+            ctx.response().putHeader("sec-websocket-version", Handshake.VERSION);
+            HttpErrors.send(ctx, new ChorusException(ErrorCode.INVALID_FIELD, problem), services.metrics());
+            return;
+        }
+        if (((ContextInternal) shard.context()).nettyEventLoop() != ((ConnectionBase) ctx.request().connection())
+                .channel().eventLoop()) {
+            // Every server instance owns its Shard's event loop; a socket elsewhere would race the Shard.
+            HttpErrors.send(ctx, new IllegalStateException("connection off its shard's event loop"), services.metrics());
+            return;
+        }
         try {
             services.admission().admit(ctx.request().remoteAddress().host(), "ws");
         } catch (ChorusException e) {
@@ -58,22 +90,7 @@ public final class WebSocketHandler {
         }
     }
 
-    /**
-     * The Netty context Vert.x writes this WebSocket's frames through. Vert.x Web wraps the socket, so
-     * it is found in the pipeline: the upgrade replaced the HTTP handler, named "handler", with the
-     * WebSocket's.
-     */
-    private static ChannelHandlerContext socketContext(ServerWebSocket ws, Channel channel) {
-        if (ws instanceof WebSocketInternal internal) {
-            return internal.channelHandlerContext();
-        }
-        ChannelHandlerContext chctx = channel.pipeline().context("handler");
-        if (chctx == null) {
-            throw new IllegalStateException("no WebSocket handler in the pipeline: " + channel.pipeline().names());
-        }
-        return chctx;
-    }
-
+    /** The rare refusal keeps Vert.x's WebSocket: an error frame, a close, and the slot back. */
     private void refuse(HttpServerRequest request, ChorusException e) {
         services.metrics().error(e.code().wireName());
         request.toWebSocket().onSuccess(ws -> {
@@ -84,20 +101,53 @@ public final class WebSocketHandler {
         }).onFailure(err -> services.admission().release("ws"));
     }
 
+    /**
+     * Takes the socket over once the request has ended (as Vert.x's own upgrade waits for it): then
+     * the HTTP decoder holds nothing of the request, only what the client sent after it.
+     */
     private void upgrade(HttpServerRequest request, String id, Principal principal) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
-        request.toWebSocket().onSuccess(ws -> {
-            Session session = new Session(id, new WebSocketTransport(ws, socketContext(ws, channel),
-                    shard.context(), flusher, services.config().connection().outboundBufferBytes()), shard,
-                    services, vertx, principal);
-            ws.frameHandler(new FrameAssembler(session, services.config().http().maxMessageBytes()));
-            ws.pongHandler(pong -> session.onActivity());
-            ws.closeHandler(v -> session.onClosed());
-            ws.exceptionHandler(err -> LOG.debug("websocket {} error: {}", id, err.toString()));
-            session.open();
-        }).onFailure(err -> {
-            services.admission().release("ws");
-            LOG.debug("websocket upgrade failed: {}", err.toString());
+        String key = request.getHeader("sec-websocket-key");
+        if (request.isEnded()) {
+            takeOver(channel, key, id, principal);
+            return;
+        }
+        // One of the two, once: Vert.x may report more than one failure for a request.
+        boolean[] settled = new boolean[1];
+        request.exceptionHandler(err -> {
+            if (!settled[0]) {
+                settled[0] = true; // closed before the request ended: no session will release the slot
+                LOG.debug("websocket upgrade failed: {}", err.toString());
+                services.admission().release("ws");
+            }
         });
+        request.endHandler(v -> {
+            if (!settled[0]) {
+                settled[0] = true;
+                takeOver(channel, key, id, principal);
+            }
+        });
+        request.resume(); // in case the router paused it
+    }
+
+    private void takeOver(Channel channel, String key, String id, Principal principal) {
+        WebSocketTransport transport = new WebSocketTransport(frames, shard.context(), flusher, CLOSE_TIMEOUT_MS);
+        try {
+            Handshake.takeOver(channel.pipeline(), new WebSocket13FrameDecoder(decoderConfig), transport);
+            int budget = services.config().connection().outboundBufferBytes();
+            channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(budget / 2, budget));
+            Session session = new Session(id, transport, shard, services, vertx, principal);
+            transport.open(session, new FrameAssembler(session, services.config().http().maxMessageBytes()),
+                    Handshake.response(key));
+            Handshake.finish(channel.pipeline());
+            // Vert.x may have paused reading for the request; nothing of Vert.x is left to resume it.
+            channel.config().setAutoRead(true);
+        } catch (RuntimeException e) {
+            LOG.warn("websocket {} take-over failed: {}", id, e.toString());
+            if (!transport.opened()) {
+                services.admission().release("ws");
+            }
+            channel.close();
+        }
     }
 }
