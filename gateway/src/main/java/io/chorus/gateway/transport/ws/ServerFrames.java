@@ -14,10 +14,10 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * Since a server frame is not masked, a message's frame is the same bytes for every subscriber. One
- * instance per event loop keeps the last text frame it encoded: a live batch writes one message to
- * every local subscriber in turn, so the frame is encoded once per event loop and each socket gets a
- * retained duplicate of it. The instance is touched only on its event loop; other event loops encode
- * their own copy of a message they share.
+ * instance per event loop keeps the last {@link #RECENT} text frames it encoded: a live batch writes
+ * a channel's messages to one subscriber after another (all of them to each), so each frame is encoded
+ * once per event loop and each socket gets a retained duplicate of it. The instance is touched only on
+ * its event loop; other event loops encode their own copy of a message they share.
  */
 final class ServerFrames {
 
@@ -31,24 +31,41 @@ final class ServerFrames {
     private static final ByteBuf EMPTY_PING = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer(new byte[] {(byte) (0x80 | PING), 0}).asReadOnly());
 
-    private Buffer lastPayload;
-    private int lastLength = -1;
-    private ByteBuf lastFrame;
+    /**
+     * Frames kept: more than the messages of one channel a live task usually carries, so that writing
+     * them subscriber by subscriber finds each one encoded. A batch with more encodes again (still
+     * correct, as the per-write encoder was).
+     */
+    static final int RECENT = 16;
+
+    private final Buffer[] payloads = new Buffer[RECENT];
+    private final int[] lengths = new int[RECENT];
+    private final ByteBuf[] encoded = new ByteBuf[RECENT];
+    /** Where the next look-up starts: the slot after the last hit (messages come back in order). */
+    private int hint;
+    private int next;
 
     /** The text frame holding {@code payload}, which must not change once sent (every caller's rule). */
     ByteBuf text(Buffer payload) {
-        // The length too: a buffer sent, then appended to and sent again, is not the same frame.
-        if (payload != lastPayload || payload.length() != lastLength) {
-            int length = payload.length();
-            byte[] bytes = new byte[headerLength(length) + length];
-            int at = writeHeader(bytes, TEXT, length);
-            payload.getBytes(0, length, bytes, at);
-            lastFrame = Unpooled.wrappedBuffer(bytes);
-            lastPayload = payload;
-            lastLength = length;
+        int length = payload.length();
+        for (int n = 0, i = hint; n < RECENT; n++, i = (i + 1) % RECENT) {
+            // The length too: a buffer sent, then appended to and sent again, is not the same frame.
+            if (payloads[i] == payload && lengths[i] == length) {
+                hint = (i + 1) % RECENT;
+                // The cache keeps its own reference, so the count never reaches zero under a write.
+                return encoded[i].retainedDuplicate();
+            }
         }
-        // The cache keeps its own reference, so the count never reaches zero under a write.
-        return lastFrame.retainedDuplicate();
+        byte[] bytes = new byte[headerLength(length) + length];
+        int at = writeHeader(bytes, TEXT, length);
+        payload.getBytes(0, length, bytes, at);
+        int slot = next;
+        next = (next + 1) % RECENT;
+        payloads[slot] = payload;
+        lengths[slot] = length;
+        encoded[slot] = Unpooled.wrappedBuffer(bytes);
+        hint = next;
+        return encoded[slot].retainedDuplicate();
     }
 
     /** An empty ping, shared: each write gets its own reader index. */

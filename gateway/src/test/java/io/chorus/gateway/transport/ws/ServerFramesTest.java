@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,33 @@ class ServerFramesTest {
                 "another buffer is another message");
         message.appendString(" ");
         assertEquals(2 + message.length(), frames.text(message).readableBytes(), "a longer buffer is encoded again");
+    }
+
+    @Test
+    void aBatchWrittenSubscriberBySubscriberIsEncodedOncePerMessage() {
+        ServerFrames frames = new ServerFrames();
+        List<Buffer> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(Buffer.buffer("{\"n\":" + i + "}"));
+        }
+        List<ByteBuf> first = new ArrayList<>();
+        for (Buffer m : batch) {
+            first.add(frames.text(m));
+        }
+        for (int subscriber = 0; subscriber < 3; subscriber++) {
+            for (int i = 0; i < batch.size(); i++) {
+                ByteBuf again = frames.text(batch.get(i));
+                assertSame(first.get(i).unwrap(), again.unwrap(), "message " + i + " encoded once");
+                assertEquals("{\"n\":" + i + "}", decode(again, TextWebSocketFrame.class).text());
+            }
+        }
+        // Past RECENT newer messages, an old one is encoded again: the same bytes.
+        for (int i = 0; i < ServerFrames.RECENT; i++) {
+            frames.text(Buffer.buffer("{}"));
+        }
+        ByteBuf old = frames.text(batch.get(0));
+        assertNotSame(first.get(0).unwrap(), old.unwrap());
+        assertEquals("{\"n\":0}", decode(old, TextWebSocketFrame.class).text());
     }
 
     @Test
