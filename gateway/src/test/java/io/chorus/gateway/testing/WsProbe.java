@@ -33,6 +33,8 @@ public final class WsProbe implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket ws;
     private volatile boolean answerPings = true;
+    /** The JDK WebSocket allows one send at a time: the test's and the pong answers go in turn. */
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
 
     private WsProbe(URI uri) throws Exception {
         ws = HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
@@ -43,7 +45,7 @@ public final class WsProbe implements AutoCloseable {
                     try {
                         JsonNode n = JSON.readTree(partial.toString());
                         if (answerPings && "ping".equals(n.path("type").asText())) {
-                            w.sendText("{\"type\":\"pong\"}", true);
+                            inTurn(() -> w.sendText("{\"type\":\"pong\"}", true));
                         } else {
                             frames.add(n);
                         }
@@ -85,12 +87,17 @@ public final class WsProbe implements AutoCloseable {
         return this;
     }
 
+    private synchronized CompletableFuture<?> inTurn(java.util.function.Supplier<CompletableFuture<?>> send) {
+        sending = sending.handle((r, e) -> null).thenCompose(v -> send.get());
+        return sending;
+    }
+
     public void send(String text) throws Exception {
-        ws.sendText(text, true).get(10, TimeUnit.SECONDS);
+        inTurn(() -> ws.sendText(text, true)).get(10, TimeUnit.SECONDS);
     }
 
     public void sendBinary(byte[] bytes) throws Exception {
-        ws.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+        inTurn(() -> ws.sendBinary(ByteBuffer.wrap(bytes), true)).get(10, TimeUnit.SECONDS);
     }
 
     /** The next frame, which must have this type. */
