@@ -24,6 +24,7 @@
 #   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph);
 #                              BENCH_PROFILE_DELAY=S starts the profiler S seconds into the run
 #   BENCH_KEEP=1               keep the scratch folders (logs) after the run
+#   BENCH_PORT_OFFSET=N        add N to every server port (two checkouts benchmarking at once)
 #   BENCH_QUIET_PERCENT/_WAIT  before each run, wait up to _WAIT s (180) for the machine to be under
 #                              _PERCENT % busy (20): the machine may be shared
 set -euo pipefail
