@@ -1,8 +1,10 @@
 package io.chorus.gateway.transport.ws;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -56,16 +58,23 @@ final class ServerFrames {
                 return encoded[i].retainedDuplicate();
             }
         }
-        byte[] bytes = new byte[headerLength(length) + length];
-        int at = writeHeader(bytes, TEXT, length);
-        payload.getBytes(0, length, bytes, at);
+        // Direct memory: the epoll transport would otherwise copy a heap frame into a direct buffer
+        // for every socket it is written to.
+        byte[] header = new byte[10];
+        int h = writeHeader(header, TEXT, length);
+        ByteBuf bytes = ((BufferInternal) payload).getByteBuf();
+        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(h + length);
+        frame.writeBytes(header, 0, h).writeBytes(bytes, bytes.readerIndex(), length);
         int slot = next;
         next = (next + 1) % RECENT;
+        if (encoded[slot] != null) {
+            encoded[slot].release(); // writes still in flight hold their own references
+        }
         payloads[slot] = payload;
         lengths[slot] = length;
-        encoded[slot] = Unpooled.wrappedBuffer(bytes);
+        encoded[slot] = frame;
         hint = next;
-        return encoded[slot].retainedDuplicate();
+        return frame.retainedDuplicate();
     }
 
     /** An empty ping, shared: each write gets its own reader index. */
