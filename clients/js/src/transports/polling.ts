@@ -1,9 +1,9 @@
-import { ChorusError, websocketRequired } from '../errors.js';
+import type { ChorusError } from '../errors.js';
 import { type Message, type SubscribedFrame, toMessage } from '../frames.js';
 import { positionsToken } from '../positions.js';
-import { HttpPublishes } from './http.js';
-import { channelQuery, isTerminalAuthError, serveRewinds, setKey } from './rewind.js';
-import type { LostInfo, PublishOutcome, PublishWire, RequestFrame, RequestOutcome, Transport, TransportContext } from './transport.js';
+import { HttpTransport } from './http-transport.js';
+import { channelQuery, isTerminalAuthError, setKey } from './rewind.js';
+import type { TransportContext } from './transport.js';
 
 interface PollAnswer {
   positions?: string;
@@ -18,59 +18,13 @@ interface PollAnswer {
  * for). The server lists in `subscribed` only the channels that started live or lost continuity;
  * the others resumed where asked, and the transport reports that as `resumed: true` itself.
  */
-export class PollingTransport implements Transport {
+export class PollingTransport extends HttpTransport {
   readonly kind = 'polling' as const;
-  private generation = 0;
   private controller?: AbortController;
-  private key = '';
   private saved?: { key: string; token: string | undefined };
   private readonly announced = new Set<string>();
-  private up = false;
-  private worked = false;
-  private closed = false;
-  private readonly publishes: HttpPublishes;
 
-  constructor(private readonly ctx: TransportContext) {
-    this.publishes = new HttpPublishes(ctx.http);
-  }
-
-  open(): void {
-    void this.loop();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopLoop();
-    this.publishes.abortAll();
-  }
-
-  sync(): void {
-    if (this.closed || !this.up) return;
-    if (setKey(this.ctx.specs()) !== this.key) {
-      this.stopLoop();
-      void this.loop();
-    }
-  }
-
-  publish(wire: PublishWire, done: (o: PublishOutcome) => void): void {
-    if (this.closed) done({ dropped: true });
-    else this.publishes.send(wire, done);
-  }
-
-  request(frame: RequestFrame, done: (o: RequestOutcome) => void): void {
-    done({ error: websocketRequired(frame.type, this.kind) });
-  }
-
-  private async loop(): Promise<void> {
-    const generation = ++this.generation;
-    const current = () => !this.closed && generation === this.generation;
-    try {
-      await serveRewinds(this.ctx, current);
-    } catch (error) {
-      if (current()) this.lose({ reason: 'history for rewind failed', error });
-      return;
-    }
+  protected async read(current: () => boolean): Promise<void> {
     while (current()) {
       const specs = this.ctx.specs();
       this.key = setKey(specs);
@@ -123,23 +77,8 @@ export class PollingTransport implements Transport {
     }
   }
 
-  private markUp(): void {
-    if (this.up) return;
-    this.up = true;
-    this.ctx.sink.opened({});
-  }
-
-  private stopLoop(): void {
-    this.generation++;
+  protected stopReading(): void {
     this.controller?.abort();
     this.controller = undefined;
-  }
-
-  private lose(info: LostInfo): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopLoop();
-    this.ctx.sink.lost(info);
-    this.publishes.abortAll();
   }
 }

@@ -1,9 +1,9 @@
-import { ChorusError, clientError, websocketRequired } from '../errors.js';
+import { ChorusError, clientError } from '../errors.js';
 import { type SubscribedFrame, toMessage } from '../frames.js';
 import { positionsToken } from '../positions.js';
-import { HttpPublishes } from './http.js';
-import { channelQuery, serveRewinds, setKey } from './rewind.js';
-import type { LostInfo, PublishOutcome, PublishWire, RequestFrame, RequestOutcome, Transport, TransportContext } from './transport.js';
+import { HttpTransport } from './http-transport.js';
+import { channelQuery, setKey } from './rewind.js';
+import type { TransportContext } from './transport.js';
 
 export type EventSourceLike = new (url: string) => EventSource;
 
@@ -13,61 +13,18 @@ export type EventSourceLike = new (url: string) => EventSource;
  * connection reconnects with its backoff and its positions, like every transport. When the channel
  * set changes the stream is reopened from the current positions. Publishes go over HTTP.
  */
-export class SseTransport implements Transport {
+export class SseTransport extends HttpTransport {
   readonly kind = 'sse' as const;
   private es?: EventSource;
-  private key = '';
-  private generation = 0;
-  private up = false;
-  private worked = false;
-  private closed = false;
-  private readonly publishes: HttpPublishes;
 
   constructor(
-    private readonly ctx: TransportContext,
+    ctx: TransportContext,
     private readonly EventSourceImpl: EventSourceLike,
   ) {
-    this.publishes = new HttpPublishes(ctx.http);
+    super(ctx);
   }
 
-  open(): void {
-    void this.start();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopStream();
-    this.publishes.abortAll();
-  }
-
-  sync(): void {
-    if (this.closed || !this.up) return;
-    if (setKey(this.ctx.specs()) !== this.key) {
-      this.stopStream();
-      void this.start();
-    }
-  }
-
-  publish(wire: PublishWire, done: (o: PublishOutcome) => void): void {
-    if (this.closed) done({ dropped: true });
-    else this.publishes.send(wire, done);
-  }
-
-  request(frame: RequestFrame, done: (o: RequestOutcome) => void): void {
-    done({ error: websocketRequired(frame.type, this.kind) });
-  }
-
-  private async start(): Promise<void> {
-    const generation = ++this.generation;
-    const current = () => !this.closed && generation === this.generation;
-    try {
-      await serveRewinds(this.ctx, current);
-    } catch (error) {
-      if (current()) this.lose({ reason: 'history for rewind failed', error });
-      return;
-    }
-    if (!current()) return;
+  protected async read(current: () => boolean): Promise<void> {
     const specs = this.ctx.specs();
     this.key = setKey(specs);
     if (specs.length === 0) {
@@ -128,23 +85,8 @@ export class SseTransport implements Transport {
     });
   }
 
-  private markUp(): void {
-    if (this.up) return;
-    this.up = true;
-    this.ctx.sink.opened({});
-  }
-
-  private stopStream(): void {
-    this.generation++;
+  protected stopReading(): void {
     this.es?.close();
     this.es = undefined;
-  }
-
-  private lose(info: LostInfo): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopStream();
-    this.ctx.sink.lost(info);
-    this.publishes.abortAll();
   }
 }
