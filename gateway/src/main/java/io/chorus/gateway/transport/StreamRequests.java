@@ -4,9 +4,12 @@ import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
+import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.StreamRequest;
 import io.chorus.schema.ChannelName;
+import io.chorus.schema.ChorusException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /** Reads an SSE or long-poll request's channels and positions token, and checks their namespaces. */
 public final class StreamRequests {
@@ -31,6 +34,16 @@ public final class StreamRequests {
         }
         services.admission().admit(req.remoteAddress().host(), transport);
         return new Admitted(request, who);
+    }
+
+    /** {@link #admit}, answering a refusal as a plain HTTP error; null when refused. */
+    public static Admitted admitOrAnswer(RoutingContext ctx, Services services, String transport) {
+        try {
+            return admit(ctx.request(), services, transport);
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, services.metrics());
+            return null;
+        }
     }
 
     public static StreamRequest parse(HttpServerRequest req, Services services) {

@@ -1,12 +1,10 @@
 package io.chorus.gateway.transport.poll;
 
 import io.chorus.gateway.Services;
-import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.StreamRequest;
 import io.chorus.gateway.session.StreamSession;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
-import io.chorus.schema.ChorusException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -30,11 +28,8 @@ public final class PollHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequests.Admitted admitted;
-        try {
-            admitted = StreamRequests.admit(ctx.request(), services, "poll");
-        } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+        StreamRequests.Admitted admitted = StreamRequests.admitOrAnswer(ctx, services, "poll");
+        if (admitted == null) {
             return;
         }
         StreamRequest request = admitted.request();

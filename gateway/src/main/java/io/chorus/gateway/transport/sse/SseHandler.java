@@ -1,7 +1,6 @@
 package io.chorus.gateway.transport.sse;
 
 import io.chorus.gateway.Services;
-import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Frames;
 import io.chorus.gateway.session.StreamRequest;
 import io.chorus.gateway.session.StreamSession;
@@ -39,11 +38,8 @@ public final class SseHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequests.Admitted admitted;
-        try {
-            admitted = StreamRequests.admit(ctx.request(), services, "sse");
-        } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+        StreamRequests.Admitted admitted = StreamRequests.admitOrAnswer(ctx, services, "sse");
+        if (admitted == null) {
             return;
         }
         StreamRequest request = admitted.request();
