@@ -3,7 +3,8 @@ package io.chorus.schema;
 /**
  * Every error the gateway reports, on any transport. The number's first three digits are the HTTP
  * status it maps to; {@code retryable} tells a client whether sending the same request again later can
- * succeed. {@code PROTOCOL.md} lists them; the names are the wire vocabulary.
+ * succeed. {@code PROTOCOL.md} lists them; the names are the wire vocabulary. A change here is written
+ * to {@code schema/vocabulary.json} by {@link Vocabulary} (tests fail until it is regenerated).
  */
 public enum ErrorCode {
     TOKEN_REQUIRED(40101, "token_required", false, "this gateway does not accept anonymous clients: send a token"),
