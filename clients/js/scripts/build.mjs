@@ -1,12 +1,15 @@
 // Builds dist/chorus.js (ESM, one file), dist/chorus.min.js and dist/chorus.d.ts, then prints sizes.
+// First it writes src/vocabulary.ts again from schema/vocabulary.json (scripts/vocabulary.mjs).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeVocabulary } from './vocabulary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
+writeVocabulary();
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist);
 

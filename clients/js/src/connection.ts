@@ -3,10 +3,11 @@ import { type Clock, Timer } from './clock.js';
 import { isOffline, watchEnvironment } from './environment.js';
 import { ChorusError, clientError } from './errors.js';
 import type { Negotiator } from './transports/negotiator.js';
-import type { LostInfo, OpenedInfo, Transport, TransportKind, TransportSink } from './transports/transport.js';
+import { CLOSE_NORMAL, type LostInfo, type OpenedInfo, type Transport, type TransportKind, type TransportSink } from './transports/transport.js';
 import { type ConnectionState, type StateReason, canMove, isTerminal } from './state.js';
 import type { Publisher } from './publisher.js';
 import type { Subscriptions } from './subscriptions.js';
+import { CLOSE_TERMINAL_FIRST, CLOSE_TERMINAL_LAST, CLOSE_TOKEN_EXPIRED, CLOSE_UNAUTHORIZED } from './vocabulary.js';
 import { Watchdog } from './watchdog.js';
 
 export interface ConnectionTiming {
@@ -110,7 +111,7 @@ export class Connection {
 
   close(): void {
     if (isTerminal(this.state)) return;
-    this.end('closed', { reason: 'closed by the application', closeCode: 1000 }, clientError('client_closed', 'the client is closed'));
+    this.end('closed', { reason: 'closed by the application', closeCode: CLOSE_NORMAL }, clientError('client_closed', 'the client is closed'));
   }
 
   // ---- lifecycle ----
@@ -158,7 +159,7 @@ export class Connection {
   }
 
   private onLost(t: Transport, info: LostInfo): void {
-    const terminal = info.terminal || (info.closeCode !== undefined && info.closeCode >= 4100 && info.closeCode <= 4199);
+    const terminal = info.terminal || (info.closeCode !== undefined && info.closeCode >= CLOSE_TERMINAL_FIRST && info.closeCode <= CLOSE_TERMINAL_LAST);
     const refusal = authRefusal(info);
     if (refusal) this.parts.auth.refused(refusal, terminal);
     if (terminal) {
@@ -351,7 +352,7 @@ export class Connection {
 function authRefusal(info: LostInfo): ChorusError | undefined {
   const e = info.error instanceof ChorusError ? info.error : undefined;
   if (e && e.name.startsWith('token_')) return e;
-  if (info.closeCode === 4004) return new ChorusError('token_expired', info.reason || 'the token expired');
-  if (info.closeCode === 4101) return new ChorusError('token_invalid', info.reason || 'the token was refused');
+  if (info.closeCode === CLOSE_TOKEN_EXPIRED) return new ChorusError('token_expired', info.reason || 'the token expired');
+  if (info.closeCode === CLOSE_UNAUTHORIZED) return new ChorusError('token_invalid', info.reason || 'the token was refused');
   return undefined;
 }

@@ -2,40 +2,10 @@
  * Errors are data (PROTOCOL.md "Error codes"): every failure the SDK reports is a ChorusError with
  * the server's numeric code, its wire name and whether the same request can succeed later. Failures
  * that the SDK itself detects (a closed client, a network error) use code 0 and a name of their own,
- * so callers branch on one type only.
+ * so callers branch on one type only. The server's errors come from schema/vocabulary.json
+ * (src/vocabulary.ts is generated from it); only the SDK's own names are listed here.
  */
-
-/** The server's enumerated errors: wire name -> [code, retryable]. Mirrors schema ErrorCode. */
-const SERVER_ERRORS: Record<string, readonly [number, boolean]> = {
-  bad_json: [40001, false],
-  unknown_type: [40002, false],
-  invalid_field: [40003, false],
-  invalid_channel: [40004, false],
-  invalid_position: [40005, false],
-  binary_not_supported: [40006, false],
-  token_required: [40101, false],
-  token_invalid: [40102, false],
-  token_expired: [40103, true],
-  token_not_yet_valid: [40104, true],
-  token_too_large: [40105, false],
-  publish_not_allowed: [40301, false],
-  forbidden: [40302, false],
-  not_found: [40400, false],
-  unknown_namespace: [40401, false],
-  not_subscribed: [40402, false],
-  not_present: [40403, false],
-  method_not_allowed: [40500, false],
-  already_subscribed: [40901, false],
-  message_too_large: [41301, false],
-  too_many_subscriptions: [42901, true],
-  rate_limited: [42902, true],
-  internal: [50001, true],
-  kafka_unavailable: [50301, true],
-  busy: [50302, true],
-  topic_missing: [50303, true],
-  overloaded: [50304, true],
-  draining: [50305, true],
-};
+import { SERVER_ERRORS } from './vocabulary.js';
 
 /** Names of errors raised by the SDK itself (code 0). */
 export type ClientErrorName =

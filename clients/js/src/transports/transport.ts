@@ -50,6 +50,9 @@ export interface OpenedInfo {
   readonly clientId?: string;
 }
 
+/** RFC 6455's normal closure (the client asked); the server's own codes are in vocabulary.ts. */
+export const CLOSE_NORMAL = 1000;
+
 export interface LostInfo {
   readonly reason: string;
   readonly closeCode?: number;

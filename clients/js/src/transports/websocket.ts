@@ -3,6 +3,7 @@ import { type AckFrame, type ConnectedFrame, type SubscribedFrame, toMessage } f
 import type {
   ChannelSpec, LostInfo, PublishOutcome, PublishWire, RequestFrame, RequestOutcome, Transport, TransportContext,
 } from './transport.js';
+import { CLOSE_NORMAL } from './transport.js';
 
 /** The WebSocket constructor the SDK needs: the browser's, Node 22's, or one given in the options. */
 export type WebSocketLike = new (url: string) => WebSocket;
@@ -71,7 +72,7 @@ export class WebSocketTransport implements Transport {
     this.closed = true;
     const dropped = this.detach();
     try {
-      this.ws?.close(1000, 'client closed');
+      this.ws?.close(CLOSE_NORMAL, 'client closed');
     } catch {
       // Closing a socket that is still connecting throws on some stacks; it is going anyway.
     }
