@@ -126,6 +126,34 @@ class PresenceIT {
         return ids;
     }
 
+    /**
+     * A refresh that drops the presence right stops the presence watch (it used to keep sending
+     * presence_event frames): the occupancy watch, which subscribe still allows, goes on and shows the
+     * change, and no presence_event comes before it on the same connection.
+     */
+    @Test
+    void aRefreshWithoutThePresenceRightStopsPresenceEventsButNotOccupancy() throws Exception {
+        String ns = TestGateway.freshNamespace();
+        String ch = ns + ":x";
+        String wide = TestTokens.hs256(TestTokens.claims("ivy", 600, Map.of(ns + ":*", new String[] {"subscribe", "presence"})));
+        String narrow = TestTokens.hs256(TestTokens.claims("ivy", 600, Map.of(ns + ":*", new String[] {"subscribe"})));
+        try (WsProbe ivy = WsProbe.connect(URI.create(a.wsUri() + "?token=" + wide)); WsProbe joe = client(a, "joe")) {
+            JsonNode sync = watch(ivy, ch);
+            assertEquals(0, sync.path("count").asInt());
+            ivy.awaitFrame(f -> "occupancy".equals(f.path("type").asText()), WAIT);
+            ivy.send("{\"type\":\"auth\",\"ref\":\"r\",\"token\":\"" + narrow + "\"}");
+            assertEquals("authed", ivy.expect("authed").path("type").asText());
+            ivy.send("{\"type\":\"presence\",\"ref\":\"p\",\"channel\":\"" + ch + "\"}");
+            assertEquals("forbidden", ivy.expect("error").path("error").asText());
+            enter(joe, ch, "{\"name\":\"Joe\"}");
+            // The presence thread hands a watcher the events of a change before the counts that follow it.
+            JsonNode next = ivy.awaitFrame(f -> "presence_event".equals(f.path("type").asText())
+                    || "occupancy".equals(f.path("type").asText()) && f.path("members").asInt() == 1, WAIT);
+            assertEquals("occupancy", next.path("type").asText(), () -> "after the refresh: " + next);
+            ivy.assertNoMoreFrames();
+        }
+    }
+
     @Test
     void membersAndCountsAgreeOnTwoGateways() throws Exception {
         String ch = channel();

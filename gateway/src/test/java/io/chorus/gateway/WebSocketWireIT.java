@@ -125,7 +125,7 @@ class WebSocketWireIT {
         byte[] early = HalfOpenClient.frame(TEXT, "{\"type\":\"ping\",\"ref\":\"early\"}".getBytes(StandardCharsets.UTF_8));
         try (HalfOpenClient c = new HalfOpenClient(gateway.gateway().port(), "/v1/ws", "", early)) {
             assertEquals("connected", WsProbe.JSON.readTree(c.readText()).get("type").asText());
-            JsonNode pong = WsProbe.JSON.readTree(c.readText());
+            JsonNode pong = WsProbe.JSON.readTree(c.readReply());
             assertEquals("pong", pong.get("type").asText());
             assertEquals("early", pong.get("ref").asText());
         }
@@ -160,8 +160,8 @@ class WebSocketWireIT {
         try (TestGateway own = TestGateway.start(); HalfOpenClient c = connect(own)) {
             c.sendText("{\"type\":\"subscribe\",\"ref\":\"1\",\"channel\":\"" + ns + ":a\"}");
             c.sendText("{\"type\":\"subscribe\",\"ref\":\"2\",\"channel\":\"" + ns + ":b\"}");
-            assertEquals("subscribed", WsProbe.JSON.readTree(c.readText()).get("type").asText());
-            assertEquals("subscribed", WsProbe.JSON.readTree(c.readText()).get("type").asText());
+            assertEquals("subscribed", WsProbe.JSON.readTree(c.readReply()).get("type").asText());
+            assertEquals("subscribed", WsProbe.JSON.readTree(c.readReply()).get("type").asText());
             Conditions.await("one ws connection, two subscriptions", Duration.ofSeconds(10),
                     () -> connections(own) == 1 && subscriptions(own) == 2);
             c.reset();

@@ -100,16 +100,7 @@ public final class PresenceService implements AutoCloseable {
      * Throws message_too_large, busy or topic_missing.
      */
     public CompletableFuture<Void> enter(ChannelName channel, String connection, String clientId, JsonNode data) {
-        int size;
-        try {
-            size = ShareRecord.JSON.writeValueAsBytes(data).length;
-        } catch (IOException e) {
-            throw new ChorusException(ErrorCode.INVALID_FIELD, "data is not JSON");
-        }
-        if (size > config.maxDataBytes()) {
-            throw new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "presence data is " + size
-                    + " bytes; the limit is " + config.maxDataBytes());
-        }
+        checkData(data);
         requireReady();
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {
@@ -121,6 +112,20 @@ public final class PresenceService implements AutoCloseable {
         consumer.wakeup();
         metrics.presence("enter");
         return done;
+    }
+
+    /** Member data must be JSON of at most {@code presence.maxDataBytes}: else message_too_large. */
+    public void checkData(JsonNode data) {
+        int size;
+        try {
+            size = ShareRecord.JSON.writeValueAsBytes(data).length;
+        } catch (IOException e) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "data is not JSON");
+        }
+        if (size > config.maxDataBytes()) {
+            throw new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "presence data is " + size
+                    + " bytes; the limit is " + config.maxDataBytes());
+        }
     }
 
     /** An explicit leave; not_present when the connection had not entered. */
@@ -166,7 +171,7 @@ public final class PresenceService implements AutoCloseable {
             presenceWatchers.computeIfAbsent(ch, k -> new ArrayList<>(2)).add(sink);
             sync = PresenceFrames.buffer(PresenceFrames.members("presence_sync", null, ch, members(ch)));
             // Handed over under the lock, so no event can overtake the list it follows.
-            sink.presence(sync);
+            sink.presence("presence_sync", sync, false);
         }
         return () -> {
             synchronized (this) {
@@ -184,7 +189,8 @@ public final class PresenceService implements AutoCloseable {
         synchronized (this) {
             PresenceFrames.Occupancy now = occupancy(ch);
             occupancyWatchers.computeIfAbsent(ch, k -> new LinkedHashMap<>()).put(sink, now);
-            sink.presence(PresenceFrames.buffer(PresenceFrames.occupancy("occupancy", null, ch, now)));
+            sink.presence("occupancy", PresenceFrames.buffer(PresenceFrames.occupancy("occupancy", null, ch, now)),
+                    false);
         }
         return () -> {
             synchronized (this) {
@@ -330,8 +336,9 @@ public final class PresenceService implements AutoCloseable {
                     ? PresenceFrames.buffer(PresenceFrames.event(e.channel(), e.action(), e.member()))
                     : PresenceFrames.buffer(PresenceFrames.members("presence_sync", null, c.channel(),
                             members(c.channel())));
+            String type = c instanceof PresenceView.Change.Event ? "presence_event" : "presence_sync";
             for (PresenceSink s : List.copyOf(sinks)) {
-                tell.add(() -> s.presence(frame));
+                tell.add(() -> s.presence(type, frame, true));
             }
         }
     }
@@ -348,7 +355,7 @@ public final class PresenceService implements AutoCloseable {
                     }
                     Buffer f = frame;
                     PresenceSink s = w.getKey();
-                    tell.add(() -> s.presence(f));
+                    tell.add(() -> s.presence("occupancy", f, true));
                 }
             }
         }

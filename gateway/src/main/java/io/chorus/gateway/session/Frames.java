@@ -12,7 +12,7 @@ import io.vertx.core.buffer.Buffer;
 /** Encoders for the frames the server sends (PROTOCOL.md, "Server → client"), except messages. */
 public final class Frames {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     public static final Buffer PING = Buffer.buffer("{\"type\":\"ping\"}");
 
     private Frames() {
@@ -32,12 +32,6 @@ public final class Frames {
                 .put("maxRewind", c.connection().maxRewind())
                 .put("dedupWindowMs", c.publish().dedupWindow().toMillis());
         return buffer(n);
-    }
-
-    /** The first event of an SSE stream. */
-    public static Buffer sseConnected(String clientId, GatewayConfig c) {
-        return buffer(JSON.createObjectNode().put("type", "connected").put("clientId", clientId)
-                .put("heartbeatMs", c.connection().heartbeat().toMillis()));
     }
 
     static Buffer subscribed(String ref, String channel, Subscribed s) {

@@ -7,15 +7,16 @@ import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.feed.Failures;
+import io.chorus.gateway.presence.PresenceFrames;
 import io.chorus.gateway.publish.PublishInput;
 import io.chorus.gateway.publish.PublishRequest;
 import io.chorus.gateway.subscription.StartSpec;
-import io.chorus.gateway.subscription.Subscription;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
 import io.chorus.schema.Position;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 
 /** The client requests of PROTOCOL.md: subscribe, unsubscribe, publish, ping, pong. */
 final class RequestHandler {
@@ -30,7 +31,28 @@ final class RequestHandler {
         this.session = session;
     }
 
-    void handle(JsonNode frame) {
+    /** One text frame: parsed, bounded, dispatched; every problem is an enumerated error frame. */
+    void handle(Buffer raw) {
+        int max = session.services().config().http().maxMessageBytes();
+        if (raw.length() > max) {
+            session.fail(null, new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "frame is " + raw.length()
+                    + " bytes; the limit is " + max));
+            return;
+        }
+        JsonNode node;
+        try {
+            node = Frames.JSON.readTree(raw.getBytes());
+        } catch (java.io.IOException e) {
+            node = null;
+        }
+        if (node == null || !node.isObject()) {
+            session.fail(null, new ChorusException(ErrorCode.BAD_JSON, "a frame must be one JSON object"));
+            return;
+        }
+        handle(node);
+    }
+
+    private void handle(JsonNode frame) {
         String ref = null;
         try {
             ref = ref(frame);
@@ -42,7 +64,7 @@ final class RequestHandler {
                 case "subscribe" -> subscribe(ref, frame);
                 case "unsubscribe" -> unsubscribe(ref, frame);
                 case "publish" -> publish(ref, frame);
-                case "ping" -> session.send(Frames.pong(ref));
+                case "ping" -> session.send(Out.REPLY, Frames.pong(ref));
                 case "auth" -> auth(ref, frame);
                 case "enter" -> enter(ref, frame, "entered");
                 case "update" -> enter(ref, frame, "updated");
@@ -81,9 +103,8 @@ final class RequestHandler {
     }
 
     private void subscribe(String ref, JsonNode frame) {
-        Services s = session.services();
         ChannelName channel = channel(frame);
-        s.subscriptions().namespace(channel);
+        session.services().subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.SUBSCRIBE);
         StartSpec spec = startSpec(frame);
         boolean presence = flag(frame, "presence");
@@ -92,35 +113,7 @@ final class RequestHandler {
             Authenticator.require(session.principal(), channel, Operation.PRESENCE);
         }
         session.rateLimit(false);
-        if (session.subscriptions().containsKey(channel.value())) {
-            throw new ChorusException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
-        }
-        if (session.subscriptions().size() >= s.config().connection().maxSubscriptions()) {
-            throw new ChorusException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most "
-                    + s.config().connection().maxSubscriptions() + " subscriptions per connection");
-        }
-        Subscription sub = s.subscriptions().create(channel, session, maxRate(frame));
-        session.subscriptions().put(channel.value(), sub);
-        s.metrics().subscriptionsChanged(1);
-        s.subscriptions().start(session.shard(), sub, spec, err -> ended(sub, null, err))
-                .onSuccess(answer -> {
-                    session.send(Frames.subscribed(ref, channel.value(), answer));
-                    if (session.subscriptions().get(channel.value()) == sub) {
-                        session.watch(channel, presence, occupancy);
-                    }
-                })
-                .onFailure(err -> ended(sub, ref, err));
-    }
-
-    /** The subscription could not start, or a catch-up step failed: it is gone; tell the client. */
-    private void ended(Subscription sub, String ref, Throwable err) {
-        if (session.subscriptions().remove(sub.channel().value(), sub)) {
-            session.unwatch(sub.channel().value());
-            session.services().metrics().subscriptionsChanged(-1);
-            ChorusException e = Failures.toChorus(err);
-            session.services().metrics().error(e.code().wireName());
-            session.send(Frames.error(ref, sub.channel().value(), e));
-        }
+        session.channels().subscribe(ref, channel, spec, maxRate(frame), presence, occupancy);
     }
 
     private static double maxRate(JsonNode frame) {
@@ -160,14 +153,10 @@ final class RequestHandler {
 
     private void unsubscribe(String ref, JsonNode frame) {
         ChannelName channel = channel(frame);
-        Subscription sub = session.subscriptions().remove(channel.value());
-        if (sub == null) {
+        if (!session.channels().unsubscribe(channel)) {
             throw new ChorusException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
         }
-        session.unwatch(channel.value());
-        session.services().metrics().subscriptionsChanged(-1);
-        session.services().subscriptions().stop(session.shard(), sub);
-        session.send(Frames.unsubscribed(ref, channel.value()));
+        session.send(Out.REPLY, Frames.unsubscribed(ref, channel.value()));
     }
 
     private void publish(String ref, JsonNode frame) {
@@ -191,7 +180,7 @@ final class RequestHandler {
             return Future.fromCompletionStage(s.publisher().publish(req), session.shard().context());
         }).onSuccess(r -> {
             s.metrics().publish("ws", r.duplicate() ? "duplicate" : "ok");
-            session.send(Frames.ack(ref, channel.value(), r));
+            session.send(Out.REPLY, Frames.ack(ref, channel.value(), r));
         }).onFailure(err -> {
             ChorusException e = Failures.toChorus(err);
             s.metrics().publish("ws", e.code().wireName());
@@ -213,26 +202,7 @@ final class RequestHandler {
             throw new ChorusException(ErrorCode.TOKEN_INVALID, "a refreshed token must name the same client (sub)");
         }
         session.reauthenticate(next);
-        for (Subscription sub : new java.util.ArrayList<>(session.subscriptions().values())) {
-            if (!next.capabilities().allows(sub.channel(), Operation.SUBSCRIBE)) {
-                session.services().subscriptions().stop(session.shard(), sub);
-                ended(sub, null, new ChorusException(ErrorCode.FORBIDDEN, "the new token does not allow "
-                        + sub.channel()));
-            }
-        }
-        for (String entered : new java.util.ArrayList<>(session.entered())) {
-            ChannelName ch = ChannelName.parse(entered);
-            if (!next.capabilities().allows(ch, Operation.PRESENCE)) {
-                session.entered().remove(entered);
-                try {
-                    session.services().presence().leave(ch, session.id());
-                } catch (ChorusException e) {
-                    // The presence topic is unavailable: the member goes when the connection does.
-                    LOG.debug("leave on re-auth: {}", e.getMessage());
-                }
-            }
-        }
-        session.send(Frames.authed(ref, next.clientId(), next.expiresAtMs()));
+        session.send(Out.REPLY, Frames.authed(ref, next.clientId(), next.expiresAtMs()));
         session.armExpiry(); // after authed: a warning for the new token never precedes its answer
     }
 
@@ -249,36 +219,26 @@ final class RequestHandler {
 
     /** enter and update: both set the connection's member data on the channel (update enters). */
     private void enter(String ref, JsonNode frame, String reply) {
-        Services s = session.services();
         ChannelName channel = channel(frame);
-        s.subscriptions().namespace(channel);
+        session.services().subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.PRESENCE);
         JsonNode data = frame.get("data");
         if (data == null) {
             data = com.fasterxml.jackson.databind.node.NullNode.instance;
         }
-        if (!session.entered().contains(channel.value())
-                && session.entered().size() >= s.config().connection().maxSubscriptions()) {
-            throw new ChorusException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most "
-                    + s.config().connection().maxSubscriptions() + " entered channels per connection");
-        }
         session.rateLimit(true);
-        var done = s.presence().enter(channel, session.id(), session.principal().clientId(), data);
-        session.entered().add(channel.value());
-        presenceReply(ref, done, reply, channel);
+        presenceReply(ref, session.channels().enter(channel, data), reply, channel);
     }
 
     private void leave(String ref, JsonNode frame) {
         ChannelName channel = channel(frame);
-        var done = session.services().presence().leave(channel, session.id());
-        session.entered().remove(channel.value());
-        presenceReply(ref, done, "left", channel);
+        presenceReply(ref, session.channels().leave(channel), "left", channel);
     }
 
     private void presenceReply(String ref, java.util.concurrent.CompletableFuture<Void> done, String reply,
                                ChannelName channel) {
         Future.fromCompletionStage(done, session.shard().context())
-                .onSuccess(v -> session.send(Frames.presenceDone(reply, ref, channel.value())))
+                .onSuccess(v -> session.send(Out.REPLY, Frames.presenceDone(reply, ref, channel.value())))
                 .onFailure(err -> session.fail(ref, Failures.toChorus(err)));
     }
 
@@ -287,8 +247,7 @@ final class RequestHandler {
         session.services().subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.PRESENCE);
         var snapshot = session.services().presence().members(channel.value());
-        session.send(io.chorus.gateway.presence.PresenceFrames.buffer(
-                io.chorus.gateway.presence.PresenceFrames.members("presence", ref, channel.value(), snapshot)));
+        session.send(Out.REPLY, PresenceFrames.buffer(PresenceFrames.members("presence", ref, channel.value(), snapshot)));
     }
 
     private void occupancyRead(String ref, JsonNode frame) {
@@ -296,8 +255,7 @@ final class RequestHandler {
         session.services().subscriptions().namespace(channel);
         Authenticator.requireOccupancy(session.principal(), channel);
         var counts = session.services().presence().occupancy(channel.value());
-        session.send(io.chorus.gateway.presence.PresenceFrames.buffer(
-                io.chorus.gateway.presence.PresenceFrames.occupancy("occupancy", ref, channel.value(), counts)));
+        session.send(Out.REPLY, PresenceFrames.buffer(PresenceFrames.occupancy("occupancy", ref, channel.value(), counts)));
     }
 
     private static String shorten(String s) {

@@ -1,26 +1,26 @@
 package io.chorus.gateway.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.Services;
 import io.chorus.gateway.admission.TokenBucket;
 import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.subscription.MessageSink;
 import io.chorus.gateway.subscription.Shard;
-import io.chorus.gateway.subscription.Subscription;
+import io.chorus.gateway.subscription.StartSpec;
+import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
 import io.chorus.schema.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * One client connection's protocol state on its event loop: its subscriptions (bounded), heartbeat
- * and idle timeout, and the request handlers. Every problem with a client frame becomes an
- * enumerated {@code error} frame; the connection stays open unless a close reason applies.
+ * One client connection on its event loop, whatever the transport: who it is (the principal, replaced
+ * by an in-band refresh, and the token's expiry), its channels ({@link SessionChannels}: subscriptions,
+ * presence and watches, all bounded), its heartbeat and idle timeout, its rate limits and its
+ * admission slot. WebSocket feeds it request frames ({@link #onText}); an SSE stream or a long-poll
+ * opens it with its request's channels ({@link #openStream}). Every rule lives here once, so all three
+ * transports keep the same ones; a transport only turns frames into bytes ({@link Transport}).
  */
 public final class Session implements MessageSink {
 
@@ -29,15 +29,14 @@ public final class Session implements MessageSink {
     private final Shard shard;
     private final Services services;
     private final Vertx vertx;
-    private final Map<String, Subscription> subscriptions = new HashMap<>();
-    /** Channels this connection entered (presence), and the presence/occupancy watches of its subscriptions. */
-    private java.util.Set<String> entered;
-    private Map<String, Runnable> watches;
-    private final RequestHandler requests;
-    /** Made on first use: most connections only subscribe, many never publish. */
+    private final SessionChannels channels;
+    /** Made on first use: streams never send frames, most WebSocket connections only subscribe. */
+    private RequestHandler requests;
     private TokenBucket publishes;
     private TokenBucket subscribes;
     private Principal principal;
+    /** For SSE and long-poll: the positions token that each event carries. */
+    private StreamPositions stream;
     private long expiryTimer = -1;
     private long lastSeen;
     private Heartbeats heartbeats;
@@ -52,38 +51,49 @@ public final class Session implements MessageSink {
         this.shard = shard;
         this.services = services;
         this.vertx = vertx;
-        this.requests = new RequestHandler(this);
+        this.channels = new SessionChannels(this);
     }
 
+    /** Sends {@code connected}, registers for drain and notices, arms the expiry and the heartbeat. */
     public void open() {
         var c = services.config();
         lastSeen = services.clock().millis();
-        transport.send(Frames.connected(id, principal.clientId(), principal.expiresAtMs(), c));
-        services.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN), this::send);
+        transport.send(Out.CONNECTED, Frames.connected(id, principal.clientId(), principal.expiresAtMs(), c));
+        services.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN),
+                notice -> send(Out.STREAM, notice));
         armExpiry();
         heartbeats = Heartbeats.on(shard.context(), vertx, c.connection().heartbeat().toMillis());
         heartbeats.add(this);
     }
 
+    /**
+     * Opens an SSE stream or a long-poll: its channels are subscribed from the request's positions
+     * (with the watches it asked for) and its {@code enter} channels entered, through the same
+     * operations as WebSocket requests. Access, limits and data were checked before the response began.
+     */
+    public void openStream(StreamRequest request) {
+        stream = new StreamPositions(request.channels(), request.starts());
+        open();
+        for (int i = 0; i < request.channels().size() && !closed; i++) {
+            ChannelName channel = request.channels().get(i);
+            var start = request.starts().get(i);
+            channels.subscribe(null, channel, start == null ? new StartSpec.Live() : new StartSpec.Since(start), 0,
+                    request.presence().contains(channel.value()), request.occupancy().contains(channel.value()));
+        }
+        request.enter().forEach((channel, data) -> {
+            if (!closed) {
+                channels.enterFromStream(channel, data);
+            }
+        });
+    }
+
     /** A text frame from the client. */
     public void onText(Buffer frame) {
         lastSeen = services.clock().millis();
-        if (frame.length() > services.config().http().maxMessageBytes()) {
-            fail(null, new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "frame is " + frame.length()
-                    + " bytes; the limit is " + services.config().http().maxMessageBytes()));
-            return;
+        if (requests == null) {
+            requests = new RequestHandler(this);
         }
-        JsonNode node;
-        try {
-            node = Frames.JSON.readTree(frame.getBytes());
-        } catch (java.io.IOException e) {
-            node = null;
-        }
-        if (node == null || !node.isObject()) {
-            fail(null, new ChorusException(ErrorCode.BAD_JSON, "a frame must be one JSON object"));
-            return;
-        }
-        requests.handle(node);
+        requests.handle(frame);
     }
 
     /** A text message larger than the protocol limit; its bytes were not kept. */
@@ -98,7 +108,12 @@ public final class Session implements MessageSink {
         fail(null, new ChorusException(ErrorCode.BINARY_NOT_SUPPORTED, "send JSON text frames"));
     }
 
-    /** The transport closed (either side): release everything. */
+    /** Proof of life that is not a message (a WebSocket pong): resets the idle timeout. */
+    public void onActivity() {
+        lastSeen = services.clock().millis();
+    }
+
+    /** The transport closed or ended (either side): release everything, once. */
     public void onClosed() {
         if (closed) {
             return;
@@ -108,46 +123,49 @@ public final class Session implements MessageSink {
         if (heartbeats != null) {
             heartbeats.remove(this);
         }
-        if (expiryTimer >= 0) {
-            vertx.cancelTimer(expiryTimer);
-        }
-        for (Subscription s : new ArrayList<>(subscriptions.values())) {
-            unwatch(s.channel().value());
-            services.subscriptions().stop(shard, s);
-        }
-        if (entered != null && !entered.isEmpty()) {
-            services.presence().closed(id, entered);
-        }
-        services.metrics().subscriptionsChanged(-subscriptions.size());
-        subscriptions.clear();
+        cancelExpiry();
+        channels.closeAll();
         services.admission().release(transport.kind());
+    }
+
+    /** The positions token of a stream session (SSE, long-poll): the id of its next event. */
+    public String positionsToken() {
+        return stream == null ? "" : stream.token();
+    }
+
+    public String id() {
+        return id;
     }
 
     void heartbeat() {
         if (closed) {
             return;
         }
-        if (services.clock().millis() - lastSeen >= services.config().connection().idleTimeout().toMillis()) {
+        if (transport.duplex()
+                && services.clock().millis() - lastSeen >= services.config().connection().idleTimeout().toMillis()) {
             close(CloseReason.IDLE_TIMEOUT);
             return;
         }
         transport.heartbeat(Frames.PING);
     }
 
-    /** Proof of life that is not a message (a WebSocket pong): resets the idle timeout. */
-    public void onActivity() {
-        lastSeen = services.clock().millis();
-    }
-
-    void send(Buffer frame) {
+    void send(Out kind, Buffer frame) {
         if (!closed) {
-            transport.send(frame);
+            transport.send(kind, frame);
         }
     }
 
+    /** The negative reply to a request ({@code ref}), or the answer to a frame that could not be read. */
     void fail(String ref, ChorusException e) {
         services.metrics().error(e.code().wireName());
-        send(Frames.error(ref, null, e));
+        send(Out.ERROR, Frames.error(ref, null, e));
+    }
+
+    /** A stream's channel moved to this position (its subscription started there). */
+    void moved(String channel, String position) {
+        if (stream != null) {
+            stream.moved(channel, position);
+        }
     }
 
     /** Takes a token of the connection's publish or subscribe rate, or refuses with rate_limited. */
@@ -173,32 +191,28 @@ public final class Session implements MessageSink {
         return subscribes;
     }
 
-    String id() {
-        return id;
-    }
-
     Principal principal() {
         return principal;
     }
 
-    /** A refreshed token for the same client: new capabilities and expiry, subscriptions kept. */
+    /**
+     * A refreshed token for the same client: new capabilities and expiry. Whatever the new token no
+     * longer allows stops now: subscriptions (a forbidden error each), presence watches, occupancy
+     * watches, and entered channels (left). What it still allows goes on untouched.
+     */
     void reauthenticate(Principal next) {
         principal = next;
-        if (expiryTimer >= 0) {
-            vertx.cancelTimer(expiryTimer);
-            expiryTimer = -1;
-        }
+        cancelExpiry();
+        channels.narrowTo(next.capabilities());
     }
 
     /**
      * Warns the client {@code auth.expiryWarning} before its token expires, then closes with
-     * token_expired at expiry plus {@code auth.clockSkew} (reconnectable: the SDK fetches a new token and resumes).
+     * token_expired at expiry plus {@code auth.clockSkew} (reconnectable: the SDK fetches a new token and
+     * resumes). The same on every transport: a stream is ended the same way a WebSocket is closed.
      */
     void armExpiry() {
-        if (expiryTimer >= 0) {
-            vertx.cancelTimer(expiryTimer);
-            expiryTimer = -1;
-        }
+        cancelExpiry();
         long expiresAt = principal.expiresAtMs();
         if (expiresAt == Long.MAX_VALUE) {
             return;
@@ -208,11 +222,11 @@ public final class Session implements MessageSink {
         if (warnAt > now) {
             expiryTimer = vertx.setTimer(warnAt - now, t -> {
                 expiryTimer = -1;
-                send(Frames.authExpiring(principal.expiresAtMs()));
+                send(Out.AUTH_EXPIRING, Frames.authExpiring(principal.expiresAtMs()));
                 armClose();
             });
         } else {
-            send(Frames.authExpiring(expiresAt));
+            send(Out.AUTH_EXPIRING, Frames.authExpiring(expiresAt));
             armClose();
         }
     }
@@ -226,38 +240,10 @@ public final class Session implements MessageSink {
         });
     }
 
-    java.util.Set<String> entered() {
-        if (entered == null) {
-            entered = new java.util.HashSet<>(4);
-        }
-        return entered;
-    }
-
-    /** Starts the presence and/or occupancy watch a subscription asked for. */
-    void watch(io.chorus.schema.ChannelName channel, boolean presence, boolean occupancy) {
-        if (!presence && !occupancy || closed) {
-            return;
-        }
-        io.chorus.gateway.presence.PresenceSink sink = frame -> shard.context().runOnContext(v -> send(frame));
-        Runnable p = presence ? services.presence().watchPresence(channel, sink) : null;
-        Runnable o = occupancy ? services.presence().watchOccupancy(channel, sink) : null;
-        if (watches == null) {
-            watches = new HashMap<>(4);
-        }
-        watches.put(channel.value(), () -> {
-            if (p != null) {
-                p.run();
-            }
-            if (o != null) {
-                o.run();
-            }
-        });
-    }
-
-    void unwatch(String channel) {
-        Runnable stop = watches == null ? null : watches.remove(channel);
-        if (stop != null) {
-            stop.run();
+    private void cancelExpiry() {
+        if (expiryTimer >= 0) {
+            vertx.cancelTimer(expiryTimer);
+            expiryTimer = -1;
         }
     }
 
@@ -273,8 +259,12 @@ public final class Session implements MessageSink {
         return services;
     }
 
-    Map<String, Subscription> subscriptions() {
-        return subscriptions;
+    SessionChannels channels() {
+        return channels;
+    }
+
+    String kind() {
+        return transport.kind();
     }
 
     @Override
@@ -282,13 +272,16 @@ public final class Session implements MessageSink {
         if (closed) {
             return;
         }
-        transport.send(message.frame());
+        if (stream != null) {
+            stream.moved(message.channel(), message.position());
+        }
+        transport.send(Out.MESSAGE, message.frame());
         services.metrics().delivered(transport.kind(), 1, message.frame().length());
     }
 
     @Override
     public boolean writable() {
-        return transport.writable();
+        return !closed && transport.writable();
     }
 
     @Override
@@ -314,7 +307,8 @@ public final class Session implements MessageSink {
         }
     }
 
-    private void close(CloseReason reason) {
+    /** Ends the connection for a reason, on any transport (see {@link Transport#close}). */
+    public void close(CloseReason reason) {
         if (!closed) {
             services.metrics().closed(transport.kind(), reason.wireName());
             transport.close(reason);

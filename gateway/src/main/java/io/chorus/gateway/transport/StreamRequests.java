@@ -10,30 +10,45 @@ import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 
-/** Reads an SSE or long-poll request's channels and positions token, and checks their namespaces. */
+/**
+ * Admits an SSE stream or a long-poll: reads its channels, positions token, watches and enters, and
+ * checks everything that can be refused before the response begins, so that a refusal is a plain HTTP
+ * error with its status.
+ */
 public final class StreamRequests {
 
-    /** A request that may stream: what it asks for, and who asks. */
-    public record Admitted(StreamRequest request, Principal principal) {
+    /** A request that may stream: what it asks for, who asks, and the connection id its session gets. */
+    public record Admitted(StreamRequest request, Principal principal, String id) {
     }
 
     private StreamRequests() {
     }
 
     /**
-     * Everything an SSE stream or a long-poll checks before it starts: the request, the token and its
-     * subscribe capability on every channel, then admission (counted as {@code transport}). Throws
-     * the refusal, which the caller answers as a plain HTTP error.
+     * The request, the token and its rights (subscribe on every channel; presence on every watched or
+     * entered channel), the enter data's size, then admission (counted as {@code transport}). Throws the
+     * refusal, which the caller answers as a plain HTTP error.
      */
     public static Admitted admit(HttpServerRequest req, Services services, String transport) {
         StreamRequest request = parse(req, services);
-        Principal who = Credentials.authenticate(req, services, "anonymous");
+        String id = "c-" + UUID.randomUUID();
+        // An anonymous client is known by its connection id, as on WebSocket, so two anonymous
+        // members of a channel stay two.
+        Principal who = Credentials.authenticate(req, services, id);
         for (ChannelName channel : request.channels()) {
             Authenticator.require(who, channel, Operation.SUBSCRIBE);
+            if (request.presence().contains(channel.value())) {
+                Authenticator.require(who, channel, Operation.PRESENCE);
+            }
         }
+        request.enter().forEach((channel, data) -> {
+            Authenticator.require(who, channel, Operation.PRESENCE);
+            services.presence().checkData(data);
+        });
         services.admission().admit(req.remoteAddress().host(), transport);
-        return new Admitted(request, who);
+        return new Admitted(request, who, id);
     }
 
     /** {@link #admit}, answering a refusal as a plain HTTP error; null when refused. */
@@ -54,9 +69,14 @@ public final class StreamRequests {
         if (token == null) {
             token = req.getParam("lastEventId");
         }
-        StreamRequest parsed = StreamRequest.parse(req.params().getAll("channel"), token,
-                services.config().fallback().maxChannels());
+        var params = new StreamRequest.Params(req.params().getAll("channel"), token, req.params().getAll("presence"),
+                req.params().getAll("occupancy"), req.getParam("enter"));
+        StreamRequest parsed = StreamRequest.parse(params, services.config().fallback().maxChannels(),
+                services.config().connection().maxSubscriptions());
         for (ChannelName c : parsed.channels()) {
+            services.subscriptions().namespace(c);
+        }
+        for (ChannelName c : parsed.enter().keySet()) {
             services.subscriptions().namespace(c);
         }
         return parsed;

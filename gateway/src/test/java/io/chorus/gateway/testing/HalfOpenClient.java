@@ -202,6 +202,19 @@ public final class HalfOpenClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The next text frame that is not the server's JSON heartbeat: a connection joins its event loop's
+     * heartbeat wheel at any slot, so its first ping may come at any time after {@code connected}.
+     */
+    public String readReply() throws IOException {
+        while (true) {
+            String text = readText();
+            if (text == null || !text.equals("{\"type\":\"ping\"}")) {
+                return text;
+            }
+        }
+    }
+
     /** Reads frames until the server's close frame; returns its code. */
     public int awaitCloseCode() throws IOException {
         return readFrame(CLOSE).closeCode();

@@ -1,8 +1,7 @@
 package io.chorus.gateway.transport.poll;
 
 import io.chorus.gateway.Services;
-import io.chorus.gateway.session.StreamRequest;
-import io.chorus.gateway.session.StreamSession;
+import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
 import io.vertx.core.Handler;
@@ -10,9 +9,10 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /v1/poll}: starts the request's subscriptions, collects what arrives in a
- * {@link PollOutput}, and answers once (messages, a new start, an error, or the poll timeout); then
- * stops every subscription. Nothing stays on the pod between polls.
+ * {@code GET /v1/poll}: a {@link Session} that lives for one request. It starts the request's
+ * subscriptions, watches and enters, collects what arrives in a {@link PollTransport}, and answers once
+ * (messages, changes, a new start, an error, or the poll timeout); then the session ends. Nothing stays
+ * on the pod between polls: an entered member is kept through the gap by the presence grace period.
  */
 public final class PollHandler implements Handler<RoutingContext> {
 
@@ -32,20 +32,16 @@ public final class PollHandler implements Handler<RoutingContext> {
         if (admitted == null) {
             return;
         }
-        StreamRequest request = admitted.request();
-        PollOutput output = new PollOutput(ctx, request.channels().size(), services, shard.context());
-        StreamSession session = new StreamSession(request, output, shard, services);
-        long timer = vertx.setTimer(services.config().fallback().pollTimeout().toMillis(), t -> output.answer());
-        // A long-poll answers soon anyway; a notice would only delay it.
-        services.connections().add(output, shard.context(), output::answer, notice -> { });
-        output.onAnswered(() -> {
-            services.connections().remove(output);
+        PollTransport transport = new PollTransport(ctx.response(), admitted.request(),
+                services.config().fallback().pollMaxMessages(), shard.context());
+        Session session = new Session(admitted.id(), transport, shard, services, vertx, admitted.principal());
+        transport.bind(session);
+        long timer = vertx.setTimer(services.config().fallback().pollTimeout().toMillis(), t -> transport.answer());
+        ctx.response().endHandler(v -> vertx.cancelTimer(timer));
+        ctx.request().connection().closeHandler(v -> {
             vertx.cancelTimer(timer);
-            session.close();
-            services.admission().release("poll");
+            transport.abandon();
         });
-        output.tokenSource(session::token);
-        ctx.request().connection().closeHandler(v -> output.abandon());
-        session.start();
+        session.openStream(admitted.request());
     }
 }

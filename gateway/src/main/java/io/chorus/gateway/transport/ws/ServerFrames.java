@@ -58,13 +58,7 @@ final class ServerFrames {
                 return encoded[i].retainedDuplicate();
             }
         }
-        // Direct memory: the epoll transport would otherwise copy a heap frame into a direct buffer
-        // for every socket it is written to.
-        byte[] header = new byte[10];
-        int h = writeHeader(header, TEXT, length);
-        ByteBuf bytes = ((BufferInternal) payload).getByteBuf();
-        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(h + length);
-        frame.writeBytes(header, 0, h).writeBytes(bytes, bytes.readerIndex(), length);
+        ByteBuf frame = single(payload);
         int slot = next;
         next = (next + 1) % RECENT;
         if (encoded[slot] != null) {
@@ -75,6 +69,20 @@ final class ServerFrames {
         encoded[slot] = frame;
         hint = next;
         return frame.retainedDuplicate();
+    }
+
+    /**
+     * A text frame for one socket only (a reply, an error, {@code subscribed}): encoded without taking
+     * a slot of the cache, which is kept for frames that many sockets share. Direct memory: the epoll
+     * transport would otherwise copy a heap frame into a direct buffer for every socket it is written to.
+     */
+    static ByteBuf single(Buffer payload) {
+        int length = payload.length();
+        byte[] header = new byte[10];
+        int h = writeHeader(header, TEXT, length);
+        ByteBuf bytes = ((BufferInternal) payload).getByteBuf();
+        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(h + length);
+        return frame.writeBytes(header, 0, h).writeBytes(bytes, bytes.readerIndex(), length);
     }
 
     /** An empty ping, shared: each write gets its own reader index. */

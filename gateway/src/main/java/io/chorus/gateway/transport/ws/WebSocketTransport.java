@@ -1,5 +1,6 @@
 package io.chorus.gateway.transport.ws;
 
+import io.chorus.gateway.session.Out;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.session.Transport;
 import io.chorus.gateway.transport.CoalescingWriter;
@@ -96,10 +97,17 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
         return session != null;
     }
 
+    /**
+     * Frames that many sockets share (messages, presence and occupancy events, notices, pings) come
+     * from the event loop's cache; the rest are this socket's own and are encoded once for it.
+     */
     @Override
-    public void send(Buffer frame) {
+    public void send(Out kind, Buffer frame) {
         if (!closeSent) { // nothing may follow a close frame
-            ByteBuf bytes = frames.text(frame);
+            ByteBuf bytes = switch (kind) {
+                case MESSAGE, PRESENCE_EVENT, PRESENCE_SYNC, OCCUPANCY, STREAM, PING -> frames.text(frame);
+                default -> ServerFrames.single(frame);
+            };
             writer.write(bytes, bytes.readableBytes());
         }
     }
@@ -108,8 +116,13 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     public void heartbeat(Buffer jsonPing) {
         if (!closeSent) {
             writer.write(ServerFrames.ping(), 2);
-            send(jsonPing);
+            send(Out.PING, jsonPing);
         }
+    }
+
+    @Override
+    public boolean duplex() {
+        return true;
     }
 
     @Override

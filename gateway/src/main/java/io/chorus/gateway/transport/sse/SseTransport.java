@@ -1,12 +1,14 @@
 package io.chorus.gateway.transport.sse;
 
-import io.chorus.gateway.feed.FeedMessage;
-import io.chorus.gateway.metrics.GatewayMetrics;
-import io.chorus.gateway.session.StreamOutput;
-import io.chorus.gateway.subscription.Subscribed;
+import io.chorus.gateway.session.Frames;
+import io.chorus.gateway.session.Out;
+import io.chorus.gateway.session.Session;
+import io.chorus.gateway.session.Transport;
 import io.chorus.gateway.transport.CoalescingWriter;
 import io.chorus.gateway.transport.Flusher;
 import io.chorus.schema.ChorusException;
+import io.chorus.schema.CloseReason;
+import io.chorus.schema.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -17,10 +19,11 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes stream events in the SSE format: {@code id:} (the positions token), {@code event:} and one
- * {@code data:} line holding the same JSON object the WebSocket transport sends. Each event is one
- * HTTP chunk, so a proxy never holds half an event. A live subscriber whose response buffer is full is
- * cut off; its browser reconnects with {@code Last-Event-ID} and resumes.
+ * The SSE {@link Transport}: each frame is an event, {@code id:} (the session's positions token after
+ * it), {@code event:} (the frame's type) and one {@code data:} line holding the same JSON object the
+ * WebSocket transport sends. Each event is one HTTP chunk, so a proxy never holds half an event. An
+ * error without a channel, and every close, end the response; the client reconnects with
+ * {@code Last-Event-ID} (or its positions) and resumes.
  *
  * <p><b>Write, flush later</b>, as the WebSocket transport does: after the response's head (written
  * through Vert.x), events go to the connection's Netty pipeline as HTTP chunks without a flush, and
@@ -30,11 +33,11 @@ import java.nio.charset.StandardCharsets;
  * mode). Over HTTP/2 (an h2c upgrade, or TLS with ALPN) events are written through Vert.x's stream
  * instead, one flush each.
  */
-final class SseOutput implements StreamOutput {
+final class SseTransport implements Transport {
 
     private static final byte[] PING = ascii("event: ping\ndata: {\"type\":\"ping\"}\n\n");
     private static final byte[] ID = ascii("id: ");
-    private static final byte[] EVENT = ascii("\nevent: ");
+    private static final byte[] EVENT = ascii("event: ");
     private static final byte[] DATA = ascii("\ndata: ");
     private static final byte[] END = ascii("\n\n");
 
@@ -44,23 +47,23 @@ final class SseOutput implements StreamOutput {
     private final boolean direct;
     private final CoalescingWriter writer;
     private final Context context;
-    private final GatewayMetrics metrics;
+    private final long retryMs;
+    private Session session;
     private Runnable onDrain;
-    private Runnable onEnd;
     private boolean ended;
 
     /**
      * {@code chctx}: the Netty context of the response's connection; {@code direct}: it is an HTTP/1.x
-     * connection, whose context writes HTTP chunks.
+     * connection, whose context writes HTTP chunks; {@code retryMs}: the reconnect hint.
      */
-    SseOutput(HttpServerResponse response, ChannelHandlerContext chctx, boolean direct, Flusher flusher,
-              Context context, int bufferBytes, GatewayMetrics metrics) {
+    SseTransport(HttpServerResponse response, ChannelHandlerContext chctx, boolean direct, Flusher flusher,
+                 Context context, int bufferBytes, long retryMs) {
         this.response = response;
         this.chctx = chctx;
         this.direct = direct;
         this.writer = new CoalescingWriter(chctx, flusher);
         this.context = context;
-        this.metrics = metrics;
+        this.retryMs = retryMs;
         response.setWriteQueueMaxSize(bufferBytes);
         response.drainHandler(v -> {
             Runnable r = onDrain;
@@ -69,43 +72,63 @@ final class SseOutput implements StreamOutput {
                 r.run();
             }
         });
+        response.closeHandler(v -> ended());
+        response.exceptionHandler(err -> ended());
+    }
+
+    /** The session whose token each event carries; set before it opens. */
+    void bind(Session session) {
+        this.session = session;
+    }
+
+    /** The client went away or the response ended: the session releases everything, once. */
+    private void ended() {
+        if (!ended) {
+            ended = true;
+            onDrain = null;
+            session.onClosed();
+        }
     }
 
     /**
-     * The stream's first bytes: the reconnect hint and a {@code connected} event whose
+     * The stream's first bytes: the reconnect hint and the {@code connected} event, whose
      * {@code heartbeatMs} tells the client how often {@code ping} events come (comments would be
      * invisible to EventSource, so a client could not notice a stream that went silent).
      */
-    void start(long retryMs, Buffer connected) {
+    private void start(Buffer connected) {
         response.write(Buffer.buffer("retry: " + retryMs + "\n\nevent: connected\ndata: ").appendBuffer(connected)
                 .appendString("\n\n"));
     }
 
-    void onEnd(Runnable action) {
-        this.onEnd = action;
-    }
-
-    /** The client went away or the response ended: release the subscriptions once. */
-    void ended() {
-        if (!ended) {
-            ended = true;
-            onEnd.run();
+    @Override
+    public void send(Out kind, Buffer frame) {
+        if (ended) {
+            return;
+        }
+        if (kind == Out.CONNECTED) {
+            start(frame);
+            return;
+        }
+        event(kind.event(), frame, session.positionsToken());
+        if (kind == Out.ERROR) {
+            end(); // an error without a channel ends the stream (PROTOCOL.md)
         }
     }
 
-    void ping() {
+    @Override
+    public void heartbeat(Buffer jsonPing) {
         if (!ended) {
             write(chctx.alloc().buffer(PING.length).writeBytes(PING));
         }
     }
 
     private void event(String type, Buffer data, String token) {
-        if (ended) {
-            return;
-        }
         ByteBuf json = ((BufferInternal) data).getByteBuf();
         ByteBuf b = chctx.alloc().buffer(json.readableBytes() + token.length() + type.length() + 24);
-        b.writeBytes(ID).writeCharSequence(token, StandardCharsets.UTF_8);
+        if (!token.isEmpty()) {
+            b.writeBytes(ID).writeCharSequence(token, StandardCharsets.UTF_8);
+            b.writeByte('\n');
+        }
         b.writeBytes(EVENT).writeCharSequence(type, StandardCharsets.US_ASCII);
         b.writeBytes(DATA).writeBytes(json, json.readerIndex(), json.readableBytes()).writeBytes(END);
         write(b);
@@ -122,22 +145,6 @@ final class SseOutput implements StreamOutput {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public void subscribed(int channel, Subscribed answer, Buffer frame, String token) {
-        event("subscribed", frame, token);
-    }
-
-    @Override
-    public void message(FeedMessage message, String token) {
-        event("message", message.frame(), token);
-        metrics.delivered("sse", 1, message.frame().length());
-    }
-
-    @Override
-    public void error(int channel, ChorusException error, Buffer frame, String token) {
-        event("error", frame, token);
     }
 
     @Override
@@ -158,31 +165,41 @@ final class SseOutput implements StreamOutput {
         }
     }
 
-    /** A notice for the client (event type {@code stream}). */
-    void notice(Buffer frame, String token) {
-        event("stream", frame, token);
+    /**
+     * A last {@code error} event saying why, then the end: {@code draining} (reconnect, to another pod),
+     * {@code token_expired} (get a new token, then reconnect); a slow consumer's stream just ends.
+     */
+    @Override
+    public void close(CloseReason reason) {
+        if (ended) {
+            return;
+        }
+        ChorusException why = switch (reason) {
+            case SERVER_SHUTDOWN -> new ChorusException(ErrorCode.DRAINING, "this pod is shutting down; reconnect", 1000);
+            case TOKEN_EXPIRED -> new ChorusException(ErrorCode.TOKEN_EXPIRED, "the token expired; reconnect with a new one");
+            case INTERNAL -> new ChorusException(ErrorCode.INTERNAL, "unexpected server error");
+            default -> null;
+        };
+        if (why != null) {
+            event(Out.ERROR.event(), Frames.error(null, null, why), session.positionsToken());
+        }
+        end();
     }
 
-    /** Ends the stream with a last error event (the pod is draining); the browser reconnects elsewhere. */
-    void leave(Buffer errorFrame, String token) {
+    private void end() {
         if (!ended) {
-            event("error", errorFrame, token);
             response.end();
             ended();
         }
     }
 
     @Override
-    public void fellBehind() {
-        metrics.fellBehind("sse");
+    public boolean duplex() {
+        return false;
     }
 
     @Override
-    public void overflow() {
-        if (!ended) {
-            metrics.slowConsumer();
-            response.end();
-            ended();
-        }
+    public String kind() {
+        return "sse";
     }
 }
