@@ -8,6 +8,9 @@ import io.chorus.gateway.config.ConfigLoader;
 import io.chorus.gateway.testing.Conditions;
 import io.chorus.gateway.testing.TestGateway;
 import io.chorus.gateway.testing.WsProbe;
+import io.chorus.gateway.testing.probe.ClientProbe;
+import io.chorus.gateway.testing.probe.ClientProbe.Kind;
+import io.chorus.gateway.testing.probe.ClientProbe.Open;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker dies (SIGKILL) during traffic and comes back: subscribers are told the stream stalled
+ * The broker dies (SIGKILL) during traffic and comes back: subscribers on every transport (WebSocket,
+ * SSE, long-polling) are told the stream stalled
  * and then is live again, publishes meanwhile are refused with a retryable error (never acknowledged
  * and lost), readiness follows, and live delivery resumes with no gap and no duplicate. The broker is
  * its own process here ({@code chorus kafka}), so that it can be killed and restarted.
@@ -86,14 +91,20 @@ class KafkaOutageIT {
         int controller = freePort();
         Process kafka = broker(dir, port, controller);
         String ch = "outage:room";
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port,
+        Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port,
                 "CHORUS_HTTP_HOST", "127.0.0.1", "CHORUS_HTTP_PORT", "0", "CHORUS_KAFKA_CREATE_TOPICS", "true",
                 "CHORUS_NAMESPACES_ALLOW_ANY", "true", "CHORUS_PUBLISH_TIMEOUT", "3s",
                 "CHORUS_KAFKA_HEALTH_INTERVAL", "300ms", "CHORUS_KAFKA_HEALTH_TIMEOUT", "1s",
-                "CHORUS_KAFKA_REQUEST_TIMEOUT", "3s", "CHORUS_AUTH_ANONYMOUS", "true");
+                "CHORUS_KAFKA_REQUEST_TIMEOUT", "3s", "CHORUS_AUTH_ANONYMOUS", "true"));
+        env.put("CHORUS_FALLBACK_POLL_TIMEOUT", "2s");
         try (TestGateway g = TestGateway.start(c -> ConfigLoader.load(false, null, env));
-             WsProbe subscriber = WsProbe.connect(g.wsUri()); WsProbe publisher = WsProbe.connect(g.wsUri())) {
-            ResumeIT.subscribed(subscriber, ch, "");
+             WsProbe publisher = WsProbe.connect(g.wsUri())) {
+            // One subscriber per transport watches the same outage.
+            Map<Kind, ClientProbe> subscribers = new EnumMap<>(Kind.class);
+            for (Kind kind : Kind.values()) {
+                subscribers.put(kind, kind.open(g.wsUri().getPort(), Open.of(ch)));
+                subscribers.get(kind).expect("subscribed");
+            }
             List<String> acked = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 assertEquals("ack", publish(publisher, ch, "before-" + i).get("type").asText());
@@ -103,9 +114,12 @@ class KafkaOutageIT {
 
             kafka.destroyForcibly();
             assertTrue(kafka.waitFor(30, TimeUnit.SECONDS));
-            List<String> delivered = new ArrayList<>();
-            JsonNode stalled = notice(subscriber, delivered, Duration.ofSeconds(20));
-            assertEquals("stalled", stalled.get("state").asText());
+            Map<Kind, List<String>> delivered = new EnumMap<>(Kind.class);
+            for (var e : subscribers.entrySet()) {
+                delivered.put(e.getKey(), new ArrayList<>());
+                JsonNode stalled = notice(e.getValue(), delivered.get(e.getKey()));
+                assertEquals("stalled", stalled.get("state").asText(), e.getKey().toString());
+            }
             Conditions.await("not ready", Duration.ofSeconds(20), () -> callReady(g) == 503);
             JsonNode refused = publish(publisher, ch, "during-0");
             assertEquals("error", refused.get("type").asText(), refused::toString);
@@ -113,22 +127,27 @@ class KafkaOutageIT {
             assertTrue(refused.get("retryable").asBoolean());
 
             kafka = broker(dir, port, controller);
-            JsonNode live = notice(subscriber, delivered, Duration.ofSeconds(60));
-            assertEquals("live", live.get("state").asText());
+            for (var e : subscribers.entrySet()) {
+                JsonNode live = notice(e.getValue(), delivered.get(e.getKey()));
+                assertEquals("live", live.get("state").asText(), e.getKey().toString());
+            }
             Conditions.await("ready again", Duration.ofSeconds(30), () -> callReady(g) == 200);
             for (int i = 0; i < 5; i++) {
                 JsonNode r = publish(publisher, ch, "after-" + i);
                 assertEquals("ack", r.get("type").asText(), r::toString);
                 acked.add("after-" + i);
             }
-            while (delivered.size() < acked.size()) {
-                JsonNode m = subscriber.awaitFrame(f -> "message".equals(f.path("type").asText()),
-                        Duration.ofSeconds(30));
-                if (!"during-0".equals(m.get("id").asText())) {
-                    delivered.add(m.get("id").asText());
+            for (var e : subscribers.entrySet()) {
+                List<String> got = delivered.get(e.getKey());
+                while (got.size() < acked.size()) {
+                    JsonNode m = e.getValue().await("message", f -> "message".equals(f.path("type").asText()));
+                    if (!"during-0".equals(m.get("id").asText())) {
+                        got.add(m.get("id").asText());
+                    }
                 }
+                assertEquals(acked, got, e.getKey() + ": every acknowledged publish, once, in order");
+                e.getValue().close();
             }
-            assertEquals(acked, delivered, "every acknowledged publish, once, in order");
         } finally {
             kafka.destroyForcibly();
             kafka.waitFor(30, TimeUnit.SECONDS);
@@ -136,14 +155,13 @@ class KafkaOutageIT {
     }
 
     /** The next stream notice; messages that arrive before it are recorded, not skipped. */
-    static JsonNode notice(WsProbe p, List<String> delivered, Duration timeout) throws Exception {
-        JsonNode f = p.awaitFrame(n -> {
+    static JsonNode notice(ClientProbe p, List<String> delivered) throws Exception {
+        return p.await("a stream notice", n -> {
             if ("message".equals(n.path("type").asText()) && !"during-0".equals(n.get("id").asText())) {
                 delivered.add(n.get("id").asText());
             }
             return "stream".equals(n.path("type").asText());
-        }, timeout);
-        return f;
+        });
     }
 
     static int callReady(TestGateway g) {

@@ -53,7 +53,9 @@ class SessionContractIT {
         env.put("CHORUS_PRESENCE_GRACE", "1s");
         env.put("CHORUS_PRESENCE_FLUSH_INTERVAL", "50ms");
         env.put("CHORUS_PRESENCE_OCCUPANCY_INTERVAL", "200ms");
-        env.put("CHORUS_FALLBACK_POLL_TIMEOUT", "2s");
+        env.put("CHORUS_FALLBACK_POLL_TIMEOUT", "1s");
+        env.put("CHORUS_CONNECTION_HEARTBEAT", "400ms");
+        env.put("CHORUS_CONNECTION_IDLE_TIMEOUT", "2s");
         return ConfigLoader.load(false, null, env);
     }
 
@@ -104,6 +106,26 @@ class SessionContractIT {
                 JsonNode live = c.expect("message");
                 assertEquals(7, live.path("data").path("n").asInt(), kind + ": then live");
             }
+        }
+    }
+
+    /**
+     * A quiet session stays open well past the idle timeout: WebSocket and SSE show heartbeats (the
+     * WebSocket client answers them), a long-poll answers at its timeout and polls again; then a message
+     * still arrives.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aQuietSessionIsKeptAliveByItsHeartbeatAndStaysUsable(Kind kind) throws Exception {
+        String ns = TestGateway.freshNamespace();
+        String x = ns + ":x";
+        try (Backend bx = new Backend(ns, x); ClientProbe c = kind.open(port(a), Open.of(x).token(everything("hal")))) {
+            c.expect("subscribed");
+            // 400 ms heartbeats (1 s poll timeout): 8 of them span twice the 2 s idle timeout.
+            int want = kind == Kind.POLL ? 4 : 8;
+            io.chorus.gateway.testing.Conditions.await(want + " beats", ClientProbe.WAIT, () -> c.beats() >= want);
+            bx.send(1);
+            assertEquals(1, c.expect("message").path("data").path("n").asInt(), kind + ": still open and live");
         }
     }
 

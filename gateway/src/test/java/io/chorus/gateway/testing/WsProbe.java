@@ -33,6 +33,7 @@ public final class WsProbe implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket ws;
     private volatile boolean answerPings = true;
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     /** The JDK WebSocket allows one send at a time: the test's and the pong answers go in turn. */
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
 
@@ -45,6 +46,7 @@ public final class WsProbe implements AutoCloseable {
                     try {
                         JsonNode n = JSON.readTree(partial.toString());
                         if (answerPings && "ping".equals(n.path("type").asText())) {
+                            pings.incrementAndGet();
                             inTurn(() -> w.sendText("{\"type\":\"pong\"}", true));
                         } else {
                             frames.add(n);
@@ -80,6 +82,11 @@ public final class WsProbe implements AutoCloseable {
     /** Opens without expecting {@code connected} (the server may refuse the client in band). */
     public static WsProbe open(URI uri) throws Exception {
         return new WsProbe(uri);
+    }
+
+    /** The JSON pings answered so far. */
+    public int pings() {
+        return pings.get();
     }
 
     public WsProbe answerPings(boolean answer) {

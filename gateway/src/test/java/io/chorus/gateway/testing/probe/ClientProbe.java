@@ -68,11 +68,25 @@ public abstract class ClientProbe implements AutoCloseable {
 
     protected final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
 
+    private final java.util.concurrent.atomic.AtomicInteger beats = new java.util.concurrent.atomic.AtomicInteger();
+
     protected void received(JsonNode frame) {
         String type = frame.path("type").asText();
-        if (!"ping".equals(type) && !"connected".equals(type)) {
+        if ("ping".equals(type)) {
+            beat();
+        } else if (!"connected".equals(type)) {
             frames.add(frame);
         }
+    }
+
+    /** Proof that the session is alive while quiet: a heartbeat, or a long-poll's answer. */
+    protected void beat() {
+        beats.incrementAndGet();
+    }
+
+    /** The heartbeats seen (WebSocket, SSE), or the answers received (long-poll). */
+    public int beats() {
+        return beats.get();
     }
 
     protected void ended(String reason) {

@@ -46,6 +46,7 @@ final class PollClientProbe extends ClientProbe {
                     return;
                 }
                 JsonNode answer = WsProbe.JSON.readTree(r.body());
+                beat();
                 for (JsonNode s : answer.path("subscribed")) {
                     announced.add(s.path("channel").asText());
                     received(s);

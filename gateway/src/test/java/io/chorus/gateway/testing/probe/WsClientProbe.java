@@ -10,6 +10,7 @@ import java.time.Duration;
 final class WsClientProbe extends ClientProbe {
 
     private WsProbe ws;
+    private int seenPings;
 
     static WsClientProbe open(URI base, Open open) throws Exception {
         WsClientProbe p = new WsClientProbe();
@@ -44,6 +45,10 @@ final class WsClientProbe extends ClientProbe {
         Thread t = new Thread(() -> {
             try {
                 while (true) {
+                    while (seenPings < ws.pings()) {
+                        seenPings++;
+                        beat();
+                    }
                     var n = ws.next(Duration.ofMillis(50));
                     if (n != null) {
                         received(n);
