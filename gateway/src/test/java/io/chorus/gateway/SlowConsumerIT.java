@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.chorus.gateway.testing.Conditions;
 import io.chorus.gateway.testing.HalfOpenClient;
+import io.chorus.gateway.testing.StalledSseClient;
 import io.chorus.gateway.testing.TestGateway;
 import io.chorus.gateway.testing.TestKafka;
 import io.chorus.gateway.testing.WsProbe;
@@ -51,6 +52,43 @@ class SlowConsumerIT {
             int next = 0;
             while (next < count) {
                 JsonNode f = WsProbe.JSON.readTree(stalled.readText());
+                if ("message".equals(f.path("type").asText())) {
+                    assertEquals(next++, f.get("data").get("n").asInt());
+                }
+            }
+            assertEquals(0.0, registry.counter("chorus_slow_consumer_closes").count(), "nobody was cut off");
+        }
+    }
+
+    /** The same rule on SSE: a stream that stops reading is caught up at its own pace, not cut off. */
+    @Test
+    void anSseStreamThatStopsReadingIsCaughtUpLaterInOrderWhileOthersGoOn() throws Exception {
+        String ns = TestGateway.freshNamespace();
+        String ch = ns + ":firehose";
+        int count = 400;
+        String pad = "x".repeat(30_000);
+        try (TestGateway gateway = TestGateway.start(); WsProbe healthy = WsProbe.connect(gateway.wsUri());
+             StalledSseClient stalled = new StalledSseClient(gateway.gateway().port(), "/v1/sse?channel=" + ch);
+             KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
+            TestKafka.ensureTopic("chorus." + ns, 4);
+            healthy.send("{\"type\":\"subscribe\",\"ref\":\"h\",\"channel\":\"" + ch + "\"}");
+            healthy.expect("subscribed");
+            var registry = gateway.gateway().services().metrics().registry();
+            Conditions.await("two subscriptions", Duration.ofSeconds(10), () ->
+                    registry.get("chorus_subscriptions").gauge().value() == 2);
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>("chorus." + ns, ch.getBytes(StandardCharsets.UTF_8),
+                        ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+            for (int i = 0; i < count; i++) {
+                assertEquals(i, healthy.expect("message").get("data").get("n").asInt());
+            }
+            Conditions.await("the stalled stream left the live path", Duration.ofSeconds(20), () ->
+                    registry.counter("chorus_subscribers_behind", "transport", "sse").count() >= 1);
+            int next = 0;
+            while (next < count) {
+                JsonNode f = stalled.next();
                 if ("message".equals(f.path("type").asText())) {
                     assertEquals(next++, f.get("data").get("n").asInt());
                 }
