@@ -97,8 +97,10 @@ public final class Gateway implements AutoCloseable {
         parts.add(0, presence);
         SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock,
                 presence::subscribers);
+        Authenticator auth = new Authenticator(config.auth(), clock, metrics::jwksFetch);
+        parts.add(0, auth);
         services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
-                readiness, admission, connections, new Authenticator(config.auth(), clock), presence);
+                readiness, admission, connections, auth, presence);
         if (config.devMode() && config.auth().hmacSecret().startsWith("chorus-dev-secret")) {
             LOG.warn("DEV TOKEN SECRET IN USE: anyone can mint tokens with `./chorus token NAME` (dev only)");
         }

@@ -90,6 +90,9 @@ class AuthIT {
         badCaps.putObject("chorus").putArray("chat:*").add("fly");
         ObjectNode noSub = claims("mallory", 60);
         noSub.remove("sub");
+        // Reported: exp * 1000 overflowed to a far future and this token was accepted (200, not 401).
+        ObjectNode overflowing = claims("mallory", 60).put("exp", -14446744073709551L);
+        ObjectNode milliseconds = claims("mallory", 60).put("exp", System.currentTimeMillis() + 60_000);
         String hs = TestTokens.hs256(ok);
         String forged = hs.substring(0, hs.lastIndexOf('.') + 1) + "AAAA" + hs.substring(hs.lastIndexOf('.') + 5);
         return List.of(
@@ -100,6 +103,9 @@ class AuthIT {
                 Arguments.of("RS256 header, HMAC bytes", TestTokens.withAlg("RS256", ok, true), "token_invalid",
                         CloseReason.UNAUTHORIZED),
                 Arguments.of("expired", TestTokens.hs256(expired), "token_expired", CloseReason.TOKEN_EXPIRED),
+                Arguments.of("exp overflowing", TestTokens.hs256(overflowing), "token_expired", CloseReason.TOKEN_EXPIRED),
+                Arguments.of("exp in milliseconds", TestTokens.hs256(milliseconds), "token_invalid",
+                        CloseReason.UNAUTHORIZED),
                 Arguments.of("not yet valid", TestTokens.hs256(notYet), "token_not_yet_valid", CloseReason.TOKEN_EXPIRED),
                 Arguments.of("malformed", "abc.def", "token_invalid", CloseReason.UNAUTHORIZED),
                 Arguments.of("not base64 JSON", "e30.%%%.e30", "token_invalid", CloseReason.UNAUTHORIZED),

@@ -109,9 +109,8 @@ class ProtectionIT {
         String ns = TestGateway.freshNamespace();
         try (TestGateway g = TestGateway.start(c -> TestGateway.limits(100, 100, 100, 50, 50).apply(c)
                 .withLimits(new io.chorus.gateway.config.LimitsConfig(100, 100, 100, 1000, 50, 3, 50))
-                .withAuth(new io.chorus.gateway.config.AuthConfig(false, java.util.Map.of(),
-                        io.chorus.gateway.testing.TestTokens.SECRET, java.util.List.of(), "", 8192, Duration.ZERO,
-                        Duration.ofSeconds(60), java.util.Map.of())), clock)) {
+                .withAuth(io.chorus.gateway.testing.TestTokens.hs256Config(io.chorus.gateway.testing.TestTokens.SECRET,
+                        Duration.ZERO)), clock)) {
             String token = io.chorus.gateway.testing.TestTokens.hs256(io.chorus.gateway.testing.TestTokens.claims(
                     "zoe", 3600, java.util.Map.of("*", new String[] {"publish"})));
             java.net.URI uri = java.net.URI.create(g.wsUri() + "?token=" + token);

@@ -1,120 +1,153 @@
 package io.chorus.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
 import io.chorus.gateway.config.AuthConfig;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.PublicKey;
-import java.security.Signature;
+import java.io.IOException;
+import java.text.ParseException;
 import java.time.Clock;
-import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * Verifies a JWT: size, shape, an allowed algorithm with a configured key (HS256 with the shared
- * secret, RS256 or ES256 with a public key; {@code none} and every other algorithm are refused),
- * the signature, then the claims: {@code sub} (the client id), {@code exp}, optional {@code nbf},
- * and the {@code chorus} capabilities.
+ * Verifies a JWT with Nimbus JOSE+JWT: size, then the compact JWS, then an accepted algorithm with
+ * a key bound to it (HS256 with the shared secret, RS256 or ES256 with a public key, matched by kid;
+ * {@code none} and every other algorithm are refused), the signature, then {@link TokenClaims}.
+ *
+ * <p>A token naming a kid that no key has may have been signed with a key the identity provider
+ * just rotated in: with {@code auth.jwksUrl} set, {@link #verifyAsync} waits for a refresh of the
+ * keys (rate-limited, bounded by {@code auth.jwksTimeout}) and {@link #verify} starts one and refuses
+ * the token.
  */
-public final class TokenVerifier {
+public final class TokenVerifier implements AutoCloseable {
 
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_\\-:.@/=+]{1,128}");
+    private static final Set<JWSAlgorithm> ACCEPTED = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.RS256,
+            JWSAlgorithm.ES256);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuthConfig config;
-    private final KeySet keys;
-    private final Clock clock;
+    private final KeySet fixed;
+    private final JwksSource remote;
+    private final TokenClaims claims;
 
-    public TokenVerifier(AuthConfig config, Clock clock) {
+    /** @param jwksResults told "ok" or "error" after each fetch of {@code auth.jwksUrl} */
+    public TokenVerifier(AuthConfig config, Clock clock, Consumer<String> jwksResults) {
         this.config = config;
-        this.keys = KeySet.load(config.publicKeyFiles(), config.jwksFile());
-        this.clock = clock;
+        this.fixed = KeySet.load(config.hmacSecret(), config.publicKeyFiles(), config.jwksFile());
+        this.remote = config.jwksUrl().isEmpty() ? null : new JwksSource(config, clock, jwksResults);
+        this.claims = new TokenClaims(config, clock);
     }
 
+    /** Verifies with the keys at hand; an unknown kid starts a refresh and is refused (token_invalid). */
     public Principal verify(String token) {
+        JWSObject jws = parse(token);
+        if (unknownKid(jws)) {
+            remote.refresh();
+        }
+        return check(jws);
+    }
+
+    /**
+     * Completes at once unless the token names an unknown kid and {@code auth.jwksUrl} is set; then
+     * after the refresh (or {@code auth.jwksTimeout}), on the fetching thread. Fails with a
+     * {@link ChorusException}.
+     */
+    public CompletionStage<Principal> verifyAsync(String token) {
+        try {
+            JWSObject jws = parse(token);
+            if (!unknownKid(jws)) {
+                return CompletableFuture.completedFuture(check(jws));
+            }
+            return remote.refresh().copy().completeOnTimeout(null, remote.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(v -> check(jws));
+        } catch (ChorusException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private JWSObject parse(String token) {
         if (token.length() > config.maxTokenBytes()) {
             throw new ChorusException(ErrorCode.TOKEN_TOO_LARGE, "the token is longer than "
                     + config.maxTokenBytes() + " bytes");
         }
-        Jwt jwt = Jwt.parse(token);
-        String alg = jwt.header().path("alg").asText("");
-        String kid = jwt.header().path("kid").isTextual() ? jwt.header().get("kid").textValue() : null;
-        boolean ok = switch (alg) {
-            case "HS256" -> hmac(jwt);
-            case "RS256" -> signature(jwt, "SHA256withRSA", keys.candidates(kid, true), false);
-            case "ES256" -> signature(jwt, "SHA256withECDSA", keys.candidates(kid, false), true);
-            default -> throw Jwt.invalid("algorithm '" + (alg.length() > 16 ? alg.substring(0, 16) : alg)
-                    + "' is not accepted (HS256, RS256, ES256)");
-        };
-        if (!ok) {
-            throw Jwt.invalid("the token's signature does not verify");
-        }
-        return claims(jwt.claims());
-    }
-
-    private Principal claims(JsonNode c) {
-        JsonNode sub = c.get("sub");
-        if (sub == null || !sub.isTextual() || !CLIENT_ID.matcher(sub.textValue()).matches()) {
-            throw Jwt.invalid("sub must be a client id of 1 to 128 characters [A-Za-z0-9_-:.@/=+]");
-        }
-        JsonNode exp = c.get("exp");
-        if (exp == null || !exp.canConvertToLong()) {
-            throw Jwt.invalid("exp (expiry, seconds since the epoch) is required");
-        }
-        long now = clock.millis();
-        long skew = config.clockSkew().toMillis();
-        long expiresAt = exp.longValue() * 1000;
-        if (expiresAt + skew <= now) {
-            throw new ChorusException(ErrorCode.TOKEN_EXPIRED, "the token expired");
-        }
-        JsonNode nbf = c.get("nbf");
-        if (nbf != null && (!nbf.canConvertToLong() || nbf.longValue() * 1000 - skew > now)) {
-            throw new ChorusException(ErrorCode.TOKEN_NOT_YET_VALID, "the token is not valid yet (nbf)");
-        }
-        Capabilities caps = Capabilities.parse(c.get("chorus"));
-        if (caps == null) {
-            throw Jwt.invalid("the chorus claim must map channel patterns to operations"
-                    + " (subscribe, publish, presence, history)");
-        }
-        return new Principal(sub.textValue(), caps, expiresAt, false);
-    }
-
-    private boolean hmac(Jwt jwt) {
-        if (config.hmacSecret() == null || config.hmacSecret().isEmpty()) {
-            throw Jwt.invalid("HS256 tokens are not accepted: no shared secret is configured");
-        }
+        JWSObject jws;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(config.hmacSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return MessageDigest.isEqual(mac.doFinal(jwt.signingInput()), jwt.signature());
-        } catch (GeneralSecurityException e) {
-            return false;
+            jws = JWSObject.parse(token);
+        } catch (ParseException e) {
+            throw TokenClaims.invalid("not a signed JWT (three base64url parts: JSON header, claims, signature): "
+                    + e.getMessage());
         }
+        JWSAlgorithm alg = jws.getHeader().getAlgorithm();
+        if (!ACCEPTED.contains(alg)) {
+            String name = alg.getName();
+            throw TokenClaims.invalid("algorithm '" + (name.length() > 16 ? name.substring(0, 16) : name)
+                    + "' is not accepted (HS256, RS256, ES256)");
+        }
+        if (alg.equals(JWSAlgorithm.HS256) && !fixed.hasAlg(alg)) {
+            throw TokenClaims.invalid("HS256 tokens are not accepted: no shared secret is configured");
+        }
+        return jws;
     }
 
-    private static boolean signature(Jwt jwt, String algorithm, Iterable<PublicKey> candidates, boolean jose) {
-        byte[] sig = jwt.signature();
-        if (jose) {
-            if (sig.length != 64) {
-                return false;
-            }
-            sig = EcdsaSignatures.toDer(sig);
+    private boolean unknownKid(JWSObject jws) {
+        String kid = jws.getHeader().getKeyID();
+        return remote != null && kid != null && !jws.getHeader().getAlgorithm().equals(JWSAlgorithm.HS256)
+                && !fixed.hasKid(kid) && !remote.keys().hasKid(kid);
+    }
+
+    private Principal check(JWSObject jws) {
+        JWSAlgorithm alg = jws.getHeader().getAlgorithm();
+        String kid = jws.getHeader().getKeyID();
+        List<JWSVerifier> candidates = new ArrayList<>(2);
+        fixed.candidates(alg, kid, candidates);
+        if (remote != null) {
+            remote.keys().candidates(alg, kid, candidates);
         }
-        for (PublicKey key : candidates) {
+        if (!verified(jws, candidates)) {
+            throw TokenClaims.invalid(candidates.isEmpty() && kid != null
+                    ? "no " + alg + " key has the token's kid" + (remote == null ? "" : " (the key set is refreshed)")
+                    : "the token's signature does not verify");
+        }
+        JsonNode c;
+        try {
+            c = JSON.readTree(jws.getPayload().toBytes());
+        } catch (IOException e) {
+            c = null;
+        }
+        if (c == null || !c.isObject()) {
+            throw TokenClaims.invalid("the token's claims must be a JSON object");
+        }
+        return claims.check(c);
+    }
+
+    private static boolean verified(JWSObject jws, List<JWSVerifier> candidates) {
+        for (JWSVerifier v : candidates) {
             try {
-                Signature s = Signature.getInstance(algorithm);
-                s.initVerify(key);
-                s.update(jwt.signingInput());
-                if (s.verify(sig)) {
+                if (jws.verify(v)) {
                     return true;
                 }
-            } catch (GeneralSecurityException e) {
+            } catch (JOSEException e) {
                 // not this key
             }
         }
         return false;
+    }
+
+    @Override
+    public void close() {
+        if (remote != null) {
+            remote.close();
+        }
     }
 }

@@ -131,10 +131,53 @@ public final class ConfigLoader {
             problems.add("presence: topic required, maxMembers, maxChannels >= 1, maxDataBytes >= 16, lease >= 1s,"
                     + " grace >= 0, 10ms <= flushInterval < lease, occupancyInterval >= 10ms");
         }
+        problems.addAll(authProblems(c.auth()));
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", problems));
         }
         return c;
+    }
+
+    /** RFC 7518 3.2: an HS256 key is at least as long as the hash (32 bytes); the JOSE library enforces it. */
+    static final int MIN_HMAC_SECRET_BYTES = 32;
+
+    static List<String> authProblems(AuthConfig a) {
+        List<String> problems = new ArrayList<>();
+        if (a.hmacSecret() != null && !a.hmacSecret().isEmpty()
+                && a.hmacSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_HMAC_SECRET_BYTES) {
+            problems.add("auth.hmacSecret must be at least " + MIN_HMAC_SECRET_BYTES + " bytes (HS256, RFC 7518 3.2)");
+        }
+        if (!a.jwksUrl().isEmpty()) {
+            String problem = urlProblem(a.jwksUrl());
+            if (problem != null) {
+                problems.add("auth.jwksUrl " + problem);
+            }
+        }
+        if (a.jwksRefresh() == null || a.jwksRefresh().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("auth.jwksRefresh must be at least 1s");
+        } else if (a.jwksMinRefreshInterval() == null || a.jwksMinRefreshInterval().isNegative()
+                || a.jwksMinRefreshInterval().compareTo(a.jwksRefresh()) > 0) {
+            problems.add("auth.jwksMinRefreshInterval must be from 0s to auth.jwksRefresh");
+        }
+        if (a.jwksTimeout() == null || a.jwksTimeout().toMillis() < 1 || a.jwksTimeout().toSeconds() > 60) {
+            problems.add("auth.jwksTimeout must be from 1ms to 60s");
+        }
+        if (a.issuer().isBlank() != a.issuer().isEmpty() || a.audience().isBlank() != a.audience().isEmpty()) {
+            problems.add("auth.issuer and auth.audience must be empty (not checked) or not blank");
+        }
+        return problems;
+    }
+
+    private static String urlProblem(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                return "must be an http or https URL, not '" + url + "'";
+            }
+            return uri.getHost() == null ? "has no host: '" + url + "'" : null;
+        } catch (java.net.URISyntaxException e) {
+            return "is not a URL: " + e.getMessage();
+        }
     }
 
     private static ObjectNode resource(String name) {

@@ -3,7 +3,8 @@ package io.chorus.gateway.http;
 import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
-import io.chorus.gateway.transport.Credentials;
+import io.chorus.gateway.auth.Principal;
+import io.chorus.gateway.transport.AsyncCredentials;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.feed.ScanRequest;
 import io.chorus.gateway.feed.ScanResult;
@@ -45,8 +46,17 @@ public final class HistoryHandler implements Handler<RoutingContext> {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path());
             services.subscriptions().namespace(channel);
-            Authenticator.require(Credentials.authenticate(ctx.request(), services, "anonymous"), channel,
-                    Operation.HISTORY);
+            AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, "anonymous")
+                    .onSuccess(who -> read(ctx, channel, who))
+                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, services.metrics());
+        }
+    }
+
+    private void read(RoutingContext ctx, ChannelName channel, Principal who) {
+        try {
+            Authenticator.require(who, channel, Operation.HISTORY);
             String since = ctx.request().getParam("since");
             String before = ctx.request().getParam("before");
             if (since != null && before != null) {

@@ -5,10 +5,11 @@ import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.presence.PresenceFrames;
-import io.chorus.gateway.transport.Credentials;
+import io.chorus.gateway.transport.AsyncCredentials;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiConsumer;
 
 /**
  * {@code GET /v1/channels/{channel}/presence} (the members across pods; the presence capability) and
@@ -26,31 +27,38 @@ public final class PresenceHandler {
     }
 
     public void members(RoutingContext ctx) {
-        try {
-            ChannelName channel = ChannelPath.parse(ctx.request().path(), PRESENCE);
-            services.subscriptions().namespace(channel);
-            Authenticator.require(principal(ctx), channel, Operation.PRESENCE);
+        authorized(ctx, PRESENCE, (who, channel) -> {
+            Authenticator.require(who, channel, Operation.PRESENCE);
             respond(ctx, PresenceFrames.members(null, null, channel.value(),
                     services.presence().members(channel.value())));
-        } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
-        }
+        });
     }
 
     public void occupancy(RoutingContext ctx) {
-        try {
-            ChannelName channel = ChannelPath.parse(ctx.request().path(), OCCUPANCY);
-            services.subscriptions().namespace(channel);
-            Authenticator.requireOccupancy(principal(ctx), channel);
+        authorized(ctx, OCCUPANCY, (who, channel) -> {
+            Authenticator.requireOccupancy(who, channel);
             respond(ctx, PresenceFrames.occupancy(null, null, channel.value(),
                     services.presence().occupancy(channel.value())));
+        });
+    }
+
+    /** The channel and the principal, then {@code then}; any ChorusException is the answer. */
+    private void authorized(RoutingContext ctx, String suffix, BiConsumer<Principal, ChannelName> then) {
+        try {
+            ChannelName channel = ChannelPath.parse(ctx.request().path(), suffix);
+            services.subscriptions().namespace(channel);
+            AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, "anonymous")
+                    .onSuccess(who -> {
+                        try {
+                            then.accept(who, channel);
+                        } catch (ChorusException e) {
+                            HttpErrors.send(ctx, e, services.metrics());
+                        }
+                    })
+                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, services.metrics());
         }
-    }
-
-    private Principal principal(RoutingContext ctx) {
-        return Credentials.authenticate(ctx.request(), services, "anonymous");
     }
 
     private static void respond(RoutingContext ctx, com.fasterxml.jackson.databind.node.ObjectNode body) {

@@ -6,7 +6,7 @@ import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
-import io.chorus.gateway.transport.Credentials;
+import io.chorus.gateway.transport.AsyncCredentials;
 import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.publish.PublishInput;
@@ -39,7 +39,16 @@ public final class PublishHandler implements Handler<RoutingContext> {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path());
             NamespaceConfig ns = services.subscriptions().namespace(channel);
-            Principal who = Credentials.authenticate(ctx.request(), services, "http");
+            AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, "http")
+                    .onSuccess(who -> publish(ctx, channel, ns, who))
+                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, services.metrics());
+        }
+    }
+
+    private void publish(RoutingContext ctx, ChannelName channel, NamespaceConfig ns, Principal who) {
+        try {
             Authenticator.require(who, channel, Operation.PUBLISH);
             if (!who.anonymous()) {
                 services.admission().publishBy(who.clientId());

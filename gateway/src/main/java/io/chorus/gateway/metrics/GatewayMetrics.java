@@ -156,6 +156,11 @@ public final class GatewayMetrics {
         registry.counter("chorus_slow_consumer_closes").increment();
     }
 
+    /** A fetch of auth.jwksUrl; result: ok or error (the last good keys stay in use). */
+    public void jwksFetch(String result) {
+        registry.counter("chorus_jwks_fetches", "result", result).increment();
+    }
+
     public void history(String direction) {
         registry.counter("chorus_history_requests", "direction", direction).increment();
     }

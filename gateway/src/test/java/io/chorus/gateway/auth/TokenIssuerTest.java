@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chorus.gateway.config.AuthConfig;
+import io.chorus.gateway.testing.TestTokens;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What {@code chorus token} prints is a token the gateway accepts, with exactly the capabilities asked for. */
@@ -23,8 +21,7 @@ class TokenIssuerTest {
     private static final String SECRET = "a-secret-for-the-token-issuer-test";
 
     private static Authenticator gateway(String secret) {
-        return new Authenticator(new AuthConfig(false, Map.of(), secret, List.of(), "", 8192, Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Map.of()), Clock.systemUTC());
+        return new Authenticator(TestTokens.hs256Config(secret, Duration.ofSeconds(30)), Clock.systemUTC());
     }
 
     @Test

@@ -84,4 +84,33 @@ class ConfigLoaderTest {
         assertThrows(ConfigException.class, () -> ConfigLoader.load(true, f, Map.of()));
         assertThrows(ConfigException.class, () -> ConfigLoader.load(true, dir.resolve("missing.yaml"), Map.of()));
     }
+
+    @Test
+    void theJwksUrlIssuerAndAudienceHaveDefaultsAndRefuseBadValuesByName() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1"));
+        AuthConfig a = ConfigLoader.load(false, null, env).auth();
+        assertEquals("", a.jwksUrl());
+        assertEquals(Duration.ofMinutes(10), a.jwksRefresh());
+        assertEquals(Duration.ofSeconds(30), a.jwksMinRefreshInterval());
+        assertEquals(Duration.ofSeconds(5), a.jwksTimeout());
+        assertEquals("", a.issuer());
+        assertEquals("", a.audience());
+        env.putAll(Map.of("CHORUS_AUTH_JWKS_URL", "https://idp.example/.well-known/jwks.json",
+                "CHORUS_AUTH_ISSUER", "https://idp.example/", "CHORUS_AUTH_AUDIENCE", "chorus"));
+        a = ConfigLoader.load(false, null, env).auth();
+        assertEquals("https://idp.example/.well-known/jwks.json", a.jwksUrl());
+        assertEquals("chorus", a.audience());
+        String[][] bad = { // environment variable, value, the key the message must name
+            {"CHORUS_AUTH_JWKS_URL", "file:///etc/passwd", "auth.jwksUrl"},
+            {"CHORUS_AUTH_JWKS_REFRESH", "500ms", "auth.jwksRefresh"},
+            {"CHORUS_AUTH_JWKS_MIN_REFRESH_INTERVAL", "1h", "auth.jwksMinRefreshInterval"},
+            {"CHORUS_AUTH_JWKS_TIMEOUT", "0s", "auth.jwksTimeout"},
+            {"CHORUS_AUTH_ISSUER", " ", "auth.issuer"},
+            {"CHORUS_AUTH_HMAC_SECRET", "too-short", "auth.hmacSecret"}};
+        for (String[] b : bad) {
+            Map<String, String> e = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", b[0], b[1]);
+            String message = assertThrows(ConfigException.class, () -> ConfigLoader.load(false, null, e)).getMessage();
+            assertTrue(message.contains(b[2]), b[0] + ": " + message);
+        }
+    }
 }

@@ -2,11 +2,12 @@ package io.chorus.gateway.transport.ws;
 
 import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Principal;
+import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Frames;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
-import io.chorus.gateway.transport.Credentials;
+import io.chorus.gateway.transport.AsyncCredentials;
 import io.chorus.gateway.transport.Flusher;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
@@ -83,11 +84,9 @@ public final class WebSocketHandler {
             return;
         }
         String id = "c-" + UUID.randomUUID();
-        try {
-            upgrade(ctx.request(), id, Credentials.authenticate(ctx.request(), services, id));
-        } catch (ChorusException e) {
-            refuse(ctx.request(), e);
-        }
+        AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, id)
+                .onSuccess(principal -> upgrade(ctx.request(), id, principal))
+                .onFailure(err -> refuse(ctx.request(), Failures.toChorus(err)));
     }
 
     /** The rare refusal keeps Vert.x's WebSocket: an error frame, a close, and the slot back. */
