@@ -9,9 +9,12 @@ import io.chorus.gateway.feed.CatchupReader;
 import io.chorus.gateway.feed.LiveReader;
 import io.chorus.gateway.feed.MessageCache;
 import io.chorus.gateway.feed.TopicCatalog;
+import io.chorus.gateway.health.Readiness;
+import io.chorus.gateway.http.RestDeps;
 import io.chorus.gateway.metrics.GatewayMetrics;
 import io.chorus.gateway.presence.PresenceService;
 import io.chorus.gateway.publish.Publisher;
+import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.subscription.Hub;
 import io.chorus.gateway.subscription.SubscriptionService;
 import io.vertx.core.DeploymentOptions;
@@ -43,7 +46,12 @@ public final class Gateway implements AutoCloseable {
     private Vertx vertx;
     private int port;
     private String bootstrapServers;
-    private Services services;
+    private GatewayConfig config;
+    private GatewayMetrics metrics;
+    private Admission admission;
+    private Connections connections;
+    private Readiness readiness;
+    private Publisher publisher;
 
     private Gateway() {
     }
@@ -99,8 +107,16 @@ public final class Gateway implements AutoCloseable {
                 presence::subscribers);
         Authenticator auth = new Authenticator(config.auth(), clock, metrics::jwksFetch);
         parts.add(0, auth);
-        services = new Services(config, clock, metrics, catalog, cache, catchup, hub, subs, publisher,
-                readiness, admission, connections, auth, presence);
+        SessionDeps sessions = new SessionDeps(config, clock, metrics, connections, admission, subs, presence,
+                publisher, auth);
+        RestDeps rest = new RestDeps(config, auth, subs, catalog, cache, catchup, publisher, admission, presence,
+                metrics);
+        this.config = config;
+        this.metrics = metrics;
+        this.admission = admission;
+        this.connections = connections;
+        this.readiness = readiness;
+        this.publisher = publisher;
         if (config.devMode() && config.auth().hmacSecret().startsWith("chorus-dev-secret")) {
             LOG.warn("DEV TOKEN SECRET IN USE: anyone can mint tokens with `./chorus token NAME` (dev only)");
         }
@@ -121,9 +137,9 @@ public final class Gateway implements AutoCloseable {
         LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll"
                 : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
         port = config.http().port() == 0 ? freePort() : config.http().port();
-        Services s = services;
         int p = port;
-        await(vertx.deployVerticle(() -> new GatewayVerticle(s, p), new DeploymentOptions().setInstances(instances))
+        await(vertx.deployVerticle(() -> new GatewayVerticle(sessions, rest, readiness, p),
+                new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture());
         LOG.info("Chorus gateway listening on http://{}:{} (Kafka {})", config.http().host(), port, bootstrapServers);
     }
@@ -136,8 +152,16 @@ public final class Gateway implements AutoCloseable {
         return bootstrapServers;
     }
 
-    public Services services() {
-        return services;
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public Admission admission() {
+        return admission;
     }
 
     /**
@@ -146,19 +170,19 @@ public final class Gateway implements AutoCloseable {
      * deadline. Safe to call more than once.
      */
     public void drainAndClose(Duration deadline) {
-        if (services != null && !services.admission().draining()) {
+        if (admission != null && !admission.draining()) {
             long until = System.nanoTime() + deadline.toNanos();
-            services.admission().startDraining();
-            services.readiness().draining();
-            LOG.info("draining: {} connections told to reconnect elsewhere", services.connections().size());
-            services.connections().drainAll();
+            admission.startDraining();
+            readiness.draining();
+            LOG.info("draining: {} connections told to reconnect elsewhere", connections.size());
+            connections.drainAll();
             while (System.nanoTime() < until
-                    && (services.publisher().inFlight() > 0 || services.admission().open() > 0)) {
+                    && (publisher.inFlight() > 0 || admission.open() > 0)) {
                 // Waiting on other threads' progress at shutdown; the loop ends at the deadline.
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
             }
-            LOG.info("drained: {} publishes in flight, {} connections open", services.publisher().inFlight(),
-                    services.admission().open());
+            LOG.info("drained: {} publishes in flight, {} connections open", publisher.inFlight(),
+                    admission.open());
         }
         close();
     }

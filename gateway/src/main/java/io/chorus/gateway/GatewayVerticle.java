@@ -1,9 +1,12 @@
 package io.chorus.gateway;
 
+import io.chorus.gateway.health.Readiness;
 import io.chorus.gateway.http.HistoryHandler;
 import io.chorus.gateway.http.PresenceHandler;
 import io.chorus.gateway.http.OpsHandlers;
 import io.chorus.gateway.http.PublishHandler;
+import io.chorus.gateway.http.RestDeps;
+import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.Flusher;
 import io.chorus.gateway.transport.poll.PollHandler;
@@ -25,36 +28,41 @@ import java.nio.file.Path;
  */
 final class GatewayVerticle extends VerticleBase {
 
-    private final Services services;
+    private final SessionDeps sessions;
+    private final RestDeps rest;
+    private final Readiness readiness;
     private final int port;
 
-    GatewayVerticle(Services services, int port) {
-        this.services = services;
+    /** Sessions and transports get what sessions use, the REST API what it uses; the wiring is here. */
+    GatewayVerticle(SessionDeps sessions, RestDeps rest, Readiness readiness, int port) {
+        this.sessions = sessions;
+        this.rest = rest;
+        this.readiness = readiness;
         this.port = port;
     }
 
     @Override
     public Future<?> start() {
-        var http = services.config().http();
-        Shard shard = new Shard(context, services.metrics(), services.clock());
-        OpsHandlers ops = new OpsHandlers(services);
+        var http = sessions.config().http();
+        Shard shard = new Shard(context, sessions.metrics(), sessions.clock());
+        OpsHandlers ops = new OpsHandlers(readiness, sessions.metrics());
         Router router = Router.router(vertx);
         Cors.install(router, http.corsOrigins());
         // One flusher per event loop, shared by the streaming transports (WebSocket, SSE).
-        Flusher flusher = new Flusher(context, services.config().connection().writeDelay().toMillis(),
-                services.metrics());
+        Flusher flusher = new Flusher(context, sessions.config().connection().writeDelay().toMillis(),
+                sessions.metrics());
         shard.flushWith(flusher::flushAll, flusher::flushPart);
-        WebSocketHandler ws = new WebSocketHandler(services, shard, vertx, flusher);
+        WebSocketHandler ws = new WebSocketHandler(sessions, shard, vertx, flusher);
         router.get("/v1/ws").handler(ws::handle);
-        router.get("/v1/sse").handler(new SseHandler(services, shard, vertx, flusher));
-        router.get("/v1/poll").handler(new PollHandler(services, shard, vertx));
+        router.get("/v1/sse").handler(new SseHandler(sessions, shard, vertx, flusher));
+        router.get("/v1/poll").handler(new PollHandler(sessions, shard, vertx));
         router.get("/sdk/*").handler(StaticHandler.create(FileSystemAccess.ROOT,
                 Path.of(http.sdkDir()).toAbsolutePath().toString()).setCachingEnabled(false));
         router.get("/health/live").handler(ops::live);
         router.get("/health/ready").handler(ops::ready);
         router.get("/metrics").handler(ops::metrics);
-        HistoryHandler history = new HistoryHandler(services);
-        PresenceHandler presence = new PresenceHandler(services);
+        HistoryHandler history = new HistoryHandler(rest);
+        PresenceHandler presence = new PresenceHandler(rest);
         router.get("/v1/channels/*").handler(ctx -> {
             String path = ctx.request().path();
             if (path.endsWith(PresenceHandler.PRESENCE)) {
@@ -66,8 +74,8 @@ final class GatewayVerticle extends VerticleBase {
             }
         });
         router.post("/v1/channels/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
-                .handler(new PublishHandler(services));
-        ErrorPages.install(router, services.metrics());
+                .handler(new PublishHandler(rest));
+        ErrorPages.install(router, sessions.metrics());
         HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port)
                 .setMaxWebSocketFrameSize(http.maxFrameBytes()).setMaxWebSocketMessageSize(http.maxFrameBytes())
                 .setCompressionSupported(true)
@@ -79,7 +87,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setStrictThreadMode(true)
                 // Room for a token of auth.maxTokenBytes in the URL (?token=), so an oversized one is
                 // answered token_too_large; longer URLs get 414, headers past 8 KiB 431, from the HTTP layer.
-                .setMaxInitialLineLength(Math.max(4096, 2 * services.config().auth().maxTokenBytes()));
+                .setMaxInitialLineLength(Math.max(4096, 2 * sessions.config().auth().maxTokenBytes()));
         return vertx.createHttpServer(options).requestHandler(router).listen();
     }
 }

@@ -167,7 +167,7 @@ class BackendRecordsIT {
     }
 
     private static double skipped(String reason) {
-        var c = gateway.gateway().services().metrics().registry().find("chorus_records_skipped")
+        var c = gateway.gateway().metrics().registry().find("chorus_records_skipped")
                 .tag("reason", reason).counter();
         return c == null ? 0 : c.count();
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.config.ConfigLoader;
 import io.chorus.gateway.testing.Backend;
 import io.chorus.gateway.testing.HalfOpenClient;
+import io.chorus.gateway.testing.StalledSseClient;
 import io.chorus.gateway.testing.TestGateway;
 import io.chorus.gateway.testing.TestKafka;
 import io.chorus.gateway.testing.WsProbe;
@@ -115,6 +116,37 @@ class ConflationIT {
             int received = 0;
             while (last < 399) {
                 JsonNode f = WsProbe.JSON.readTree(stalled.readText());
+                if ("message".equals(f.path("type").asText())) {
+                    int n = f.get("data").get("n").asInt();
+                    assertTrue(n > last, "never older after newer");
+                    last = n;
+                    received++;
+                }
+            }
+            assertTrue(received < 400, "what it could not take was conflated, not queued");
+        }
+    }
+
+    /** The same on SSE: the session's subscription conflates whatever the transport. */
+    @Test
+    void aConflatingSseStreamThatFellBehindGetsTheLatestStateWhenItReadsAgain() throws Exception {
+        String ch = STATE + ":slow-sse";
+        String pad = "x".repeat(30_000);
+        try (StalledSseClient stalled = new StalledSseClient(gateway.gateway().port(), "/v1/sse?channel=" + ch);
+             KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
+            TestKafka.ensureTopic("chorus." + STATE, 4);
+            JsonNode first = stalled.next();
+            first = "connected".equals(first.path("type").asText()) ? stalled.next() : first;
+            assertEquals("subscribed", first.get("type").asText());
+            for (int i = 0; i < 400; i++) {
+                producer.send(new ProducerRecord<>("chorus." + STATE, ch.getBytes(StandardCharsets.UTF_8),
+                        ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+            int last = -1;
+            int received = 0;
+            while (last < 399) {
+                JsonNode f = stalled.next();
                 if ("message".equals(f.path("type").asText())) {
                     int n = f.get("data").get("n").asInt();
                     assertTrue(n > last, "never older after newer");

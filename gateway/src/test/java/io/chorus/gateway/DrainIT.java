@@ -58,7 +58,7 @@ class DrainIT {
                     HttpRequest.newBuilder(podA.http("/v1/poll?channel=" + ch + "&positions=" + java.net.URLEncoder
                             .encode(ssePosition, java.nio.charset.StandardCharsets.UTF_8))).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Conditions.await("poll waiting", Duration.ofSeconds(10), () -> podA.gateway().services().metrics()
+            Conditions.await("poll waiting", Duration.ofSeconds(10), () -> podA.gateway().metrics()
                     .registry().get("chorus_connections").tag("transport", "poll").gauge().value() == 1);
 
             lb.switchTo(podB.gateway().port());

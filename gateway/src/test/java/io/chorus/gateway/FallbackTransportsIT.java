@@ -138,7 +138,7 @@ class FallbackTransportsIT {
                 }
             });
             io.chorus.gateway.testing.Conditions.await("poll waiting", Duration.ofSeconds(10), () ->
-                    gateway.gateway().services().metrics().registry().get("chorus_connections")
+                    gateway.gateway().metrics().registry().get("chorus_connections")
                             .tag("transport", "poll").gauge().value() == 1);
             backend.send(3);
             JsonNode third = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -184,6 +184,13 @@ class FallbackTransportsIT {
             {"/v1/poll?channel=a&positions=x,y", "400", "invalid_position"},
             {"/v1/sse?channel=a&positions=garbage", "400", "invalid_position"},
             {"/v1/sse", "400", "invalid_field"},
+            {"/v1/sse?channel=a&enter=" + q("{broken"), "400", "invalid_field"},
+            {"/v1/poll?channel=a&enter=" + q("[\"a\"]"), "400", "invalid_field"},
+            {"/v1/sse?channel=a&enter=" + q("{\"bad name\":1}"), "400", "invalid_channel"},
+            {"/v1/poll?channel=a&presence=b", "400", "invalid_field"},
+            {"/v1/sse?channel=a&occupancy=" + q("bad name"), "400", "invalid_channel"},
+            {"/v1/sse?channel=a&enter=" + q("{" + "\"c%d\":1,".repeat(101).formatted(
+                    java.util.stream.IntStream.range(0, 101).boxed().toArray()) + "\"z\":1}"), "429", "too_many_subscriptions"},
         };
         for (String[] c : cases) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gateway.http(c[0])).build(),

@@ -184,9 +184,9 @@ class FuzzIT {
                 JsonNode m = control.awaitFrame(f -> "message".equals(f.path("type").asText()), Duration.ofSeconds(20));
                 assertEquals(i, m.get("data").get("n").asInt(), "the control client got every message in order");
             }
-            var registry = g.gateway().services().metrics().registry();
+            var registry = g.gateway().metrics().registry();
             Conditions.await("fuzz connections released", Duration.ofSeconds(30),
-                    () -> g.gateway().services().admission().open() == 1);
+                    () -> g.gateway().admission().open() == 1);
             Conditions.await("fuzz subscriptions released", Duration.ofSeconds(30),
                     () -> registry.get("chorus_subscriptions").gauge().value() == 1);
             Conditions.await("fuzz presence members released", Duration.ofSeconds(30),

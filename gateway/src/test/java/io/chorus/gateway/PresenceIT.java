@@ -372,7 +372,7 @@ class PresenceIT {
     }
 
     private static double invalidRecords(TestGateway g) {
-        var c = g.gateway().services().metrics().registry().find("chorus_presence_records").tag("result", "invalid")
+        var c = g.gateway().metrics().registry().find("chorus_presence_records").tag("result", "invalid")
                 .counter();
         return c == null ? 0 : c.count();
     }

@@ -82,7 +82,7 @@ class ProtectionIT {
             a.assertNoMoreFrames();
             b.close();
             io.chorus.gateway.testing.Conditions.await("slot freed", Duration.ofSeconds(10),
-                    () -> g.gateway().services().admission().open() == 1);
+                    () -> g.gateway().admission().open() == 1);
             WsProbe.connect(g.wsUri()).close();
         }
     }

@@ -223,7 +223,7 @@ class ResumeIT {
     }
 
     private static double outcome(String outcome) {
-        var c = gateway.gateway().services().metrics().registry().find("chorus_subscribe_outcomes")
+        var c = gateway.gateway().metrics().registry().find("chorus_subscribe_outcomes")
                 .tag("outcome", outcome).counter();
         return c == null ? 0 : c.count();
     }

@@ -35,7 +35,7 @@ class SlowConsumerIT {
             healthy.expect("subscribed");
             stalled.sendText("{\"type\":\"subscribe\",\"ref\":\"s\",\"channel\":\"" + ch + "\"}");
             Conditions.await("two subscriptions", Duration.ofSeconds(10), () ->
-                    gateway.gateway().services().metrics().registry().get("chorus_subscriptions").gauge().value() == 2);
+                    gateway.gateway().metrics().registry().get("chorus_subscriptions").gauge().value() == 2);
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>("chorus." + ns, ch.getBytes(StandardCharsets.UTF_8),
                         ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8)));
@@ -44,7 +44,7 @@ class SlowConsumerIT {
             for (int i = 0; i < count; i++) {
                 assertEquals(i, healthy.expect("message").get("data").get("n").asInt());
             }
-            var registry = gateway.gateway().services().metrics().registry();
+            var registry = gateway.gateway().metrics().registry();
             Conditions.await("the stalled subscriber left the live path", Duration.ofSeconds(20), () ->
                     registry.counter("chorus_subscribers_behind", "transport", "ws").count() >= 1);
             healthy.assertNoMoreFrames();
@@ -73,7 +73,7 @@ class SlowConsumerIT {
             TestKafka.ensureTopic("chorus." + ns, 4);
             healthy.send("{\"type\":\"subscribe\",\"ref\":\"h\",\"channel\":\"" + ch + "\"}");
             healthy.expect("subscribed");
-            var registry = gateway.gateway().services().metrics().registry();
+            var registry = gateway.gateway().metrics().registry();
             Conditions.await("two subscriptions", Duration.ofSeconds(10), () ->
                     registry.get("chorus_subscriptions").gauge().value() == 2);
             for (int i = 0; i < count; i++) {
@@ -109,7 +109,7 @@ class SlowConsumerIT {
              org.apache.kafka.clients.admin.Admin admin = TestKafka.admin()) {
             TestKafka.ensureTopic(topic, 4);
             stalled.sendText("{\"type\":\"subscribe\",\"ref\":\"s\",\"channel\":\"" + ch + "\"}");
-            var registry = gateway.gateway().services().metrics().registry();
+            var registry = gateway.gateway().metrics().registry();
             Conditions.await("subscribed", Duration.ofSeconds(10), () ->
                     registry.get("chorus_subscriptions").gauge().value() == 1);
             org.apache.kafka.clients.producer.RecordMetadata last = null;

@@ -92,7 +92,7 @@ class WebSocketWireIT {
 
     @Test
     void aFrameLargerThanMaxFrameBytesClosesWith1009() throws Exception {
-        int limit = gateway.gateway().services().config().http().maxFrameBytes();
+        int limit = gateway.gateway().config().http().maxFrameBytes();
         try (HalfOpenClient c = connect(gateway)) {
             c.sendFrameHead(TEXT, limit + 1L); // the header alone is refused; the payload never comes
             assertEquals(1009, c.readFrame(CLOSE).closeCode());
@@ -180,11 +180,11 @@ class WebSocketWireIT {
     }
 
     private static double connections(TestGateway g) {
-        return g.gateway().services().metrics().registry().get("chorus_connections").tag("transport", "ws")
+        return g.gateway().metrics().registry().get("chorus_connections").tag("transport", "ws")
                 .gauge().value();
     }
 
     private static double subscriptions(TestGateway g) {
-        return g.gateway().services().metrics().registry().get("chorus_subscriptions").gauge().value();
+        return g.gateway().metrics().registry().get("chorus_subscriptions").gauge().value();
     }
 }

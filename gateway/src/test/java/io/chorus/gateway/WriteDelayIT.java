@@ -28,7 +28,7 @@ class WriteDelayIT {
              Backend backend = new Backend(ns, ch);
              WsProbe ws = WsProbe.connect(gateway.wsUri());
              SseProbe sse = new SseProbe(gateway.http("/v1/sse?channel=" + ch), null)) {
-            MeterRegistry registry = gateway.gateway().services().metrics().registry();
+            MeterRegistry registry = gateway.gateway().metrics().registry();
             ws.send("{\"type\":\"subscribe\",\"ref\":\"a\",\"channel\":\"" + ch + "\"}");
             ws.expect("subscribed");
             sse.expect("subscribed");

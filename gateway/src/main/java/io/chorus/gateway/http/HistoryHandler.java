@@ -1,10 +1,8 @@
 package io.chorus.gateway.http;
 
-import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
-import io.chorus.gateway.transport.AsyncCredentials;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.feed.ScanRequest;
 import io.chorus.gateway.feed.ScanResult;
@@ -32,10 +30,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class HistoryHandler implements Handler<RoutingContext> {
 
-    private final Services services;
+    private final RestDeps deps;
 
-    public HistoryHandler(Services services) {
-        this.services = services;
+    public HistoryHandler(RestDeps deps) {
+        this.deps = deps;
     }
 
     private record Page(List<FeedMessage> messages, String next, String reason) {
@@ -45,12 +43,12 @@ public final class HistoryHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path());
-            services.subscriptions().namespace(channel);
-            AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, "anonymous")
+            deps.subscriptions().namespace(channel);
+            Credentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), deps.auth(), "anonymous")
                     .onSuccess(who -> read(ctx, channel, who))
-                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
+                    .onFailure(err -> HttpErrors.send(ctx, err, deps.metrics()));
         } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+            HttpErrors.send(ctx, e, deps.metrics());
         }
     }
 
@@ -63,23 +61,23 @@ public final class HistoryHandler implements Handler<RoutingContext> {
                 throw new ChorusException(ErrorCode.INVALID_FIELD, "give since or before, not both");
             }
             int limit = limit(ctx.request().getParam("limit"));
-            CompletableFuture<Page> page = services.catalog().topic(services.subscriptions().namespace(channel).topic())
+            CompletableFuture<Page> page = deps.catalog().topic(deps.subscriptions().namespace(channel).topic())
                     .thenCompose(topic -> since != null
                             ? forward(channel, topic, Position.decode(since), limit)
                             : backward(channel, topic, before == null ? null : Position.decode(before), limit));
-            services.metrics().history(since != null ? "forward" : "backward");
+            deps.metrics().history(since != null ? "forward" : "backward");
             Future.fromCompletionStage(page, ctx.vertx().getOrCreateContext())
                     .onSuccess(p -> respond(ctx, channel, p))
-                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
+                    .onFailure(err -> HttpErrors.send(ctx, err, deps.metrics()));
         } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+            HttpErrors.send(ctx, e, deps.metrics());
         }
     }
 
     private int limit(String raw) {
-        int max = services.config().history().maxLimit();
+        int max = deps.config().history().maxLimit();
         if (raw == null) {
-            return Math.min(services.config().history().defaultLimit(), max);
+            return Math.min(deps.config().history().defaultLimit(), max);
         }
         try {
             int n = Integer.parseInt(raw);
@@ -93,21 +91,21 @@ public final class HistoryHandler implements Handler<RoutingContext> {
     }
 
     private CompletableFuture<Page> forward(ChannelName channel, TopicInfo cached, Position since, int limit) {
-        return PositionCheck.check(services.catalog(), cached, channel, since).thenCompose(check -> {
+        return PositionCheck.check(deps.catalog(), cached, channel, since).thenCompose(check -> {
             TopicInfo topic = check.topic();
             TopicPartition tp = topic.partitionFor(channel);
             if (check.start() instanceof StartSpec.Live) {
-                return services.catalog().offsets(tp).thenApply(range -> new Page(List.of(),
+                return deps.catalog().offsets(tp).thenApply(range -> new Page(List.of(),
                         link(channel, "since", topic.position(tp.partition(), range[1] - 1), limit), check.reason()));
             }
             long after = ((StartSpec.Since) check.start()).position().offset();
-            List<FeedMessage> fromCache = services.cache().after(tp, channel.value(), after);
+            List<FeedMessage> fromCache = deps.cache().after(tp, channel.value(), after);
             if (fromCache != null && check.reason() == null) {
                 List<FeedMessage> page = fromCache.subList(0, Math.min(limit, fromCache.size()));
                 return CompletableFuture.completedFuture(forwardPage(channel, topic, tp, after, page, limit, null));
             }
             ScanRequest req = new ScanRequest(topic, channel.value(), after + 1, Long.MAX_VALUE, limit);
-            return services.catchup().forward(req).thenApply(r -> {
+            return deps.catchup().forward(req).thenApply(r -> {
                 String reason = check.reason();
                 if (reason == null && after + 1 < r.firstOffset()) {
                     reason = "out_of_retention";
@@ -127,7 +125,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
     private CompletableFuture<Page> backward(ChannelName channel, TopicInfo cached, Position before, int limit) {
         CompletableFuture<PositionCheck.Result> checked = before == null
                 ? CompletableFuture.completedFuture(new PositionCheck.Result(cached, new StartSpec.Live(), null))
-                : PositionCheck.check(services.catalog(), cached, channel, before);
+                : PositionCheck.check(deps.catalog(), cached, channel, before);
         return checked.thenCompose(check -> {
             if (check.reason() != null) {
                 throw new ChorusException(ErrorCode.INVALID_POSITION, "the position's topic changed ("
@@ -137,7 +135,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
             TopicPartition tp = topic.partitionFor(channel);
             long until = before == null ? Long.MAX_VALUE : before.offset();
             ScanRequest req = new ScanRequest(topic, channel.value(), 0, until, limit);
-            return services.catchup().backward(req).thenApply(r -> backwardPage(channel, topic, tp, r, limit));
+            return deps.catchup().backward(req).thenApply(r -> backwardPage(channel, topic, tp, r, limit));
         });
     }
 

@@ -1,15 +1,18 @@
 package io.chorus.gateway.http;
 
-import io.chorus.gateway.Services;
+import io.chorus.gateway.health.Readiness;
+import io.chorus.gateway.metrics.GatewayMetrics;
 import io.vertx.ext.web.RoutingContext;
 
 /** Liveness, readiness (Kafka reachable) and the Prometheus scrape. */
 public final class OpsHandlers {
 
-    private final Services services;
+    private final Readiness readiness;
+    private final GatewayMetrics metrics;
 
-    public OpsHandlers(Services services) {
-        this.services = services;
+    public OpsHandlers(Readiness readiness, GatewayMetrics metrics) {
+        this.readiness = readiness;
+        this.metrics = metrics;
     }
 
     public void live(RoutingContext ctx) {
@@ -17,7 +20,7 @@ public final class OpsHandlers {
     }
 
     public void ready(RoutingContext ctx) {
-        String problem = services.readiness().check();
+        String problem = readiness.check();
         if (problem == null) {
             ctx.response().putHeader("content-type", "application/json").end("{\"status\":\"ready\"}");
         } else {
@@ -28,6 +31,6 @@ public final class OpsHandlers {
 
     public void metrics(RoutingContext ctx) {
         ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(services.metrics().scrape());
+                .end(metrics.scrape());
     }
 }

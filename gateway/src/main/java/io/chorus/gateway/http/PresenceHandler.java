@@ -1,11 +1,9 @@
 package io.chorus.gateway.http;
 
-import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.presence.PresenceFrames;
-import io.chorus.gateway.transport.AsyncCredentials;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.vertx.ext.web.RoutingContext;
@@ -20,17 +18,17 @@ public final class PresenceHandler {
     public static final String PRESENCE = "/presence";
     public static final String OCCUPANCY = "/occupancy";
 
-    private final Services services;
+    private final RestDeps deps;
 
-    public PresenceHandler(Services services) {
-        this.services = services;
+    public PresenceHandler(RestDeps deps) {
+        this.deps = deps;
     }
 
     public void members(RoutingContext ctx) {
         authorized(ctx, PRESENCE, (who, channel) -> {
             Authenticator.require(who, channel, Operation.PRESENCE);
             respond(ctx, PresenceFrames.members(null, null, channel.value(),
-                    services.presence().members(channel.value())));
+                    deps.presence().members(channel.value())));
         });
     }
 
@@ -38,7 +36,7 @@ public final class PresenceHandler {
         authorized(ctx, OCCUPANCY, (who, channel) -> {
             Authenticator.requireOccupancy(who, channel);
             respond(ctx, PresenceFrames.occupancy(null, null, channel.value(),
-                    services.presence().occupancy(channel.value())));
+                    deps.presence().occupancy(channel.value())));
         });
     }
 
@@ -46,18 +44,18 @@ public final class PresenceHandler {
     private void authorized(RoutingContext ctx, String suffix, BiConsumer<Principal, ChannelName> then) {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path(), suffix);
-            services.subscriptions().namespace(channel);
-            AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, "anonymous")
+            deps.subscriptions().namespace(channel);
+            Credentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), deps.auth(), "anonymous")
                     .onSuccess(who -> {
                         try {
                             then.accept(who, channel);
                         } catch (ChorusException e) {
-                            HttpErrors.send(ctx, e, services.metrics());
+                            HttpErrors.send(ctx, e, deps.metrics());
                         }
                     })
-                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
+                    .onFailure(err -> HttpErrors.send(ctx, err, deps.metrics()));
         } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+            HttpErrors.send(ctx, e, deps.metrics());
         }
     }
 

@@ -2,11 +2,9 @@ package io.chorus.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
-import io.chorus.gateway.transport.AsyncCredentials;
 import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.publish.PublishInput;
@@ -28,22 +26,22 @@ public final class PublishHandler implements Handler<RoutingContext> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Services services;
+    private final RestDeps deps;
 
-    public PublishHandler(Services services) {
-        this.services = services;
+    public PublishHandler(RestDeps deps) {
+        this.deps = deps;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         try {
             ChannelName channel = ChannelPath.parse(ctx.request().path());
-            NamespaceConfig ns = services.subscriptions().namespace(channel);
-            AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, "http")
+            NamespaceConfig ns = deps.subscriptions().namespace(channel);
+            Credentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), deps.auth(), "http")
                     .onSuccess(who -> publish(ctx, channel, ns, who))
-                    .onFailure(err -> HttpErrors.send(ctx, err, services.metrics()));
+                    .onFailure(err -> HttpErrors.send(ctx, err, deps.metrics()));
         } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+            HttpErrors.send(ctx, e, deps.metrics());
         }
     }
 
@@ -51,21 +49,21 @@ public final class PublishHandler implements Handler<RoutingContext> {
         try {
             Authenticator.require(who, channel, Operation.PUBLISH);
             if (!who.anonymous()) {
-                services.admission().publishBy(who.clientId());
+                deps.admission().publishBy(who.clientId());
             }
             if (!ns.clientPublish()) {
                 throw new ChorusException(ErrorCode.PUBLISH_NOT_ALLOWED, "namespace '" + channel.namespace()
                         + "' does not accept client publishes");
             }
-            services.admission().publishFrom(ctx.request().remoteAddress().host());
+            deps.admission().publishFrom(ctx.request().remoteAddress().host());
             JsonNode body = body(ctx);
             String idHeader = ctx.request().getHeader("Idempotency-Key");
-            PublishInput input = PublishInput.from(body, idHeader, services.config().http().maxMessageBytes());
-            Future.fromCompletionStage(services.catalog().topic(ns.topic()).thenCompose(topic ->
-                    services.publisher().publish(new PublishRequest(channel, topic, input.id(), input.name(),
+            PublishInput input = PublishInput.from(body, idHeader, deps.config().http().maxMessageBytes());
+            Future.fromCompletionStage(deps.catalog().topic(ns.topic()).thenCompose(topic ->
+                    deps.publisher().publish(new PublishRequest(channel, topic, input.id(), input.name(),
                             input.value(), who.clientId(), !input.generatedId()))), ctx.vertx().getOrCreateContext())
                     .onSuccess(r -> {
-                        services.metrics().publish("http", r.duplicate() ? "duplicate" : "ok");
+                        deps.metrics().publish("http", r.duplicate() ? "duplicate" : "ok");
                         var out = JSON.createObjectNode().put("channel", channel.value()).put("id", r.id())
                                 .put("position", r.position()).put("duplicate", r.duplicate());
                         ctx.response().setStatusCode(r.duplicate() ? 200 : 201)
@@ -73,11 +71,11 @@ public final class PublishHandler implements Handler<RoutingContext> {
                     })
                     .onFailure(err -> {
                         ChorusException e = Failures.toChorus(err);
-                        services.metrics().publish("http", e.code().wireName());
-                        HttpErrors.send(ctx, e, services.metrics());
+                        deps.metrics().publish("http", e.code().wireName());
+                        HttpErrors.send(ctx, e, deps.metrics());
                     });
         } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+            HttpErrors.send(ctx, e, deps.metrics());
         }
     }
 

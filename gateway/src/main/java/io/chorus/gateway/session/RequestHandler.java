@@ -1,7 +1,6 @@
 package io.chorus.gateway.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
@@ -33,7 +32,7 @@ final class RequestHandler {
 
     /** One text frame: parsed, bounded, dispatched; every problem is an enumerated error frame. */
     void handle(Buffer raw) {
-        int max = session.services().config().http().maxMessageBytes();
+        int max = session.deps().config().http().maxMessageBytes();
         if (raw.length() > max) {
             session.fail(null, new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "frame is " + raw.length()
                     + " bytes; the limit is " + max));
@@ -104,7 +103,7 @@ final class RequestHandler {
 
     private void subscribe(String ref, JsonNode frame) {
         ChannelName channel = channel(frame);
-        session.services().subscriptions().namespace(channel);
+        session.deps().subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.SUBSCRIBE);
         StartSpec spec = startSpec(frame);
         boolean presence = flag(frame, "presence");
@@ -142,7 +141,7 @@ final class RequestHandler {
             return new StartSpec.Since(Position.decode(since.textValue()));
         }
         if (hasRewind) {
-            int max = session.services().config().connection().maxRewind();
+            int max = session.deps().config().connection().maxRewind();
             if (!rewind.isInt() || rewind.intValue() < 1 || rewind.intValue() > max) {
                 throw new ChorusException(ErrorCode.INVALID_FIELD, "rewind must be an integer from 1 to " + max);
             }
@@ -160,7 +159,7 @@ final class RequestHandler {
     }
 
     private void publish(String ref, JsonNode frame) {
-        Services s = session.services();
+        SessionDeps s = session.deps();
         ChannelName channel = channel(frame);
         NamespaceConfig ns = s.subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.PUBLISH);
@@ -197,13 +196,22 @@ final class RequestHandler {
         if (token == null) {
             throw new ChorusException(ErrorCode.INVALID_FIELD, "auth needs a token");
         }
-        Principal next = session.services().auth().verify(token);
-        if (!next.clientId().equals(session.principal().clientId())) {
-            throw new ChorusException(ErrorCode.TOKEN_INVALID, "a refreshed token must name the same client (sub)");
-        }
-        session.reauthenticate(next);
-        session.send(Out.REPLY, Frames.authed(ref, next.clientId(), next.expiresAtMs()));
-        session.armExpiry(); // after authed: a warning for the new token never precedes its answer
+        // A new kid may wait for the identity provider's refreshed keys; the answer comes back here.
+        Future.fromCompletionStage(session.deps().auth().verifyAsync(token), session.shard().context())
+                .onSuccess(next -> {
+                    if (session.closed()) {
+                        return;
+                    }
+                    if (!next.clientId().equals(session.principal().clientId())) {
+                        session.fail(ref, new ChorusException(ErrorCode.TOKEN_INVALID,
+                                "a refreshed token must name the same client (sub)"));
+                        return;
+                    }
+                    session.reauthenticate(next);
+                    session.send(Out.REPLY, Frames.authed(ref, next.clientId(), next.expiresAtMs()));
+                    session.armExpiry(); // after authed: a warning for the new token never precedes its answer
+                })
+                .onFailure(err -> session.fail(ref, Failures.toChorus(err)));
     }
 
     private static boolean flag(JsonNode frame, String field) {
@@ -220,7 +228,7 @@ final class RequestHandler {
     /** enter and update: both set the connection's member data on the channel (update enters). */
     private void enter(String ref, JsonNode frame, String reply) {
         ChannelName channel = channel(frame);
-        session.services().subscriptions().namespace(channel);
+        session.deps().subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.PRESENCE);
         JsonNode data = frame.get("data");
         if (data == null) {
@@ -244,17 +252,17 @@ final class RequestHandler {
 
     private void presenceRead(String ref, JsonNode frame) {
         ChannelName channel = channel(frame);
-        session.services().subscriptions().namespace(channel);
+        session.deps().subscriptions().namespace(channel);
         Authenticator.require(session.principal(), channel, Operation.PRESENCE);
-        var snapshot = session.services().presence().members(channel.value());
+        var snapshot = session.deps().presence().members(channel.value());
         session.send(Out.REPLY, PresenceFrames.buffer(PresenceFrames.members("presence", ref, channel.value(), snapshot)));
     }
 
     private void occupancyRead(String ref, JsonNode frame) {
         ChannelName channel = channel(frame);
-        session.services().subscriptions().namespace(channel);
+        session.deps().subscriptions().namespace(channel);
         Authenticator.requireOccupancy(session.principal(), channel);
-        var counts = session.services().presence().occupancy(channel.value());
+        var counts = session.deps().presence().occupancy(channel.value());
         session.send(Out.REPLY, PresenceFrames.buffer(PresenceFrames.occupancy("occupancy", ref, channel.value(), counts)));
     }
 

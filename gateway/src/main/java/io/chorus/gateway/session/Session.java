@@ -1,6 +1,5 @@
 package io.chorus.gateway.session;
 
-import io.chorus.gateway.Services;
 import io.chorus.gateway.admission.TokenBucket;
 import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.feed.FeedMessage;
@@ -27,7 +26,7 @@ public final class Session implements MessageSink {
     private final String id;
     private final Transport transport;
     private final Shard shard;
-    private final Services services;
+    private final SessionDeps deps;
     private final Vertx vertx;
     private final SessionChannels channels;
     /** Made on first use: streams never send frames, most WebSocket connections only subscribe. */
@@ -44,22 +43,22 @@ public final class Session implements MessageSink {
     int heartbeatSlot;
     private boolean closed;
 
-    public Session(String id, Transport transport, Shard shard, Services services, Vertx vertx, Principal principal) {
+    public Session(String id, Transport transport, Shard shard, SessionDeps deps, Vertx vertx, Principal principal) {
         this.principal = principal;
         this.id = id;
         this.transport = transport;
         this.shard = shard;
-        this.services = services;
+        this.deps = deps;
         this.vertx = vertx;
         this.channels = new SessionChannels(this);
     }
 
     /** Sends {@code connected}, registers for drain and notices, arms the expiry and the heartbeat. */
     public void open() {
-        var c = services.config();
-        lastSeen = services.clock().millis();
+        var c = deps.config();
+        lastSeen = deps.clock().millis();
         transport.send(Out.CONNECTED, Frames.connected(id, principal.clientId(), principal.expiresAtMs(), c));
-        services.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN),
+        deps.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN),
                 notice -> send(Out.STREAM, notice));
         armExpiry();
         heartbeats = Heartbeats.on(shard.context(), vertx, c.connection().heartbeat().toMillis());
@@ -89,7 +88,7 @@ public final class Session implements MessageSink {
 
     /** A text frame from the client. */
     public void onText(Buffer frame) {
-        lastSeen = services.clock().millis();
+        lastSeen = deps.clock().millis();
         if (requests == null) {
             requests = new RequestHandler(this);
         }
@@ -98,19 +97,19 @@ public final class Session implements MessageSink {
 
     /** A text message larger than the protocol limit; its bytes were not kept. */
     public void onTooLarge(long size) {
-        lastSeen = services.clock().millis();
+        lastSeen = deps.clock().millis();
         fail(null, new ChorusException(ErrorCode.MESSAGE_TOO_LARGE, "frame is " + size
-                + " bytes; the limit is " + services.config().http().maxMessageBytes()));
+                + " bytes; the limit is " + deps.config().http().maxMessageBytes()));
     }
 
     public void onBinary() {
-        lastSeen = services.clock().millis();
+        lastSeen = deps.clock().millis();
         fail(null, new ChorusException(ErrorCode.BINARY_NOT_SUPPORTED, "send JSON text frames"));
     }
 
     /** Proof of life that is not a message (a WebSocket pong): resets the idle timeout. */
     public void onActivity() {
-        lastSeen = services.clock().millis();
+        lastSeen = deps.clock().millis();
     }
 
     /** The transport closed or ended (either side): release everything, once. */
@@ -119,13 +118,13 @@ public final class Session implements MessageSink {
             return;
         }
         closed = true;
-        services.connections().remove(this);
+        deps.connections().remove(this);
         if (heartbeats != null) {
             heartbeats.remove(this);
         }
         cancelExpiry();
         channels.closeAll();
-        services.admission().release(transport.kind());
+        deps.admission().release(transport.kind());
     }
 
     /** The positions token of a stream session (SSE, long-poll): the id of its next event. */
@@ -142,7 +141,7 @@ public final class Session implements MessageSink {
             return;
         }
         if (transport.duplex()
-                && services.clock().millis() - lastSeen >= services.config().connection().idleTimeout().toMillis()) {
+                && deps.clock().millis() - lastSeen >= deps.config().connection().idleTimeout().toMillis()) {
             close(CloseReason.IDLE_TIMEOUT);
             return;
         }
@@ -157,7 +156,7 @@ public final class Session implements MessageSink {
 
     /** The negative reply to a request ({@code ref}), or the answer to a frame that could not be read. */
     void fail(String ref, ChorusException e) {
-        services.metrics().error(e.code().wireName());
+        deps.metrics().error(e.code().wireName());
         send(Out.ERROR, Frames.error(ref, null, e));
     }
 
@@ -178,15 +177,15 @@ public final class Session implements MessageSink {
     }
 
     private TokenBucket bucket(boolean publish) {
-        var limits = services.config().limits();
+        var limits = deps.config().limits();
         if (publish) {
             if (publishes == null) {
-                publishes = services.admission().bucket(limits.publishesPerSecond());
+                publishes = deps.admission().bucket(limits.publishesPerSecond());
             }
             return publishes;
         }
         if (subscribes == null) {
-            subscribes = services.admission().bucket(limits.subscribesPerSecond());
+            subscribes = deps.admission().bucket(limits.subscribesPerSecond());
         }
         return subscribes;
     }
@@ -217,8 +216,8 @@ public final class Session implements MessageSink {
         if (expiresAt == Long.MAX_VALUE) {
             return;
         }
-        long now = services.clock().millis();
-        long warnAt = expiresAt - services.config().auth().expiryWarning().toMillis();
+        long now = deps.clock().millis();
+        long warnAt = expiresAt - deps.config().auth().expiryWarning().toMillis();
         if (warnAt > now) {
             expiryTimer = vertx.setTimer(warnAt - now, t -> {
                 expiryTimer = -1;
@@ -233,7 +232,7 @@ public final class Session implements MessageSink {
 
     /** At exp plus the clock skew the token was accepted with, so a token accepted is never closed at once. */
     private void armClose() {
-        long left = principal.expiresAtMs() + services.config().auth().clockSkew().toMillis() - services.clock().millis();
+        long left = principal.expiresAtMs() + deps.config().auth().clockSkew().toMillis() - deps.clock().millis();
         expiryTimer = vertx.setTimer(Math.max(1, left), t -> {
             expiryTimer = -1;
             close(CloseReason.TOKEN_EXPIRED);
@@ -255,8 +254,8 @@ public final class Session implements MessageSink {
         return shard;
     }
 
-    Services services() {
-        return services;
+    SessionDeps deps() {
+        return deps;
     }
 
     SessionChannels channels() {
@@ -276,7 +275,7 @@ public final class Session implements MessageSink {
             stream.moved(message.channel(), message.position());
         }
         transport.send(Out.MESSAGE, message.frame());
-        services.metrics().delivered(transport.kind(), 1, message.frame().length());
+        deps.metrics().delivered(transport.kind(), 1, message.frame().length());
     }
 
     @Override
@@ -291,18 +290,18 @@ public final class Session implements MessageSink {
 
     @Override
     public void conflated(java.util.List<FeedMessage> messages) {
-        services.metrics().conflated(messages.size());
+        deps.metrics().conflated(messages.size());
     }
 
     @Override
     public void fellBehind() {
-        services.metrics().fellBehind(transport.kind());
+        deps.metrics().fellBehind(transport.kind());
     }
 
     @Override
     public void overflow() {
         if (!closed) {
-            services.metrics().slowConsumer();
+            deps.metrics().slowConsumer();
             close(CloseReason.SLOW_CONSUMER);
         }
     }
@@ -310,7 +309,7 @@ public final class Session implements MessageSink {
     /** Ends the connection for a reason, on any transport (see {@link Transport#close}). */
     public void close(CloseReason reason) {
         if (!closed) {
-            services.metrics().closed(transport.kind(), reason.wireName());
+            deps.metrics().closed(transport.kind(), reason.wireName());
             transport.close(reason);
             onClosed();
         }

@@ -1,7 +1,6 @@
 package io.chorus.gateway.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Capabilities;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.feed.Failures;
@@ -32,7 +31,7 @@ final class SessionChannels {
     private static final Logger LOG = LoggerFactory.getLogger(SessionChannels.class);
 
     private final Session session;
-    private final Services services;
+    private final SessionDeps deps;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     /** Made on first use: most connections never enter or watch. */
     private Set<String> entered;
@@ -41,7 +40,7 @@ final class SessionChannels {
 
     SessionChannels(Session session) {
         this.session = session;
-        this.services = session.services();
+        this.deps = session.deps();
     }
 
     /**
@@ -53,15 +52,15 @@ final class SessionChannels {
         if (subscriptions.containsKey(channel.value())) {
             throw new ChorusException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
         }
-        int max = services.config().connection().maxSubscriptions();
+        int max = deps.config().connection().maxSubscriptions();
         if (subscriptions.size() >= max) {
             throw new ChorusException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + max
                     + " subscriptions per connection");
         }
-        Subscription sub = services.subscriptions().create(channel, session, maxRate);
+        Subscription sub = deps.subscriptions().create(channel, session, maxRate);
         subscriptions.put(channel.value(), sub);
-        services.metrics().subscriptionsChanged(1);
-        services.subscriptions().start(session.shard(), sub, spec, err -> ended(sub, null, err))
+        deps.metrics().subscriptionsChanged(1);
+        deps.subscriptions().start(session.shard(), sub, spec, err -> ended(sub, null, err))
                 .onSuccess(answer -> {
                     if (subscriptions.get(channel.value()) != sub) {
                         return; // unsubscribed meanwhile: its unsubscribed reply said so
@@ -78,9 +77,9 @@ final class SessionChannels {
     private void ended(Subscription sub, String ref, Throwable err) {
         if (subscriptions.remove(sub.channel().value(), sub)) {
             unwatch(sub.channel().value());
-            services.metrics().subscriptionsChanged(-1);
+            deps.metrics().subscriptionsChanged(-1);
             ChorusException e = Failures.toChorus(err);
-            services.metrics().error(e.code().wireName());
+            deps.metrics().error(e.code().wireName());
             session.send(Out.CHANNEL_ERROR, Frames.error(ref, sub.channel().value(), e));
         }
     }
@@ -92,19 +91,19 @@ final class SessionChannels {
             return false;
         }
         unwatch(channel.value());
-        services.metrics().subscriptionsChanged(-1);
-        services.subscriptions().stop(session.shard(), sub);
+        deps.metrics().subscriptionsChanged(-1);
+        deps.subscriptions().stop(session.shard(), sub);
         return true;
     }
 
     /** enter and update: sets the connection's member data on the channel; completes when Kafka stored it. */
     CompletableFuture<Void> enter(ChannelName channel, JsonNode data) {
-        int max = services.config().connection().maxSubscriptions();
+        int max = deps.config().connection().maxSubscriptions();
         if (!entered().contains(channel.value()) && entered().size() >= max) {
             throw new ChorusException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + max
                     + " entered channels per connection");
         }
-        CompletableFuture<Void> done = services.presence().enter(channel, session.id(),
+        CompletableFuture<Void> done = deps.presence().enter(channel, session.id(),
                 session.principal().clientId(), data);
         entered().add(channel.value());
         return done;
@@ -129,7 +128,7 @@ final class SessionChannels {
     }
 
     CompletableFuture<Void> leave(ChannelName channel) {
-        CompletableFuture<Void> done = services.presence().leave(channel, session.id());
+        CompletableFuture<Void> done = deps.presence().leave(channel, session.id());
         entered().remove(channel.value());
         return done;
     }
@@ -145,13 +144,13 @@ final class SessionChannels {
             if (presenceWatches == null) {
                 presenceWatches = new HashMap<>(4);
             }
-            presenceWatches.put(channel.value(), services.presence().watchPresence(channel, sink));
+            presenceWatches.put(channel.value(), deps.presence().watchPresence(channel, sink));
         }
         if (occupancy) {
             if (occupancyWatches == null) {
                 occupancyWatches = new HashMap<>(4);
             }
-            occupancyWatches.put(channel.value(), services.presence().watchOccupancy(channel, sink));
+            occupancyWatches.put(channel.value(), deps.presence().watchOccupancy(channel, sink));
         }
     }
 
@@ -175,7 +174,7 @@ final class SessionChannels {
     void narrowTo(Capabilities caps) {
         for (Subscription sub : new ArrayList<>(subscriptions.values())) {
             if (!caps.allows(sub.channel(), Operation.SUBSCRIBE)) {
-                services.subscriptions().stop(session.shard(), sub);
+                deps.subscriptions().stop(session.shard(), sub);
                 ended(sub, null, new ChorusException(ErrorCode.FORBIDDEN, "the new token does not allow "
                         + sub.channel()));
             }
@@ -196,7 +195,7 @@ final class SessionChannels {
             if (!caps.allows(c, Operation.PRESENCE)) {
                 entered().remove(ch);
                 try {
-                    services.presence().leave(c, session.id());
+                    deps.presence().leave(c, session.id());
                 } catch (ChorusException e) {
                     // The presence topic is unavailable: the member goes when the connection does.
                     LOG.debug("leave on re-auth: {}", e.getMessage());
@@ -213,12 +212,12 @@ final class SessionChannels {
     void closeAll() {
         for (Subscription s : subscriptions.values()) {
             unwatch(s.channel().value());
-            services.subscriptions().stop(session.shard(), s);
+            deps.subscriptions().stop(session.shard(), s);
         }
         if (entered != null && !entered.isEmpty()) {
-            services.presence().closed(session.id(), entered);
+            deps.presence().closed(session.id(), entered);
         }
-        services.metrics().subscriptionsChanged(-subscriptions.size());
+        deps.metrics().subscriptionsChanged(-subscriptions.size());
         subscriptions.clear();
     }
 

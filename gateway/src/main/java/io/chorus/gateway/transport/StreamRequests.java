@@ -1,6 +1,6 @@
 package io.chorus.gateway.transport;
 
-import io.chorus.gateway.Services;
+import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
@@ -8,6 +8,8 @@ import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.StreamRequest;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
+import io.chorus.gateway.http.Credentials;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -28,40 +30,49 @@ public final class StreamRequests {
 
     /**
      * The request, the token and its rights (subscribe on every channel; presence on every watched or
-     * entered channel), the enter data's size, then admission (counted as {@code transport}). Throws the
-     * refusal, which the caller answers as a plain HTTP error.
+     * entered channel), the enter data's size, then admission (counted as {@code transport}). Fails with
+     * the refusal, which the caller answers as a plain HTTP error.
      */
-    public static Admitted admit(HttpServerRequest req, Services services, String transport) {
-        StreamRequest request = parse(req, services);
+    public static Future<Admitted> admit(RoutingContext ctx, SessionDeps deps, String transport) {
+        HttpServerRequest req = ctx.request();
+        StreamRequest request;
+        try {
+            request = parse(req, deps);
+        } catch (ChorusException e) {
+            return Future.failedFuture(e);
+        }
         String id = "c-" + UUID.randomUUID();
         // An anonymous client is known by its connection id, as on WebSocket, so two anonymous
         // members of a channel stay two.
-        Principal who = Credentials.authenticate(req, services, id);
-        for (ChannelName channel : request.channels()) {
-            Authenticator.require(who, channel, Operation.SUBSCRIBE);
-            if (request.presence().contains(channel.value())) {
-                Authenticator.require(who, channel, Operation.PRESENCE);
+        return Credentials.authenticate(req, ctx.vertx().getOrCreateContext(), deps.auth(), id).map(who -> {
+            for (ChannelName channel : request.channels()) {
+                Authenticator.require(who, channel, Operation.SUBSCRIBE);
+                if (request.presence().contains(channel.value())) {
+                    Authenticator.require(who, channel, Operation.PRESENCE);
+                }
             }
-        }
-        request.enter().forEach((channel, data) -> {
-            Authenticator.require(who, channel, Operation.PRESENCE);
-            services.presence().checkData(data);
+            request.enter().forEach((channel, data) -> {
+                Authenticator.require(who, channel, Operation.PRESENCE);
+                deps.presence().checkData(data);
+            });
+            deps.admission().admit(req.remoteAddress().host(), transport);
+            return new Admitted(request, who, id);
         });
-        services.admission().admit(req.remoteAddress().host(), transport);
-        return new Admitted(request, who, id);
     }
 
-    /** {@link #admit}, answering a refusal as a plain HTTP error; null when refused. */
-    public static Admitted admitOrAnswer(RoutingContext ctx, Services services, String transport) {
-        try {
-            return admit(ctx.request(), services, transport);
-        } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
-            return null;
-        }
+    /** {@link #admit}, then {@code start} with what was admitted, or the refusal as a plain HTTP error. */
+    public static void admitThen(RoutingContext ctx, SessionDeps deps, String transport,
+                                 java.util.function.Consumer<Admitted> start) {
+        admit(ctx, deps, transport).onSuccess(admitted -> {
+            if (ctx.response().closed()) {
+                deps.admission().release(transport); // gone while its token was checked: no session will
+            } else {
+                start.accept(admitted);
+            }
+        }).onFailure(err -> HttpErrors.send(ctx, err, deps.metrics()));
     }
 
-    public static StreamRequest parse(HttpServerRequest req, Services services) {
+    public static StreamRequest parse(HttpServerRequest req, SessionDeps deps) {
         String token = req.getHeader("Last-Event-ID");
         if (token == null) {
             token = req.getParam("positions");
@@ -71,13 +82,13 @@ public final class StreamRequests {
         }
         var params = new StreamRequest.Params(req.params().getAll("channel"), token, req.params().getAll("presence"),
                 req.params().getAll("occupancy"), req.getParam("enter"));
-        StreamRequest parsed = StreamRequest.parse(params, services.config().fallback().maxChannels(),
-                services.config().connection().maxSubscriptions());
+        StreamRequest parsed = StreamRequest.parse(params, deps.config().fallback().maxChannels(),
+                deps.config().connection().maxSubscriptions());
         for (ChannelName c : parsed.channels()) {
-            services.subscriptions().namespace(c);
+            deps.subscriptions().namespace(c);
         }
         for (ChannelName c : parsed.enter().keySet()) {
-            services.subscriptions().namespace(c);
+            deps.subscriptions().namespace(c);
         }
         return parsed;
     }

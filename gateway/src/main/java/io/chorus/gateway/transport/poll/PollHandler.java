@@ -1,6 +1,6 @@
 package io.chorus.gateway.transport.poll;
 
-import io.chorus.gateway.Services;
+import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
@@ -16,27 +16,27 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class PollHandler implements Handler<RoutingContext> {
 
-    private final Services services;
+    private final SessionDeps deps;
     private final Shard shard;
     private final Vertx vertx;
 
-    public PollHandler(Services services, Shard shard, Vertx vertx) {
-        this.services = services;
+    public PollHandler(SessionDeps deps, Shard shard, Vertx vertx) {
+        this.deps = deps;
         this.shard = shard;
         this.vertx = vertx;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequests.Admitted admitted = StreamRequests.admitOrAnswer(ctx, services, "poll");
-        if (admitted == null) {
-            return;
-        }
+        StreamRequests.admitThen(ctx, deps, "poll", admitted -> start(ctx, admitted));
+    }
+
+    private void start(RoutingContext ctx, StreamRequests.Admitted admitted) {
         PollTransport transport = new PollTransport(ctx.response(), admitted.request(),
-                services.config().fallback().pollMaxMessages(), shard.context());
-        Session session = new Session(admitted.id(), transport, shard, services, vertx, admitted.principal());
+                deps.config().fallback().pollMaxMessages(), shard.context());
+        Session session = new Session(admitted.id(), transport, shard, deps, vertx, admitted.principal());
         transport.bind(session);
-        long timer = vertx.setTimer(services.config().fallback().pollTimeout().toMillis(), t -> transport.answer());
+        long timer = vertx.setTimer(deps.config().fallback().pollTimeout().toMillis(), t -> transport.answer());
         ctx.response().endHandler(v -> vertx.cancelTimer(timer));
         ctx.request().connection().closeHandler(v -> {
             vertx.cancelTimer(timer);

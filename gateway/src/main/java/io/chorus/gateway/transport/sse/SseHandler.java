@@ -1,6 +1,6 @@
 package io.chorus.gateway.transport.sse;
 
-import io.chorus.gateway.Services;
+import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.Flusher;
@@ -20,13 +20,13 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class SseHandler implements Handler<RoutingContext> {
 
-    private final Services services;
+    private final SessionDeps deps;
     private final Shard shard;
     private final Vertx vertx;
     private final Flusher flusher;
 
-    public SseHandler(Services services, Shard shard, Vertx vertx, Flusher flusher) {
-        this.services = services;
+    public SseHandler(SessionDeps deps, Shard shard, Vertx vertx, Flusher flusher) {
+        this.deps = deps;
         this.shard = shard;
         this.vertx = vertx;
         this.flusher = flusher;
@@ -34,18 +34,18 @@ public final class SseHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequests.Admitted admitted = StreamRequests.admitOrAnswer(ctx, services, "sse");
-        if (admitted == null) {
-            return;
-        }
+        StreamRequests.admitThen(ctx, deps, "sse", admitted -> start(ctx, admitted));
+    }
+
+    private void start(RoutingContext ctx, StreamRequests.Admitted admitted) {
         HttpServerResponse response = ctx.response();
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
         SseTransport transport = new SseTransport(response,
                 ((ConnectionBase) ctx.request().connection()).channelHandlerContext(),
                 ctx.request().version() != HttpVersion.HTTP_2, flusher, shard.context(),
-                services.config().connection().outboundBufferBytes(), services.config().fallback().sseRetry().toMillis());
-        Session session = new Session(admitted.id(), transport, shard, services, vertx,
+                deps.config().connection().outboundBufferBytes(), deps.config().fallback().sseRetry().toMillis());
+        Session session = new Session(admitted.id(), transport, shard, deps, vertx,
                 admitted.principal());
         transport.bind(session);
         session.openStream(admitted.request());

@@ -1,13 +1,13 @@
 package io.chorus.gateway.transport.ws;
 
-import io.chorus.gateway.Services;
 import io.chorus.gateway.auth.Principal;
 import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Frames;
 import io.chorus.gateway.session.Session;
+import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.subscription.Shard;
-import io.chorus.gateway.transport.AsyncCredentials;
+import io.chorus.gateway.http.Credentials;
 import io.chorus.gateway.transport.Flusher;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
@@ -39,22 +39,22 @@ public final class WebSocketHandler {
     /** How long a close of ours waits for the client's answer before the socket closes (Vert.x's default). */
     static final long CLOSE_TIMEOUT_MS = 10_000;
 
-    private final Services services;
+    private final SessionDeps deps;
     private final Shard shard;
     private final Vertx vertx;
     private final Flusher flusher;
     private final ServerFrames frames = new ServerFrames();
     private final WebSocketDecoderConfig decoderConfig;
 
-    public WebSocketHandler(Services services, Shard shard, Vertx vertx, Flusher flusher) {
-        this.services = services;
+    public WebSocketHandler(SessionDeps deps, Shard shard, Vertx vertx, Flusher flusher) {
+        this.deps = deps;
         this.shard = shard;
         this.vertx = vertx;
         this.flusher = flusher;
         // As Vert.x configured it: masked client frames only, no extension, the transport's frame limit;
         // a violation is an exception that WebSocketTransport answers with its close code.
         this.decoderConfig = WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true).allowMaskMismatch(false)
-                .allowExtensions(false).maxFramePayloadLength(services.config().http().maxFrameBytes())
+                .allowExtensions(false).maxFramePayloadLength(deps.config().http().maxFrameBytes())
                 .closeOnProtocolViolation(false).build();
     }
 
@@ -68,36 +68,36 @@ public final class WebSocketHandler {
         if (problem != null) {
             // RFC 6455 4.4: a refused handshake names the versions the server speaks.
             ctx.response().putHeader("sec-websocket-version", Handshake.VERSION);
-            HttpErrors.send(ctx, new ChorusException(ErrorCode.INVALID_FIELD, problem), services.metrics());
+            HttpErrors.send(ctx, new ChorusException(ErrorCode.INVALID_FIELD, problem), deps.metrics());
             return;
         }
         if (((ContextInternal) shard.context()).nettyEventLoop() != ((ConnectionBase) ctx.request().connection())
                 .channel().eventLoop()) {
             // Every server instance owns its Shard's event loop; a socket elsewhere would race the Shard.
-            HttpErrors.send(ctx, new IllegalStateException("connection off its shard's event loop"), services.metrics());
+            HttpErrors.send(ctx, new IllegalStateException("connection off its shard's event loop"), deps.metrics());
             return;
         }
         try {
-            services.admission().admit(ctx.request().remoteAddress().host(), "ws");
+            deps.admission().admit(ctx.request().remoteAddress().host(), "ws");
         } catch (ChorusException e) {
-            HttpErrors.send(ctx, e, services.metrics());
+            HttpErrors.send(ctx, e, deps.metrics());
             return;
         }
         String id = "c-" + UUID.randomUUID();
-        AsyncCredentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), services, id)
+        Credentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), deps.auth(), id)
                 .onSuccess(principal -> upgrade(ctx.request(), id, principal))
                 .onFailure(err -> refuse(ctx.request(), Failures.toChorus(err)));
     }
 
     /** The rare refusal keeps Vert.x's WebSocket: an error frame, a close, and the slot back. */
     private void refuse(HttpServerRequest request, ChorusException e) {
-        services.metrics().error(e.code().wireName());
+        deps.metrics().error(e.code().wireName());
         request.toWebSocket().onSuccess(ws -> {
-            ws.closeHandler(v -> services.admission().release("ws"));
+            ws.closeHandler(v -> deps.admission().release("ws"));
             ws.writeTextMessage(Frames.error(null, null, e).toString());
             CloseReason reason = e.code().retryable() ? CloseReason.TOKEN_EXPIRED : CloseReason.UNAUTHORIZED;
             ws.close((short) reason.code(), reason.wireName());
-        }).onFailure(err -> services.admission().release("ws"));
+        }).onFailure(err -> deps.admission().release("ws"));
     }
 
     /**
@@ -117,7 +117,7 @@ public final class WebSocketHandler {
             if (!settled[0]) {
                 settled[0] = true; // closed before the request ended: no session will release the slot
                 LOG.debug("websocket upgrade failed: {}", err.toString());
-                services.admission().release("ws");
+                deps.admission().release("ws");
             }
         });
         request.endHandler(v -> {
@@ -133,10 +133,10 @@ public final class WebSocketHandler {
         WebSocketTransport transport = new WebSocketTransport(frames, shard.context(), flusher, CLOSE_TIMEOUT_MS);
         try {
             Handshake.takeOver(channel.pipeline(), new WebSocket13FrameDecoder(decoderConfig), transport);
-            int budget = services.config().connection().outboundBufferBytes();
+            int budget = deps.config().connection().outboundBufferBytes();
             channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(budget / 2, budget));
-            Session session = new Session(id, transport, shard, services, vertx, principal);
-            transport.open(session, new FrameAssembler(session, services.config().http().maxMessageBytes()),
+            Session session = new Session(id, transport, shard, deps, vertx, principal);
+            transport.open(session, new FrameAssembler(session, deps.config().http().maxMessageBytes()),
                     Handshake.response(key));
             Handshake.finish(channel.pipeline());
             // Vert.x may have paused reading for the request; nothing of Vert.x is left to resume it.
@@ -144,7 +144,7 @@ public final class WebSocketHandler {
         } catch (RuntimeException e) {
             LOG.warn("websocket {} take-over failed: {}", id, e.toString());
             if (!transport.opened()) {
-                services.admission().release("ws");
+                deps.admission().release("ws");
             }
             channel.close();
         }

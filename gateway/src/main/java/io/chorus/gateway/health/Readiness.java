@@ -1,4 +1,4 @@
-package io.chorus.gateway;
+package io.chorus.gateway.health;
 
 import io.chorus.gateway.metrics.GatewayMetrics;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
-package io.chorus.gateway.transport;
+package io.chorus.gateway.http;
 
-import io.chorus.gateway.Services;
+import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Principal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -9,18 +9,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Authenticates a request as {@link Credentials} does, but lets a token whose kid is not known yet
- * wait for the refreshed keys; the result comes back on {@code context}.
+ * Authenticates a request from its Authorization header or {@code token} query parameter, for the
+ * REST API and the transports alike. A token whose kid is not known yet waits for the refreshed keys;
+ * the result comes back on {@code context}.
  */
-public final class AsyncCredentials {
+public final class Credentials {
 
-    private AsyncCredentials() {
+    private Credentials() {
     }
 
-    public static Future<Principal> authenticate(HttpServerRequest req, Context context, Services services,
+    public static Future<Principal> authenticate(HttpServerRequest req, Context context, Authenticator auth,
                                                  String anonymousId) {
-        CompletableFuture<Principal> f = services.auth().authenticateAsync(req.getHeader("Authorization"),
-                req.getParam("token"), anonymousId).toCompletableFuture();
+        CompletableFuture<Principal> f = auth.authenticateAsync(req.getHeader("Authorization"), req.getParam("token"),
+                anonymousId).toCompletableFuture();
         // Almost always done already: answer on this event loop now rather than after another turn of it.
         if (f.isDone()) {
             try {
