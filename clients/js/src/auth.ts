@@ -26,8 +26,9 @@ const MIN_REFRESH_DELAY_MS = 1_000;
 
 export interface AuthLink {
   /**
-   * Sends `{"type":"auth","token"}` on the current WebSocket. Resolves with the `authed` answer, or
-   * undefined when there is no WebSocket (or it went away before answering): the next connection
+   * Sends `{"type":"auth","token"}` on the current WebSocket, or reopens the SSE stream (polls again)
+   * with the new token. Resolves with the `authed` answer (SSE: the new stream's `connected`), or
+   * undefined when disconnected (or the transport went away before answering): the next connection
    * presents the new token anyway. Rejects with the server's refusal.
    */
   sendInBand(token: string): Promise<{ clientId?: string; expiresAt?: number } | undefined>;
@@ -178,7 +179,7 @@ export class Auth {
       .then(
         (authed) => {
           this.refreshing = false;
-          if (!authed || this.stopped) return; // no WebSocket now: the next connection uses the new token
+          if (!authed || this.stopped) return; // disconnected: the next connection uses the new token
           this.failures = 0;
           if (authed.clientId !== undefined) this.clientId = authed.clientId;
           if (typeof authed.expiresAt === 'number') this.expiresAt = authed.expiresAt;

@@ -22,8 +22,6 @@ export interface ChannelHost {
   readonly http: Http | undefined;
   /** The transport in use while connected. */
   transport(): Transport | undefined;
-  /** Whether a WebSocket can come at all (it is among the usable transports). */
-  websocketPossible(): boolean;
   isTerminal(): boolean;
   newId(): string;
   onListenerError(error: unknown): void;
@@ -46,7 +44,6 @@ export class Channel {
       http: host.http,
       want: (feature: 'presence' | 'occupancy', on: boolean) => host.subscriptions.want(name, feature, on),
       transport: () => host.transport(),
-      websocketPossible: () => host.websocketPossible(),
       isTerminal: () => host.isTerminal(),
       onListenerError: (e: unknown) => host.onListenerError(e),
     };

@@ -145,7 +145,6 @@ export class Chorus {
         publisher: this.publisher,
         http: this.http,
         transport: () => this.connection.current(),
-        websocketPossible: () => this.negotiator.usable.includes('websocket'),
         isTerminal: () => isTerminal(this.connection.state),
         newId: () => newId(),
         onListenerError: (e) => this.reportError(e),
@@ -176,6 +175,7 @@ export class Chorus {
       http: this.http as Http,
       clock: o.clock,
       token: () => this.auth.token(),
+      entered: () => this.entered(),
       pollRequestTimeoutMs: o.pollRequestTimeoutMs,
     };
     if (kind === 'websocket' && o.WebSocket) return new WebSocketTransport(ctx, o.WebSocket);
@@ -183,10 +183,23 @@ export class Chorus {
     return new PollingTransport(ctx);
   }
 
-  /** The in-band refresh: `auth` on the WebSocket in use; undefined when there is none. */
+  /** Channel → member data of every channel this client wants to be entered in. */
+  private entered(): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    for (const [name, ch] of this.channels) {
+      const data = ch.presence.wantedData();
+      if (data !== undefined) out.set(name, data);
+    }
+    return out;
+  }
+
+  /**
+   * The in-band refresh: `auth` on the WebSocket in use; on SSE and long-polling a new stream or poll
+   * with the new token (the transport takes the same request). Undefined when disconnected.
+   */
   private sendAuth(token: string): Promise<{ clientId?: string; expiresAt?: number } | undefined> {
     const t = this.connection.current();
-    if (t?.kind !== 'websocket') return Promise.resolve(undefined);
+    if (!t) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       t.request({ type: 'auth', token }, (outcome) => {
         if ('reply' in outcome) resolve(outcome.reply as { clientId?: string; expiresAt?: number });

@@ -44,9 +44,9 @@ export interface ConnectionAuth {
   disconnected(): void;
 }
 
-/** What rides on the connection besides messages: presence and occupancy (WebSocket only). */
+/** What rides on the connection besides messages: presence and occupancy. */
 export interface ConnectionFeatures {
-  /** A transport became usable (also after an upgrade): presence re-enters, or refuses on HTTP. */
+  /** A transport became usable (also after an upgrade): presence re-enters. */
   connected(transport: Transport): void;
   /** The transport went away: member lists are stale until the next `presence_sync`. */
   disconnected(): void;

@@ -1,13 +1,11 @@
 import { type Deferred, deferred } from './deferred.js';
-import { type ChorusError, clientError, websocketRequired } from './errors.js';
+import { type ChorusError, clientError } from './errors.js';
 import type { RequestOutcome, Transport } from './transports/transport.js';
 
 /** What a Membership needs from its client. */
 export interface MembershipHost {
   /** The transport in use while connected. */
   transport(): Transport | undefined;
-  /** Whether a WebSocket can come at all (it is among the usable transports). */
-  websocketPossible(): boolean;
   isTerminal(): boolean;
   /** A failure that belongs to no call (a re-enter refused after a reconnect). */
   report(error: unknown): void;
@@ -36,15 +34,15 @@ const OUT: Standing = { entered: false, data: null };
 /**
  * This connection's own presence on one channel: enter, update and leave (PROTOCOL.md "Members").
  * It keeps the standing the application asked for (`wanted`) and the one the server confirmed.
- * Calls go out at once on a WebSocket and resolve on `entered`/`updated`/`left`.
+ * Calls go out at once and resolve on the server's answer: `entered`/`updated`/`left` on a WebSocket;
+ * on SSE and long-polling the wanted standing rides in the stream's `enter=` parameter, and the
+ * transport reopens its stream and answers from it (StreamWrites).
  *
  * After a reconnect the server no longer has this connection entered (the member is kept for the
  * grace period), so the SDK sends one `enter` with the data last asked for when the application
  * wants to be entered: other clients see no leave and no enter. The calls that were waiting when
  * the connection dropped are settled by that re-enter, or, when the application wants to be out,
  * at once: a new connection is not entered, and the old one's member goes at the end of the grace.
- *
- * Presence writes need the WebSocket: on SSE or long-polling they reject with `websocket_required`.
  */
 export class Membership {
   private wanted: Standing = OUT;
@@ -66,13 +64,16 @@ export class Membership {
     return this.wanted.data;
   }
 
+  /** The member data while the application wants to be entered, else undefined. */
+  get wantedData(): unknown {
+    return this.wanted.entered ? (this.wanted.data ?? null) : undefined;
+  }
+
   write(kind: Kind, data: unknown): Promise<void> {
     const result = deferred<void>();
     const t = this.host.transport();
     if (this.host.isTerminal()) {
       result.reject(clientError('client_closed', 'the client is closed'));
-    } else if ((t && t.kind !== 'websocket') || (!t && !this.host.websocketPossible())) {
-      result.reject(websocketRequired(`presence ${kind}`, t?.kind));
     } else {
       this.wanted = kind === 'leave' ? { entered: false, data: this.wanted.data } : { entered: true, data: data ?? null };
       const op: Op = { kind, data: kind === 'leave' ? undefined : (data ?? null), waiters: [result], attempt: 0 };
@@ -82,16 +83,10 @@ export class Membership {
     return result.promise;
   }
 
-  /** A transport is usable: on WebSocket, enter again as wanted; elsewhere, refuse what waits. */
+  /** A transport is usable: enter again as wanted. */
   connected(t: Transport): void {
     const waiting = this.ops.flatMap((op) => op.waiters);
     this.ops = [];
-    if (t.kind !== 'websocket') {
-      this.wanted = this.confirmed;
-      const error = websocketRequired('presence enter', t.kind);
-      waiting.forEach((w) => w.reject(error));
-      return;
-    }
     if (!this.wanted.entered) {
       // Nothing to do on a connection that is not entered: the old one's member ends with the grace.
       this.confirmed = OUT;

@@ -19,8 +19,8 @@ export type OccupancyEvents = {
 /**
  * A channel's counts (PROTOCOL.md "Occupancy"). Subscribing makes the channel's server
  * subscription carry `occupancy: true`: one count after `subscribed`, then one whenever the counts
- * changed, at most once per `presence.occupancyInterval` (1 s by default). WebSocket only for the
- * events; `get()` works on every transport.
+ * changed, at most once per `presence.occupancyInterval` (1 s by default), on every transport
+ * (SSE and long-polling: `occupancy=` on the stream).
  */
 export class Occupancy {
   readonly events: Emitter<OccupancyEvents>;

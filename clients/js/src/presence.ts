@@ -19,12 +19,16 @@ export type PresenceEvents = {
 
 /**
  * Who is on a channel (PROTOCOL.md "Presence and occupancy"): this connection's own presence
- * (`enter`, `update`, `leave`; WebSocket only) and the member list with its events.
+ * (`enter`, `update`, `leave`) and the member list with its events, on every transport. On SSE and
+ * long-polling a `leave` resolves once the stream without the channel is open, but other clients see
+ * the leave only after the server's presence grace period (15 s by default): a stream has no
+ * upstream to say "leave now", so the server cannot tell a leave from a reconnect.
  *
  * Subscribing makes the channel's one server subscription carry `presence: true` (subscribing it
  * when the channel has no message listener). The SDK keeps the list from `presence_sync` and
  * `presence_event`; after a reconnect the fresh `presence_sync` replaces it and the listeners hear
- * only the differences, so a member that stayed through the cut is neither left nor entered.
+ * only the differences, so a member that stayed through the cut is neither left nor entered. On
+ * long-polling every answer carries a fresh `presence_sync`, diffed the same way (and a `sync` event).
  */
 export class Presence {
   readonly events: Emitter<PresenceEvents>;
@@ -40,7 +44,6 @@ export class Presence {
     this.events = new Emitter<PresenceEvents>((e) => host.onListenerError(e));
     this.membership = new Membership(channel, {
       transport: () => host.transport(),
-      websocketPossible: () => host.websocketPossible(),
       isTerminal: () => host.isTerminal(),
       report: (e) => host.onListenerError(e),
     });
@@ -124,6 +127,11 @@ export class Presence {
       const e = this.map.apply(frame as { action?: unknown; member?: unknown });
       if (e) this.tell(e);
     }
+  }
+
+  /** The member data while this client wants to be entered here, else undefined (for `enter=`). */
+  wantedData(): unknown {
+    return this.membership.wantedData;
   }
 
   onConnected(t: Transport): void {

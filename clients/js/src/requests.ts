@@ -9,8 +9,6 @@ export interface FeatureHost {
   want(feature: 'presence' | 'occupancy', on: boolean): void;
   /** The transport in use while connected. */
   transport(): Transport | undefined;
-  /** Whether a WebSocket can come at all (it is among the usable transports). */
-  websocketPossible(): boolean;
   isTerminal(): boolean;
   onListenerError(error: unknown): void;
 }

@@ -25,7 +25,7 @@ export interface SubscribeResult {
 
 export type MessageListener = (message: Message) => void;
 
-/** What a channel's server subscription may carry besides messages (WebSocket only). */
+/** What a channel's server subscription may carry besides messages. */
 export type Feature = 'presence' | 'occupancy';
 
 /** What the bookkeeping tells the application, per channel. */

@@ -1,14 +1,16 @@
 import type { ChorusError } from '../errors.js';
 import { type Message, type SubscribedFrame, toMessage } from '../frames.js';
-import { positionsToken } from '../positions.js';
 import { HttpTransport } from './http-transport.js';
-import { channelQuery, isTerminalAuthError, setKey } from './rewind.js';
+import { isTerminalAuthError } from './rewind.js';
+import type { StreamQuery } from './stream-query.js';
 import type { TransportContext } from './transport.js';
 
 interface PollAnswer {
   positions?: string;
   subscribed?: SubscribedFrame[];
   messages?: Array<Record<string, unknown>>;
+  /** presence_sync, presence_event, occupancy, entered, auth_expiring and stream frames, in order. */
+  events?: Array<Record<string, unknown>>;
 }
 
 /**
@@ -17,48 +19,65 @@ interface PollAnswer {
  * one starts from the SDK's own positions (the server's token is only valid for the set it was made
  * for). The server lists in `subscribed` only the channels that started live or lost continuity;
  * the others resumed where asked, and the transport reports that as `resumed: true` itself.
+ *
+ * Each poll is a server session of its own: it enters the entered channels again (the presence grace
+ * period bridges the gap between polls, so others see nothing) and a watch gets a fresh
+ * `presence_sync` in every answer, which the member list diffs against what it had. A presence write
+ * or a token refresh aborts the waiting poll and polls again at once with the new query.
  */
 export class PollingTransport extends HttpTransport {
   readonly kind = 'polling' as const;
   private controller?: AbortController;
+  /** The positions token of the last answer, for the channel set (`channelKey`) it was made for. */
   private saved?: { key: string; token: string | undefined };
   private readonly announced = new Set<string>();
 
+  constructor(ctx: TransportContext) {
+    super(ctx, true);
+  }
+
   protected async read(current: () => boolean): Promise<void> {
     while (current()) {
-      const specs = this.ctx.specs();
-      this.key = setKey(specs);
-      if (specs.length === 0) {
-        this.markUp(); // idle until sync(): nothing to poll for
+      const query = this.query();
+      this.key = query.key;
+      if (query.empty) {
+        this.idle(query); // until sync()
         return;
       }
-      const token = this.saved?.key === this.key ? this.saved.token : positionsToken(specs.map((s) => s.since));
+      const token = this.saved?.key === query.channelKey ? this.saved.token : query.ownPositions();
       const controller = (this.controller = new AbortController());
+      this.writes.opening(query.entered);
       let answer: PollAnswer;
       try {
-        answer = await this.ctx.http.json<PollAnswer>(`/v1/poll?${channelQuery(specs, token)}`, {
+        answer = await this.ctx.http.json<PollAnswer>(`/v1/poll?${query.query(token)}`, {
           signal: controller.signal,
           timeoutMs: this.ctx.pollRequestTimeoutMs,
         });
       } catch (error) {
+        if (!current()) return;
+        if (this.worked && this.refused(error as ChorusError, query)) return this.again();
         const terminal = isTerminalAuthError(error);
         const authFailed = (error as ChorusError).name === 'auth_failed';
-        if (current()) this.lose({ reason: (error as ChorusError).message, error, neverWorked: !this.worked && !authFailed, terminal, authFailed });
+        this.lose({ reason: (error as ChorusError).message, error, neverWorked: !this.worked && !authFailed, terminal, authFailed });
         return;
       }
       if (!current()) return;
       this.worked = true;
       this.markUp();
       this.ctx.sink.heard();
-      this.deliver(specs, answer, current);
-      this.saved = { key: this.key, token: answer.positions };
+      this.deliver(query, answer, current);
+      if (!current()) return;
+      this.saved = { key: query.channelKey, token: answer.positions };
     }
   }
 
-  private deliver(specs: ReturnType<TransportContext['specs']>, answer: PollAnswer, current: () => boolean): void {
+  private deliver(query: StreamQuery, answer: PollAnswer, current: () => boolean): void {
+    const specs = query.specs;
     const listed = new Set<string>();
+    this.accepted(query);
     for (const frame of answer.subscribed ?? []) {
       listed.add(frame.channel);
+      if (!query.delivered.has(frame.channel)) continue; // the carrier of an enter-only query
       this.announced.add(frame.channel);
       this.ctx.sink.subscribed(frame);
     }
@@ -68,12 +87,16 @@ export class PollingTransport extends HttpTransport {
         this.ctx.sink.subscribed({ channel: spec.name, position: spec.since, resumed: true });
       }
     }
-    const names = new Set(specs.map((s) => s.name));
+    const names = query.delivered;
     for (const name of [...this.announced]) if (!names.has(name)) this.announced.delete(name);
     for (const raw of answer.messages ?? []) {
       if (!current()) return; // a listener closed the client or changed the set
       const m: Message = toMessage(raw);
       if (names.has(m.channel)) this.ctx.sink.message(m);
+    }
+    for (const frame of answer.events ?? []) {
+      if (!current()) return;
+      this.onEvent(frame, query);
     }
   }
 

@@ -1,8 +1,6 @@
 import { ChorusError, clientError } from '../errors.js';
 import { type SubscribedFrame, toMessage } from '../frames.js';
-import { positionsToken } from '../positions.js';
 import { HttpTransport } from './http-transport.js';
-import { channelQuery, setKey } from './rewind.js';
 import type { TransportContext } from './transport.js';
 
 export type EventSourceLike = new (url: string) => EventSource;
@@ -11,7 +9,9 @@ export type EventSourceLike = new (url: string) => EventSource;
  * `/v1/sse` (PROTOCOL.md "SSE"): one EventSource for the whole channel set, opened from the SDK's own
  * positions. The browser's native reconnect is not used: on any error the stream is closed and the
  * connection reconnects with its backoff and its positions, like every transport. When the channel
- * set changes the stream is reopened from the current positions. Publishes go over HTTP.
+ * set, a watch or the entered channels change, or the token is refreshed, the stream is reopened from
+ * the current positions (a new stream is a new server session: the presence grace period keeps this
+ * client's members through the gap). Publishes go over HTTP.
  */
 export class SseTransport extends HttpTransport {
   readonly kind = 'sse' as const;
@@ -25,10 +25,10 @@ export class SseTransport extends HttpTransport {
   }
 
   protected async read(current: () => boolean): Promise<void> {
-    const specs = this.ctx.specs();
-    this.key = setKey(specs);
-    if (specs.length === 0) {
-      this.markUp(); // nothing to stream; publishes and history work over HTTP regardless
+    const query = this.query();
+    this.key = query.key;
+    if (query.empty) {
+      this.idle(query);
       return;
     }
     let auth: string | undefined;
@@ -39,10 +39,10 @@ export class SseTransport extends HttpTransport {
       return;
     }
     if (!current()) return;
-    const positions = positionsToken(specs.map((s) => s.since));
-    const es = new this.EventSourceImpl(`${this.ctx.baseUrl}/v1/sse?${channelQuery(specs, positions, auth)}`);
+    this.writes.opening(query.entered);
+    const es = new this.EventSourceImpl(`${this.ctx.baseUrl}/v1/sse?${query.query(query.ownPositions(), auth)}`);
     this.es = es;
-    const names = new Set(specs.map((s) => s.name));
+    const names = query.delivered;
     const on = (type: string, fn: (e: MessageEvent) => void) =>
       es.addEventListener(type, (e) => {
         if (this.es !== es) return;
@@ -59,17 +59,21 @@ export class SseTransport extends HttpTransport {
       this.markUp();
     });
     // The server's `connected` event says how often it pings (`event: ping`), so a stream that
-    // went silent without the OS noticing is replaced like a silent WebSocket.
+    // went silent without the OS noticing is replaced like a silent WebSocket. It is also the
+    // session's acceptance: with the token it was opened with, and the entered channels it carries.
     on('connected', (e) => {
       const info = JSON.parse(e.data) as { heartbeatMs?: number };
       if (typeof info.heartbeatMs === 'number' && info.heartbeatMs > 0) this.ctx.sink.heartbeat(info.heartbeatMs);
+      this.accepted(query, info);
     });
     on('ping', () => undefined);
-    on('stream', (e) => {
-      const notice = JSON.parse(e.data) as { state: string; reason?: string };
-      this.ctx.sink.stream(notice.state, notice.reason);
+    for (const type of ['stream', 'presence_sync', 'presence_event', 'occupancy', 'entered', 'auth_expiring']) {
+      on(type, (e) => this.onEvent({ type, ...(JSON.parse(e.data) as Record<string, unknown>) }, query));
+    }
+    on('subscribed', (e) => {
+      const frame = JSON.parse(e.data) as SubscribedFrame;
+      if (names.has(frame.channel)) this.ctx.sink.subscribed(frame);
     });
-    on('subscribed', (e) => this.ctx.sink.subscribed(JSON.parse(e.data) as SubscribedFrame));
     on('message', (e) => {
       const m = toMessage(JSON.parse(e.data));
       if (names.has(m.channel)) this.ctx.sink.message(m);

@@ -14,8 +14,9 @@ export type TransportKind = 'websocket' | 'sse' | 'polling';
 /**
  * What one channel needs from the server now: resume after `since`, else replay `rewind`, else live;
  * with the member list and events (`presence`) and counts (`occupancy`) on the same subscription
- * (WebSocket only). `revision` changes whenever the subscription must be made again with new
- * flags: the WebSocket then unsubscribes and subscribes from `since`, losing nothing.
+ * (SSE and long-polling: `presence=`/`occupancy=` on the stream). `revision` changes whenever the
+ * subscription must be made again with new flags: the WebSocket then unsubscribes and subscribes
+ * from `since`, the HTTP transports reopen from the positions, losing nothing.
  */
 export interface ChannelSpec {
   readonly name: string;
@@ -86,11 +87,11 @@ export interface TransportSink {
   channelError(channel: string, error: ChorusError): void;
   /** A `stream` notice: Kafka stopped answering (`stalled`) or answers again (`live`). */
   stream(state: string, reason: string | undefined): void;
-  /** `presence_sync` or `presence_event` of a subscribed channel (WebSocket only). */
+  /** `presence_sync` or `presence_event` of a subscribed channel. */
   presence(frame: Record<string, unknown>): void;
-  /** An `occupancy` event (no `ref`) of a subscribed channel (WebSocket only). */
+  /** An `occupancy` event (no `ref`) of a subscribed channel. */
   occupancy(frame: Record<string, unknown>): void;
-  /** The server's `auth_expiring`: the token must be refreshed in band. */
+  /** The server's `auth_expiring`: the token must be refreshed (in band, or by a new stream or poll). */
   authExpiring(expiresAt: number | undefined): void;
   /** Something went wrong that ends no request (an unreadable frame, an error without ref). */
   problem(error: unknown): void;
@@ -105,6 +106,11 @@ export interface TransportContext {
   readonly clock: Clock;
   /** The current token, for the `token` query parameter of WebSocket and EventSource. */
   readonly token: () => Promise<string | undefined>;
+  /**
+   * The channels this client wants to be entered in, with their member data: the HTTP transports
+   * carry them in `enter=` (the WebSocket sends `enter` requests instead).
+   */
+  readonly entered: () => ReadonlyMap<string, unknown>;
   /** Client-side bound of one long-poll request (the server answers within poll.timeout). */
   readonly pollRequestTimeoutMs: number;
 }
@@ -118,8 +124,9 @@ export interface Transport {
   sync(): void;
   publish(wire: PublishWire, done: (outcome: PublishOutcome) => void): void;
   /**
-   * A request answered by one reply with its `ref` (enter, update, leave, presence, occupancy,
-   * auth). Only the WebSocket has them: the HTTP transports answer `websocket_required`.
+   * A request answered by one reply (enter, update, leave, presence, occupancy, auth). The WebSocket
+   * sends it with a `ref`. The HTTP transports take enter, update, leave and auth by opening a new
+   * stream or poll (see StreamWrites) and answer `websocket_required` to the others.
    */
   request(frame: RequestFrame, done: (outcome: RequestOutcome) => void): void;
 }

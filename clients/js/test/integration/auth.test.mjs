@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
+import { EventSource } from 'eventsource';
 import { Chorus } from '../../dist/chorus.js';
 import { freshChannel, sharedGateway, startGateway } from '../support/gateway.mjs';
 import { produce } from '../support/kcat.mjs';
@@ -17,7 +18,7 @@ let shared;
 let gw;
 const clients = [];
 const client = (options) => {
-  const c = new Chorus({ storage: null, WebSocket: WS, transports: ['websocket'], backoffInitialMs: 50, backoffMaxMs: 500, ...options });
+  const c = new Chorus({ storage: null, WebSocket: WS, EventSource, transports: ['websocket'], backoffInitialMs: 50, backoffMaxMs: 500, ...options });
   clients.push(c);
   c.states = [];
   c.auths = [];
@@ -62,6 +63,27 @@ test('authCallback renews 4-second tokens in band: one connection, the subscript
   assert.deepEqual(c.auths.filter((a) => a.state === 'failed'), []);
   assert.ok(c.auths.at(-1).expiresAt > Date.now(), 'the expiry moved forward');
 });
+
+for (const kind of ['sse', 'polling']) {
+  test(`${kind}: 4-second tokens are renewed by reopening with the new one before they expire: never disconnected, nothing lost`, { timeout: TEST_TIMEOUT_MS }, async () => {
+    const channel = freshChannel();
+    let calls = 0;
+    const c = client({ url: gw.url, transports: [kind], authCallback: async () => (calls++, hs256('ada', 4)) });
+    const rec = new Recorder();
+    await c.channel(channel).subscribe(rec.listener);
+    for (let round = 0; round < 3; round++) {
+      const before = authenticated(c);
+      await produce(shared.kafka, channel, numbered(round * 10 + 1, round * 10 + 10));
+      await waitFor(() => authenticated(c) > before, { what: `refresh ${round + 1}` });
+    }
+    await rec.waitForCount(30);
+    rec.assertExactly(numbered(1, 30));
+    assert.equal(c.transport, kind);
+    assert.deepEqual(c.states.map((s) => s.state), ['connecting', 'connected'], 'never disconnected');
+    assert.deepEqual(c.auths.filter((a) => a.state === 'failed'), []);
+    assert.ok(calls >= 4, `${calls} tokens fetched`);
+  });
+}
 
 test('a token that expired before the connect is replaced after the 4004, and the client connects', { timeout: TEST_TIMEOUT_MS }, async () => {
   let calls = 0;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { EventSource } from 'eventsource';
 import { Chorus } from '../../dist/chorus.js';
 import { freshChannel, sharedGateway, startGateway } from '../support/gateway.mjs';
 import { startProxy } from '../support/proxy.mjs';
@@ -9,6 +10,7 @@ import { waitFor } from '../support/wait.mjs';
 
 const TEST_TIMEOUT_MS = 90_000; // each test; a hang fails with its own name
 const GRACE = '3s';
+const POLL_TIMEOUT = '4s'; // a poll that nothing answers comes back this soon
 
 // Presence needs stable client ids across reconnects (an anonymous client's id is its connection
 // id), so these tests use a gateway on the run's Kafka that verifies HS256 tokens, with a short
@@ -22,6 +24,7 @@ const client = (sub, options = {}) => {
     url: gw.url,
     storage: null,
     WebSocket: WS,
+    EventSource,
     transports: ['websocket'],
     backoffInitialMs: 50,
     backoffMaxMs: 200,
@@ -43,7 +46,7 @@ function watch(c, channel) {
 before(async () => {
   assert.ok(WS, 'run with node --experimental-websocket (npm test does)');
   shared = await sharedGateway();
-  gw = await startGateway({ mode: 'serve', kafka: shared.kafka, env: { ...AUTH_ENV, CHORUS_PRESENCE_GRACE: GRACE } });
+  gw = await startGateway({ mode: 'serve', kafka: shared.kafka, env: { ...AUTH_ENV, CHORUS_PRESENCE_GRACE: GRACE, CHORUS_FALLBACK_POLL_TIMEOUT: POLL_TIMEOUT } });
 });
 after(async () => {
   clients.forEach((c) => c.close());
@@ -88,7 +91,6 @@ test('get() reads the members over the WebSocket and over REST (long-polling cli
     assert.equal(set.complete, true);
     assert.deepEqual(set.members.map((m) => [m.clientId, m.data]).sort(), [['ada', { n: 1 }], ['bob', null]]);
   }
-  await assert.rejects(polling.channel(channel).presence.enter(), { name: 'websocket_required' });
 });
 
 test('occupancy: two subscribed clients and one member, as events and from get()', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -163,3 +165,50 @@ test('an observer whose connection drops gets only the differences from the fres
     await proxy.close();
   }
 });
+
+test('SSE, long-polling and WebSocket clients enter one channel and each sees the others, with their data', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const channel = freshChannel();
+  const on = { sse: client('sid', { transports: ['sse'] }), polling: client('pam', { transports: ['polling'] }), websocket: client('wes') };
+  const seen = {};
+  for (const [kind, c] of Object.entries(on)) {
+    seen[kind] = watch(c, channel);
+    await seen[kind].synced();
+    assert.equal(c.transport, kind);
+  }
+  await Promise.all(Object.entries(on).map(([kind, c]) => c.channel(channel).presence.enter({ on: kind })));
+  const everyone = [['pam', { on: 'polling' }], ['sid', { on: 'sse' }], ['wes', { on: 'websocket' }]];
+  for (const [kind, w] of Object.entries(seen)) {
+    await waitFor(() => w.presence.members.length === 3, { what: `${kind} sees three members (has ${JSON.stringify(w.presence.members)})` });
+    assert.deepEqual(w.presence.members.map((m) => [m.clientId, m.data]).sort(), everyone, kind);
+    const enters = w.events.filter((e) => e.startsWith('enter:')).sort();
+    assert.deepEqual(enters, ['enter:pam={"on":"polling"}', 'enter:sid={"on":"sse"}', 'enter:wes={"on":"websocket"}'], kind);
+  }
+  // An update over each HTTP transport is one `update` for the others; polls and reopens add nothing.
+  await on.sse.channel(channel).presence.update({ on: 'sse', v: 2 });
+  await on.polling.channel(channel).presence.update({ on: 'polling', v: 2 });
+  for (const [kind, w] of Object.entries(seen)) {
+    await waitFor(() => w.events.filter((e) => e.startsWith('update:')).length === 2, { what: `${kind} sees two updates (has ${w.events})` });
+    assert.equal(w.events.length, 5, `${kind}: three enters and two updates, nothing else: ${w.events}`);
+  }
+});
+
+for (const kind of ['sse', 'polling']) {
+  test(`${kind}: occupancy events, and a leave that the WebSocket client sees after the grace period`, { timeout: TEST_TIMEOUT_MS }, async () => {
+    const channel = freshChannel();
+    const http = client(`${kind}-ann`, { transports: [kind] });
+    const counts = [];
+    http.channel(channel).occupancy.subscribe((o) => counts.push(o));
+    const bob = watch(client('bob'), channel);
+    await bob.synced();
+    const p = http.channel(channel).presence;
+    await p.enter({ n: 1 });
+    assert.equal(http.transport, kind);
+    await waitFor(() => bob.events.length === 1, { what: 'the enter' });
+    await waitFor(() => counts.some((o) => o.subscribers === 2 && o.members === 1), { what: `occupancy 2/1 (saw ${JSON.stringify(counts.at(-1))})` });
+    const leftAt = Date.now();
+    await p.leave();
+    await waitFor(() => bob.events.length === 2, { what: 'the leave after the grace' });
+    assert.ok(Date.now() - leftAt >= 2_500, `the leave came ${Date.now() - leftAt} ms after leave() resolved, not after the ${GRACE} grace`);
+    assert.deepEqual(bob.events, [`enter:${kind}-ann={"n":1}`, `leave:${kind}-ann={"n":1}`]);
+  });
+}

@@ -126,3 +126,18 @@ export function gate() {
   const promise = new Promise((r) => (open = r));
   return { promise, open };
 }
+
+/**
+ * A fetch for /v1/poll whose answers the test hands out one by one (`waiting`, oldest first); other
+ * paths answer `other(req)`, 404 by default.
+ */
+export function pollServer(other = () => ({ status: 404, body: { error: 'not_found', code: 40400 } })) {
+  const waiting = [];
+  const fetch = fakeFetch((req) => {
+    if (req.url.pathname !== '/v1/poll') return other(req);
+    const g = gate();
+    waiting.push({ req, answer: g.open });
+    return g.promise;
+  });
+  return { fetch, waiting };
+}

@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { settle } from '../support/fake-clock.mjs';
-import { FakeEventSource, FakeWebSocket, fakeFetch, gate } from '../support/fakes.mjs';
+import { FakeEventSource, FakeWebSocket, fakeFetch, pollServer } from '../support/fakes.mjs';
 import { msg, pos, recorder, unitClient } from '../support/unit-client.mjs';
-
-/** A fetch for /v1/poll whose answers the test hands out one by one. */
-function pollServer() {
-  const waiting = [];
-  const fetch = fakeFetch((req) => {
-    if (req.url.pathname !== '/v1/poll') return { status: 404, body: { error: 'not_found', code: 40400 } };
-    const g = gate();
-    waiting.push({ req, answer: g.open });
-    return g.promise;
-  });
-  return { fetch, waiting };
-}
 
 function memoryStorage() {
   const m = new Map();

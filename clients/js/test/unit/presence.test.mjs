@@ -184,7 +184,7 @@ test('a re-enter the server refuses fails the calls waiting on it, and is not re
   client.close();
 });
 
-test('presence writes need the WebSocket: on long-polling they reject at once, and get() reads REST', async () => {
+test('get() reads REST on long-polling', async () => {
   const fetch = fakeFetch(({ url }) => {
     if (url.pathname === '/v1/channels/room%3A7/presence') {
       return { body: { channel: 'room:7', members: [member('ada')], count: 1, complete: true } };
@@ -195,24 +195,8 @@ test('presence writes need the WebSocket: on long-polling they reject at once, a
   const { client } = await unitClient({ transports: ['polling'], fetch });
   assert.equal(client.transport, 'polling');
   const room = client.channel('room:7');
-  await assert.rejects(room.presence.enter({}), (e) => e.name === 'websocket_required' && /polling/.test(e.message));
-  await assert.rejects(room.presence.leave(), { name: 'websocket_required' });
   assert.deepEqual(await room.presence.get(), { channel: 'room:7', members: [member('ada')], count: 1, complete: true });
   assert.deepEqual(await room.occupancy.get(), { channel: 'room:7', subscribers: 3, members: 1 });
-  client.close();
-});
-
-test('an enter made while disconnected waits for the WebSocket; if the client comes up on a fallback it rejects', async () => {
-  const fetch = fakeFetch(() => new Promise(() => {}));
-  const { client, clock, states } = await unitClient({ transports: ['websocket', 'polling'], fetch, connectTimeoutMs: 1000 });
-  const p = client.channel('room:7').presence;
-  const early = p.enter({ v: 1 });
-  FakeWebSocket.last().serverClose(1006); // never connected: the next attempt is long-polling
-  await clock.advance(states.at(-1).retryInMs);
-  await clock.advance(1); // polling with no channel is usable at once
-  assert.equal(client.transport, 'polling');
-  await assert.rejects(early, { name: 'websocket_required' });
-  assert.equal(p.entered, false);
   client.close();
 });
 
