@@ -46,10 +46,12 @@ export class PollingTransport extends HttpTransport {
       }
       const token = this.saved?.key === query.channelKey ? this.saved.token : query.ownPositions();
       const controller = (this.controller = new AbortController());
+      // A presence write waits for this poll: ask for the answer once it is stored, not at the timeout.
+      const confirm = this.writes.needsNewStream;
       this.writes.opening(query.entered);
       let answer: PollAnswer;
       try {
-        answer = await this.ctx.http.json<PollAnswer>(`/v1/poll?${query.query(token)}`, {
+        answer = await this.ctx.http.json<PollAnswer>(`/v1/poll?${query.query(token, undefined, confirm)}`, {
           signal: controller.signal,
           timeoutMs: this.ctx.pollRequestTimeoutMs,
         });
@@ -77,7 +79,6 @@ export class PollingTransport extends HttpTransport {
     this.accepted(query);
     for (const frame of answer.subscribed ?? []) {
       listed.add(frame.channel);
-      if (!query.delivered.has(frame.channel)) continue; // the carrier of an enter-only query
       this.announced.add(frame.channel);
       this.ctx.sink.subscribed(frame);
     }

@@ -7,9 +7,8 @@ import type { ChannelSpec } from './transport.js';
  * (`enter=`, a JSON object of channel to member data). HTTP transports have no upstream, so every
  * change to any of these is a new stream or poll: `key` says when one is needed.
  *
- * The server wants at least one channel per request. A client that is entered somewhere but
- * subscribed nowhere asks for its first entered channel as a live channel; the messages that brings
- * are not delivered (`delivered` lists only the subscribed channels).
+ * A client that is entered somewhere but subscribed nowhere sends no channel at all: the server
+ * takes a request that only enters.
  */
 export class StreamQuery {
   /** The request's `channel` parameters, in order. */
@@ -30,25 +29,27 @@ export class StreamQuery {
     this.entered = new Map([...entered].map(([channel, data]) => [channel, JSON.stringify(data ?? null)]));
     const names = specs.map((s) => s.name);
     this.delivered = new Set(names);
-    const carrier = names.length === 0 ? [...this.entered.keys()].slice(0, 1) : [];
-    this.channels = [...names, ...carrier];
-    this.channelKey = [...specs.map((s) => (s.rewind && s.since === undefined ? `${s.name}~${s.rewind}` : s.name)), ...carrier].join(' ');
+    this.channels = names;
+    this.channelKey = specs.map((s) => (s.rewind && s.since === undefined ? `${s.name}~${s.rewind}` : s.name)).join(' ');
     const watches = specs.map((s) => `${s.presence ? 'p' : ''}${s.occupancy ? 'o' : ''}`).join(' ');
     this.key = `${this.channelKey}|${watches}|${this.enterParam() ?? ''}`;
   }
 
   /** Nothing to stream: no channel subscribed, none entered. */
   get empty(): boolean {
-    return this.channels.length === 0;
+    return this.channels.length === 0 && this.entered.size === 0;
   }
 
-  /** The positions token from the SDK's own positions (the carrier channel, if any, is live). */
+  /** The positions token from the SDK's own positions. */
   ownPositions(): string | undefined {
-    return positionsToken([...this.specs.map((s) => s.since), ...this.channels.slice(this.specs.length).map(() => undefined)]);
+    return positionsToken(this.specs.map((s) => s.since));
   }
 
-  /** `channel=A&channel=B[&presence=A][&occupancy=B][&enter={…}][&positions=TOKEN][&token=JWT]`. */
-  query(positions: string | undefined, token?: string): string {
+  /**
+   * `channel=A&channel=B[&presence=A][&occupancy=B][&enter={…}][&positions=TOKEN][&token=JWT][&timeout=0]`;
+   * `answerAtOnce` (long-polling): answer as soon as the channels started and the enters were stored.
+   */
+  query(positions: string | undefined, token?: string, answerAtOnce = false): string {
     const q = new URLSearchParams();
     for (const c of this.channels) q.append('channel', c);
     for (const s of this.specs) if (s.presence) q.append('presence', s.name);
@@ -57,6 +58,7 @@ export class StreamQuery {
     if (enter !== undefined) q.set('enter', enter);
     if (positions !== undefined) q.set('positions', positions);
     if (token) q.set('token', token);
+    if (answerAtOnce) q.set('timeout', '0');
     return q.toString();
   }
 

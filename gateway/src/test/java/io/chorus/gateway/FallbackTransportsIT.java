@@ -188,6 +188,10 @@ class FallbackTransportsIT {
             {"/v1/poll?channel=a&enter=" + q("[\"a\"]"), "400", "invalid_field"},
             {"/v1/sse?channel=a&enter=" + q("{\"bad name\":1}"), "400", "invalid_channel"},
             {"/v1/poll?channel=a&presence=b", "400", "invalid_field"},
+            {"/v1/sse?channel=a&enter=" + q("{\"a\":1}"), "401", "token_required"},
+            {"/v1/poll?channel=a&timeout=-1", "400", "invalid_field"},
+            {"/v1/poll?channel=a&timeout=soon", "400", "invalid_field"},
+            {"/v1/poll?channel=a&timeout=1501", "400", "invalid_field"},
             {"/v1/sse?channel=a&occupancy=" + q("bad name"), "400", "invalid_channel"},
             {"/v1/sse?channel=a&enter=" + q("{" + "\"c%d\":1,".repeat(101).formatted(
                     java.util.stream.IntStream.range(0, 101).boxed().toArray()) + "\"z\":1}"), "429", "too_many_subscriptions"},

@@ -187,6 +187,54 @@ class SessionContractIT {
         }
     }
 
+    /** A client that only wants to be present needs no channel: the stream enters and nothing else. */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"SSE", "POLL"})
+    void aStreamThatOnlyEntersKeepsItsClientPresent(Kind kind) throws Exception {
+        String room = TestGateway.freshNamespace() + ":lobby";
+        String kim = "kim-" + kind.name().toLowerCase();
+        try (WsProbe watcher = WsProbe.connect(URI.create(a.wsUri() + "?token=" + everything("watcher")))) {
+            watcher.send("{\"type\":\"subscribe\",\"ref\":\"1\",\"channel\":\"" + room + "\",\"presence\":true}");
+            watcher.expect("subscribed");
+            watcher.expect("presence_sync");
+            Open open = new Open(List.of(), Map.of(), Set.of(), Set.of(), Map.of(room, WsProbe.JSON.readTree("1")),
+                    token(kim, 600, "presence"));
+            try (ClientProbe c = kind.open(port(b), open)) {
+                c.await("entered", f -> "entered".equals(f.path("type").asText()));
+                assertTrue(isEnter(watcher.awaitFrame(f -> "presence_event".equals(f.path("type").asText()),
+                        ClientProbe.WAIT), kim));
+            }
+        }
+    }
+
+    /**
+     * {@code timeout=0}: a poll that carries a new enter is answered once the enter is stored, not at
+     * the poll timeout (a minute here, longer than the client waits); a short timeout is honoured too.
+     */
+    @org.junit.jupiter.api.Test
+    void aPollWithTimeoutZeroAnswersOnceItsEntersAreStored() throws Exception {
+        Map<String, String> env = TestGateway.env();
+        env.put("CHORUS_NAMESPACES_ALLOW_ANY", "true");
+        env.put("CHORUS_AUTH_HMAC_SECRET", TestTokens.SECRET);
+        env.put("CHORUS_FALLBACK_POLL_TIMEOUT", "60s");
+        String ch = TestGateway.freshNamespace() + ":x";
+        var http = java.net.http.HttpClient.newHttpClient();
+        try (TestGateway slow = TestGateway.start(c -> ConfigLoader.load(false, null, env))) {
+            String q = "/v1/poll?channel=" + ch + "&token=" + everything("lea") + "&enter="
+                    + java.net.URLEncoder.encode("{\"" + ch + "\":{\"n\":1}}", java.nio.charset.StandardCharsets.UTF_8);
+            var first = http.send(java.net.http.HttpRequest.newBuilder(slow.http(q + "&timeout=0"))
+                    .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, first.statusCode(), first::body);
+            JsonNode answer = WsProbe.JSON.readTree(first.body());
+            assertEquals("entered", answer.path("events").path(0).path("type").asText(), first::body);
+            String positions = answer.path("positions").asText();
+            var quiet = http.send(java.net.http.HttpRequest.newBuilder(slow.http(q + "&timeout=200&positions=" + positions))
+                    .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, quiet.statusCode(), quiet::body);
+            assertEquals(0, WsProbe.JSON.readTree(quiet.body()).path("messages").size());
+        }
+    }
+
     private static boolean isEnter(JsonNode f, String clientId) {
         return "presence_event".equals(f.path("type").asText()) && "enter".equals(f.path("action").asText())
                 && clientId.equals(f.path("member").path("clientId").asText());

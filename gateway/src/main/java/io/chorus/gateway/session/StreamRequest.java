@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What an SSE stream or a long-poll asks for, validated before anything starts: 1 to
- * {@code maxChannels} distinct channels with a positions token of one entry each; the channels among
+ * What an SSE stream or a long-poll asks for, validated before anything starts: up to
+ * {@code maxChannels} distinct channels (at least one unless it only enters) with a positions token of
+ * one entry each; the channels among
  * them whose members ({@code presence}) and counts ({@code occupancy}) it watches; and the channels it
  * enters for as long as it lasts ({@code enter}, a JSON object of channel to member data).
  */
@@ -29,8 +30,10 @@ public record StreamRequest(List<ChannelName> channels, List<Position> starts, S
     }
 
     public static StreamRequest parse(Params p, int maxChannels, int maxEntered) {
-        if (p.channels().isEmpty()) {
-            throw new ChorusException(ErrorCode.INVALID_FIELD, "give at least one channel parameter");
+        boolean entering = p.enter() != null && !p.enter().isEmpty();
+        if (p.channels().isEmpty() && !entering) {
+            // A stream that only keeps its client present needs no channel; anything else needs one.
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "give at least one channel or an enter parameter");
         }
         if (p.channels().size() > maxChannels) {
             throw new ChorusException(ErrorCode.INVALID_FIELD, "at most " + maxChannels + " channels per request");

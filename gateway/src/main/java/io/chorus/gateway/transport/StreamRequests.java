@@ -8,6 +8,7 @@ import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.StreamRequest;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
 import io.chorus.gateway.http.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
@@ -50,6 +51,12 @@ public final class StreamRequests {
                 if (request.presence().contains(channel.value())) {
                     Authenticator.require(who, channel, Operation.PRESENCE);
                 }
+            }
+            if (who.anonymous() && !request.enter().isEmpty()) {
+                // Each SSE stream or poll is a new connection, so an anonymous member would be a new
+                // one every time: presence over HTTP needs the stable id of a token.
+                throw new ChorusException(ErrorCode.TOKEN_REQUIRED, "entering over SSE or long-polling needs a token"
+                        + " (an anonymous client gets a new id with every request)");
             }
             request.enter().forEach((channel, data) -> {
                 Authenticator.require(who, channel, Operation.PRESENCE);

@@ -4,6 +4,9 @@ import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
+import io.chorus.gateway.http.HttpErrors;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -28,15 +31,43 @@ public final class PollHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequests.admitThen(ctx, deps, "poll", admitted -> start(ctx, admitted));
+        long timeoutMs;
+        try {
+            timeoutMs = timeout(ctx.request().getParam("timeout"), deps.config().fallback().pollTimeout().toMillis());
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, deps.metrics());
+            return;
+        }
+        StreamRequests.admitThen(ctx, deps, "poll", admitted -> start(ctx, admitted, timeoutMs));
     }
 
-    private void start(RoutingContext ctx, StreamRequests.Admitted admitted) {
+    /**
+     * {@code timeout}: how long this poll may wait for news, in ms, from 0 to {@code fallback.pollTimeout}
+     * (the default). 0 answers as soon as its channels started and its enters were stored: what a
+     * client that just changed its presence wants to know.
+     */
+    static long timeout(String raw, long max) {
+        if (raw == null) {
+            return max;
+        }
+        long t;
+        try {
+            t = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            t = -1;
+        }
+        if (t < 0 || t > max) {
+            throw new ChorusException(ErrorCode.INVALID_FIELD, "timeout must be a number of milliseconds from 0 to " + max);
+        }
+        return t;
+    }
+
+    private void start(RoutingContext ctx, StreamRequests.Admitted admitted, long timeoutMs) {
         PollTransport transport = new PollTransport(ctx.response(), admitted.request(),
-                deps.config().fallback().pollMaxMessages(), shard.context());
+                deps.config().fallback().pollMaxMessages(), timeoutMs == 0, shard.context());
         Session session = new Session(admitted.id(), transport, shard, deps, vertx, admitted.principal());
         transport.bind(session);
-        long timer = vertx.setTimer(deps.config().fallback().pollTimeout().toMillis(), t -> transport.answer());
+        long timer = timeoutMs == 0 ? -1 : vertx.setTimer(timeoutMs, t -> transport.answer());
         ctx.response().endHandler(v -> vertx.cancelTimer(timer));
         ctx.request().connection().closeHandler(v -> {
             vertx.cancelTimer(timer);

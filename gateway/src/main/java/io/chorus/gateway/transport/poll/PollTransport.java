@@ -18,7 +18,8 @@ import java.util.List;
  * The long-poll {@link Transport}: collects one poll's answer and sends it once, then ends the session.
  * It answers on the turn after the first message or change arrives (so a cache drain or a live batch
  * lands in one answer), at once when a channel started live or lost continuity (the client must learn
- * its new position), at {@code pollMaxMessages}, on an error, at the poll timeout, or when the session
+ * its new position) or when the poll asked for {@code timeout=0}, but never before every channel
+ * started and every enter was stored; at {@code pollMaxMessages}, on an error, at the timeout, or when the session
  * closes (a refused token then answers 401 {@code token_expired}). What describes the state as the poll
  * began (the first {@code presence_sync} and {@code occupancy} of a watch, {@code entered}, the
  * {@code auth_expiring} warning) rides along
@@ -34,6 +35,7 @@ final class PollTransport implements Transport {
     private final List<Buffer> messages = new ArrayList<>();
     private final List<Buffer> events = new ArrayList<>();
     private Session session;
+    /** Channels to start and channels to enter whose answer has not come yet. */
     private int pendingSubscribes;
     /** The watches' first frames still to come: {@code presence_sync} and {@code occupancy}. */
     private int initialSyncs;
@@ -45,11 +47,14 @@ final class PollTransport implements Transport {
     private int errorStatus;
     private long bytes;
 
-    PollTransport(HttpServerResponse response, StreamRequest request, int maxMessages, Context context) {
+    /** {@code now}: answer as soon as the channels started and the enters were stored (timeout 0). */
+    PollTransport(HttpServerResponse response, StreamRequest request, int maxMessages, boolean now, Context context) {
         this.response = response;
         this.context = context;
         this.maxMessages = maxMessages;
-        this.pendingSubscribes = request.channels().size();
+        this.answerNow = now;
+        // Entering counts as starting: an answer never goes out before the enters were stored.
+        this.pendingSubscribes = request.channels().size() + request.enter().size();
         this.initialSyncs = request.presence().size();
         this.initialCounts = request.occupancy().size();
     }
@@ -101,8 +106,13 @@ final class PollTransport implements Transport {
                     maybeAnswer();
                 }
             }
+            case ENTERED -> {
+                events.add(frame);
+                pendingSubscribes--;
+                maybeAnswer();
+            }
             // A warning would answer every poll of its last minute at once: it rides along instead.
-            case ENTERED, STREAM, AUTH_EXPIRING -> events.add(frame);
+            case STREAM, AUTH_EXPIRING -> events.add(frame);
             default -> { } // connected, ping: a poll needs neither
         }
     }
