@@ -1,5 +1,6 @@
 package io.chorus.client;
 
+import static io.chorus.client.Positions.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,8 +12,10 @@ import io.chorus.schema.CloseReason;
 import io.chorus.schema.ErrorCode;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The connection state machine against a scripted server: connect, drop, reconnect, fail, close. */
@@ -54,6 +57,50 @@ class ConnectionTest extends GatewayTestBase {
         assertEquals("reconnect attempt 1", rec.expectState(ConnectionState.CONNECTING).text());
         gateway.acceptConnected();
         rec.expectState(ConnectionState.CONNECTED);
+        rec.assertExhausted();
+    }
+
+    /**
+     * The JDK's WebSocket loses an end of stream that it reads while the listener has no request
+     * outstanding (neither onClose nor onError comes), so the client must never sit without one
+     * between messages. Here the application is slow, so the core stops reading right after the
+     * message: a client that asked for the next frame only from the core never hears of the drop,
+     * and without time passing its watchdog never fires either.
+     */
+    @Test
+    void aDropRightAfterAMessageIsNoticedEvenWhileTheApplicationIsBehind() throws Exception {
+        ChorusClient client = client(b -> b.maxBufferedMessages(1));
+        Recorder rec = Recorder.on(client);
+        CountDownLatch inListener = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Subscription sub = client.subscribe(ROOM, SubscribeOptions.live(), m -> {
+            inListener.countDown();
+            try {
+                release.await(); // holds the delivery thread: the core stops reading
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            rec.onMessage(m);
+        });
+        FakeSocket socket = connect(client, rec);
+        socket.subscribed(socket.expect("subscribe"), at(0));
+        sub.ready().get(FakeGateway.WAIT_SECONDS, TimeUnit.SECONDS);
+
+        socket.message(ROOM, at(1), "last words");
+        assertTrue(inListener.await(FakeGateway.WAIT_SECONDS, TimeUnit.SECONDS));
+        socket.dropConnection();
+        // The delivery thread is held, so no listener can say it: poll the state, with a deadline.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FakeGateway.WAIT_SECONDS);
+        while (client.state() != ConnectionState.DISCONNECTED && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(ConnectionState.DISCONNECTED, client.state(), "the drop went unnoticed");
+
+        release.countDown();
+        rec.expectMessage(at(1));
+        StateReason dropped = rec.expectState(ConnectionState.DISCONNECTED);
+        assertEquals(1006, dropped.closeCode());
+        reconnect(dropped, rec);
         rec.assertExhausted();
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,6 +68,12 @@ final class FakeSocket {
 
     void close(int code, String reason) {
         ws.close((short) code, reason);
+    }
+
+    /** Ends the TCP connection without a close frame, as a dying pod or a load balancer does. */
+    void dropConnection() {
+        // From the head of the pipeline: a close through the WebSocket handlers would send a close frame first.
+        ((WebSocketInternal) ws).channelHandlerContext().pipeline().firstContext().close();
     }
 
     void sendConnected(long heartbeatMs) {

@@ -372,7 +372,7 @@ public final class ClientCore implements WsConnection.Events, Link {
             dispatch(frame);
         }
         if (c == conn) {
-            readNext();
+            pauseIfBehind();
         }
     }
 
@@ -409,12 +409,15 @@ public final class ClientCore implements WsConnection.Events, Link {
         // Pong: the watchdog has counted it already; that is all it is for.
     }
 
-    /** Backpressure: past maxBufferedMessages undelivered callbacks, stop reading the socket. */
-    private void readNext() {
-        if (delivery.backlog() >= options.maxBufferedMessages()) {
+    /**
+     * Backpressure: past maxBufferedMessages undelivered callbacks, stop reading the socket. The
+     * socket asks for the next message by itself otherwise (WsConnection: it must never be left
+     * without a request between messages).
+     */
+    private void pauseIfBehind() {
+        if (!readingPaused && delivery.backlog() >= options.maxBufferedMessages()) {
             readingPaused = true;
-        } else {
-            conn.requestNext();
+            conn.pause();
         }
     }
 
@@ -422,7 +425,7 @@ public final class ClientCore implements WsConnection.Events, Link {
         if (readingPaused && conn != null) {
             readingPaused = false;
             watchdog.heard();
-            conn.requestNext();
+            conn.resume();
         }
     }
 

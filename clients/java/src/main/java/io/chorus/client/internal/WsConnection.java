@@ -13,16 +13,31 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One WebSocket to the gateway, on {@code java.net.http}; the only class that knows the transport. It
  * reassembles fragmented text messages, serializes sends (the JDK allows one outstanding
- * {@code sendText}) and posts every event to the core thread. It reads one message at a time and
- * asks for the next only when the core calls {@link #requestNext()}: that is how a slow application
- * pushes back on the server instead of growing a queue.
+ * {@code sendText}) and posts every event to the core thread.
+ *
+ * <p><b>Always one request outstanding.</b> The JDK's WebSocket (17.0.15, and OpenJDK's current
+ * source) loses an end of stream without a close frame that it reads while the listener has no
+ * request outstanding: {@code TransportImpl} stops its receive task, then acknowledging the end
+ * throws an InternalError (no demand to take it from), so neither {@code onClose} nor
+ * {@code onError} comes and the socket sits in CLOSE_WAIT until the watchdog gives up on it
+ * (heartbeatMs plus the margin: 20 s by default). So the next message is asked for here, on the
+ * listener's thread, before this one reaches the core, not by the core after it has acted on it:
+ * otherwise a drop that follows a message (a pod dying, or the application reacting to a reply by
+ * cutting the link) falls into that gap. Only two things hold a request back: the core's
+ * {@link #pause} (a slow application pushes back on the server instead of growing a queue) and more
+ * than {@link #MAX_READ_AHEAD} messages waiting for the core. What remains is the JDK's own gap: it
+ * passes our request on to its transport only after {@code onText} returns, and it hands each message
+ * from its selector thread to a worker; a drop read inside that gap (or during a pause) is still left
+ * to the watchdog.
  *
  * <p>Threads: the {@code WebSocket.Listener} methods run on the HttpClient's threads, one at a time;
- * everything else runs on the core thread.
+ * everything else runs on the core thread, except {@link #settle}, which either may call.
  */
 public final class WsConnection implements WebSocket.Listener {
 
@@ -41,6 +56,8 @@ public final class WsConnection implements WebSocket.Listener {
     static final int MAX_TEXT_CHARS = 16 << 20;
     /** A peer that never answers our close must not keep the socket open forever. */
     private static final long CLOSE_GRACE_SECONDS = 5;
+    /** Messages read ahead of the core at most: bounds what waits on the core thread when it falls behind. */
+    static final int MAX_READ_AHEAD = 8;
 
     private final Executor core;
     private final Events events;
@@ -50,6 +67,16 @@ public final class WsConnection implements WebSocket.Listener {
     /** Set once the core has let go: socket callbacks then only drain, and post nothing. */
     private volatile boolean discarded;
     private boolean sending;
+    /** Messages posted to the core that it has not handled yet. */
+    private final AtomicInteger unhandled = new AtomicInteger();
+    /** Set by the core while the application is behind. */
+    private volatile boolean paused;
+    /**
+     * A request the socket is owed but that was held back. Whoever lifts what held it back (the
+     * listener, the core) sets or clears its own flag first and then calls {@link #settle}; one of
+     * them sees the other's write, and the compare-and-set sends the request once.
+     */
+    private final AtomicBoolean owed = new AtomicBoolean();
 
     private WsConnection(Executor core, Events events) {
         this.core = core;
@@ -97,10 +124,21 @@ public final class WsConnection implements WebSocket.Listener {
         }
     }
 
-    /** Core thread. Asks the socket for the next message. */
-    public void requestNext() {
+    /** Core thread. The application is behind: ask for nothing more until {@link #resume}. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Core thread. The application caught up: send the request a pause held back, if any. */
+    public void resume() {
+        paused = false;
+        settle();
+    }
+
+    /** Any thread. Sends the owed request unless a pause or a full read-ahead holds it back. */
+    private void settle() {
         WebSocket ws = socket;
-        if (ws != null && !discarded) {
+        if (ws != null && !discarded && !paused && unhandled.get() <= MAX_READ_AHEAD && owed.compareAndSet(true, false)) {
             ws.request(1);
         }
     }
@@ -159,7 +197,17 @@ public final class WsConnection implements WebSocket.Listener {
         }
         String text = partial.toString();
         partial.setLength(0);
-        post(() -> events.onText(this, text));
+        unhandled.incrementAndGet();
+        owed.set(true);
+        settle(); // before the core, and so the application, can act on this message: see the class doc
+        post(() -> {
+            try {
+                events.onText(this, text);
+            } finally {
+                unhandled.decrementAndGet();
+                settle();
+            }
+        });
         return null;
     }
 
