@@ -43,6 +43,8 @@ public final class ClientCore implements WsConnection.Events, Link {
     private final ClientOptions options;
     private final ScheduledThreadPoolExecutor coreThread;
     private final HttpClient http;
+    /** The WebSocket's own client: {@link WsConnection#client}. */
+    private final HttpClient wsHttp;
     private final Listeners listeners = new Listeners();
     private final Delivery delivery;
     private final FrameCodec codec;
@@ -89,6 +91,7 @@ public final class ClientCore implements WsConnection.Events, Link {
         backoff = new Backoff(options.backoffInitial(), options.backoffMax(), options.random());
         timers = new Timers(options.scheduler() != null ? options.scheduler() : coreThread, options.clock(), this::post);
         http = options.httpClient() != null ? options.httpClient() : HttpClient.newHttpClient();
+        wsHttp = WsConnection.client(options.httpClient());
         CoreContext context = new CoreContext(this, codec, delivery, timers, backoff, options.publishRetryLimit(),
                 this::post);
         subscriptions = new Subscriptions(context);
@@ -259,7 +262,7 @@ public final class ClientCore implements WsConnection.Events, Link {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 lose(new StateReason(StateReason.NO_CODE, "could not get a token", cause, null), 0);
             } else {
-                conn = WsConnection.open(http, options.uri(), options.connectTimeout(), token, this::post, this);
+                conn = WsConnection.open(wsHttp, options.uri(), options.connectTimeout(), token, this::post, this);
             }
         }));
     }
