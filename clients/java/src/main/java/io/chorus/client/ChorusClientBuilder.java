@@ -102,7 +102,11 @@ public final class ChorusClientBuilder {
         return this;
     }
 
-    /** For TLS settings, proxies and the like. Default: {@code HttpClient.newHttpClient()}. */
+    /**
+     * For TLS settings, proxies and the like. Default: {@code HttpClient.newHttpClient()}. Token URLs
+     * use this client; the WebSocket uses a client with the same TLS, proxy, authenticator, cookie and
+     * connect-timeout settings and an executor of its own (so that the JDK reports every drop).
+     */
     public ChorusClientBuilder httpClient(HttpClient client) {
         this.httpClient = Objects.requireNonNull(client, "client");
         return this;
