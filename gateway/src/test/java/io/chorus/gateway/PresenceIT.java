@@ -51,8 +51,8 @@ class PresenceIT {
 
     @BeforeAll
     static void start() {
-        a = TestGateway.start(PresenceIT::tune);
-        b = TestGateway.start(PresenceIT::tune);
+        a = TestGateway.start(PresenceIT::tune).awaitPresenceReady();
+        b = TestGateway.start(PresenceIT::tune).awaitPresenceReady();
     }
 
     @AfterAll

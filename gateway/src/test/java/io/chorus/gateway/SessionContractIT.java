@@ -34,8 +34,8 @@ class SessionContractIT {
 
     @BeforeAll
     static void start() {
-        a = TestGateway.start(SessionContractIT::tune);
-        b = TestGateway.start(SessionContractIT::tune);
+        a = TestGateway.start(SessionContractIT::tune).awaitPresenceReady();
+        b = TestGateway.start(SessionContractIT::tune).awaitPresenceReady();
     }
 
     @AfterAll
@@ -220,6 +220,7 @@ class SessionContractIT {
         String ch = TestGateway.freshNamespace() + ":x";
         var http = java.net.http.HttpClient.newHttpClient();
         try (TestGateway slow = TestGateway.start(c -> ConfigLoader.load(false, null, env))) {
+            slow.awaitPresenceReady(); // until then, a pod that has just started answers enters with topic_missing
             String q = "/v1/poll?channel=" + ch + "&token=" + everything("lea") + "&enter="
                     + java.net.URLEncoder.encode("{\"" + ch + "\":{\"n\":1}}", java.nio.charset.StandardCharsets.UTF_8);
             var first = http.send(java.net.http.HttpRequest.newBuilder(slow.http(q + "&timeout=0"))

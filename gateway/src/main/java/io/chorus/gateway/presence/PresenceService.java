@@ -85,6 +85,9 @@ public final class PresenceService implements AutoCloseable {
         metrics.gauge("chorus_presence_leaving", "members within their grace period", () -> locked(view::leaving));
         metrics.gauge("chorus_presence_channels_dropped", "shares ignored because presence.maxChannels was reached",
                 () -> locked(view::dropped));
+        // Until this pod reads the presence topic, enter and leave answer topic_missing: say so.
+        metrics.gauge("chorus_presence_ready", "1 when this pod reads the presence topic and serves presence",
+                () -> ready ? 1 : 0);
     }
 
     public void start() {

@@ -50,8 +50,8 @@ class PresenceIT {
 
     @BeforeAll
     static void start() {
-        podA = TestGateway.start(c -> config());
-        podB = TestGateway.start(c -> config());
+        podA = TestGateway.start(c -> config()).awaitPresenceReady();
+        podB = TestGateway.start(c -> config()).awaitPresenceReady();
     }
 
     private static io.chorus.gateway.config.GatewayConfig config() {

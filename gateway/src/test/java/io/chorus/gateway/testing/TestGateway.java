@@ -85,6 +85,13 @@ public final class TestGateway implements AutoCloseable {
         return c -> c.withCache(new CacheConfig(n, c.cache().maxChannels()));
     }
 
+    /** Waits until this pod reads the presence topic: before, enter and leave answer topic_missing. */
+    public TestGateway awaitPresenceReady() {
+        Conditions.await("presence ready", java.time.Duration.ofSeconds(30),
+                () -> gateway.metrics().registry().get("chorus_presence_ready").gauge().value() == 1);
+        return this;
+    }
+
     public URI wsUri() {
         return URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/ws");
     }
