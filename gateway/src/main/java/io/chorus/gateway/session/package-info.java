@@ -1,6 +1,9 @@
 /**
- * A client connection's protocol, independent of the transport: request handling (subscribe,
- * unsubscribe, publish, ping), heartbeats and the idle timeout, per-connection limits, and the
- * frames the server sends. Transports implement {@link io.chorus.gateway.session.Transport}.
+ * One client connection, whatever the transport: identity and token expiry, subscriptions, presence
+ * and watches, publishing, rate limits, heartbeats and the idle timeout, admission and drain
+ * ({@link io.chorus.gateway.session.Session}); WebSocket request frames
+ * ({@link io.chorus.gateway.session.RequestHandler}) and SSE or long-poll requests
+ * ({@link io.chorus.gateway.session.StreamRequest}) open and drive it. Transports implement
+ * {@link io.chorus.gateway.session.Transport} and nothing else.
  */
 package io.chorus.gateway.session;
