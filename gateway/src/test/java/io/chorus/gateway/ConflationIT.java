@@ -104,8 +104,8 @@ class ConflationIT {
              KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
             TestKafka.ensureTopic("chorus." + STATE, 4);
             stalled.sendText("{\"type\":\"subscribe\",\"ref\":\"s\",\"channel\":\"" + ch + "\"}");
-            JsonNode sub = WsProbe.JSON.readTree(stalled.readText());
-            sub = "connected".equals(sub.path("type").asText()) ? WsProbe.JSON.readTree(stalled.readText()) : sub;
+            JsonNode sub = WsProbe.JSON.readTree(stalled.readReply());
+            sub = "connected".equals(sub.path("type").asText()) ? WsProbe.JSON.readTree(stalled.readReply()) : sub;
             assertEquals("subscribed", sub.get("type").asText());
             for (int i = 0; i < 400; i++) {
                 producer.send(new ProducerRecord<>("chorus." + STATE, ch.getBytes(StandardCharsets.UTF_8),
@@ -135,9 +135,7 @@ class ConflationIT {
         try (StalledSseClient stalled = new StalledSseClient(gateway.gateway().port(), "/v1/sse?channel=" + ch);
              KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
             TestKafka.ensureTopic("chorus." + STATE, 4);
-            JsonNode first = stalled.next();
-            first = "connected".equals(first.path("type").asText()) ? stalled.next() : first;
-            assertEquals("subscribed", first.get("type").asText());
+            stalled.awaitSubscribed();
             for (int i = 0; i < 400; i++) {
                 producer.send(new ProducerRecord<>("chorus." + STATE, ch.getBytes(StandardCharsets.UTF_8),
                         ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8)));

@@ -34,8 +34,7 @@ class SlowConsumerIT {
             healthy.send("{\"type\":\"subscribe\",\"ref\":\"h\",\"channel\":\"" + ch + "\"}");
             healthy.expect("subscribed");
             stalled.sendText("{\"type\":\"subscribe\",\"ref\":\"s\",\"channel\":\"" + ch + "\"}");
-            Conditions.await("two subscriptions", Duration.ofSeconds(10), () ->
-                    gateway.gateway().metrics().registry().get("chorus_subscriptions").gauge().value() == 2);
+            awaitSubscribed(stalled); // live from here: the records below reach it on the live path
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>("chorus." + ns, ch.getBytes(StandardCharsets.UTF_8),
                         ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8)));
@@ -74,8 +73,7 @@ class SlowConsumerIT {
             healthy.send("{\"type\":\"subscribe\",\"ref\":\"h\",\"channel\":\"" + ch + "\"}");
             healthy.expect("subscribed");
             var registry = gateway.gateway().metrics().registry();
-            Conditions.await("two subscriptions", Duration.ofSeconds(10), () ->
-                    registry.get("chorus_subscriptions").gauge().value() == 2);
+            stalled.awaitSubscribed();
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>("chorus." + ns, ch.getBytes(StandardCharsets.UTF_8),
                         ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8)));
@@ -110,8 +108,9 @@ class SlowConsumerIT {
             TestKafka.ensureTopic(topic, 4);
             stalled.sendText("{\"type\":\"subscribe\",\"ref\":\"s\",\"channel\":\"" + ch + "\"}");
             var registry = gateway.gateway().metrics().registry();
-            Conditions.await("subscribed", Duration.ofSeconds(10), () ->
-                    registry.get("chorus_subscriptions").gauge().value() == 1);
+            // The subscription counts before it is live; records produced before it is live would be
+            // skipped (a live subscription starts at the end), so wait for its subscribed frame.
+            awaitSubscribed(stalled);
             org.apache.kafka.clients.producer.RecordMetadata last = null;
             for (int i = 0; i < 400; i++) {
                 last = producer.send(new ProducerRecord<>(topic, ch.getBytes(StandardCharsets.UTF_8),
@@ -137,6 +136,14 @@ class SlowConsumerIT {
                 assertEquals("out_of_retention", sub.get("reason").asText());
                 assertEquals(399, again.expect("message").get("data").get("n").asInt());
             }
+        }
+    }
+
+    /** Reads the stalled client's frames up to its subscribed reply (connected and pings before it). */
+    private static void awaitSubscribed(HalfOpenClient c) throws Exception {
+        JsonNode f;
+        while (!"subscribed".equals((f = WsProbe.JSON.readTree(c.readReply())).path("type").asText())) {
+            assertEquals("connected", f.path("type").asText(), f::toString);
         }
     }
 }

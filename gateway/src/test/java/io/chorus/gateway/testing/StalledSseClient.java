@@ -41,6 +41,21 @@ public final class StalledSseClient implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Reads up to the first {@code subscribed} event; only {@code connected} and heartbeat pings may come
+     * before it (a stream joins its event loop's heartbeat wheel at any slot, so a ping can come first).
+     */
+    public JsonNode awaitSubscribed() throws IOException {
+        JsonNode e;
+        while (!"subscribed".equals((e = next()).path("type").asText())) {
+            String type = e.path("type").asText();
+            if (!type.equals("connected") && !type.equals("ping")) {
+                throw new AssertionError("before subscribed: " + e);
+            }
+        }
+        return e;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
