@@ -262,10 +262,6 @@ public final class Session implements MessageSink {
         return channels;
     }
 
-    String kind() {
-        return transport.kind();
-    }
-
     @Override
     public void send(FeedMessage message) {
         if (closed) {
