@@ -84,10 +84,15 @@ public final class Flusher {
         if (dirty.isEmpty()) {
             return;
         }
+        // Counted before the flush, so whoever has received the bytes finds the flush counted.
+        int counted = 0;
         for (int i = 0; i < dirty.size(); i++) {
+            if (i == counted) {
+                metrics.batchedFlushes(dirty.size() - counted);
+                counted = dirty.size();
+            }
             dirty.get(i).flushNow();
         }
-        metrics.batchedFlushes(dirty.size());
         dirty.clear();
     }
 }
