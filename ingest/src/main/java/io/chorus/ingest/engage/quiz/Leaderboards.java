@@ -32,11 +32,8 @@ final class Leaderboards {
     static ArrayNode overall(QuizKeys keys, Visibility visibility, Engagement ctx) {
         TopN<Entry> top = new TopN<>(TOP, BEST);
         String prefix = keys.standings();
-        ctx.kv().scan(prefix, Standing.class, (key, s) -> {
-            long at = s.visibleLastCorrectAt(visibility);
-            top.offer(new Entry(key.substring(prefix.length()), s.visibleScore(visibility),
-                    at == 0 ? Long.MAX_VALUE : at));
-        });
+        ctx.kv().scan(prefix, Standing.class, (key, s) -> top.offer(new Entry(key.substring(prefix.length()),
+                s.visibleScore(visibility), s.visibleLastCorrectAt(visibility))));
         return render(top.best(), "score", keys, ctx);
     }
 

@@ -148,6 +148,22 @@ class QuizSnapshotTest {
     }
 
     @Test
+    void anUnrevealedCorrectAnswerDoesNotMoveItsAuthorInATie() {
+        quiz.next(0);
+        quiz.answer("pb", 0, "A", 0);          // 1000, last correct t=0
+        quiz.reveal(1);
+        quiz.next(20_000);
+        quiz.answer("pa", 1, "B", 20_000);     // 1000, last correct t=20 000
+        quiz.reveal(20_001);
+        assertEquals(List.of("pb:1000", "pa:1000"), board(quiz.snapshot()));
+        quiz.next(50_000);
+        quiz.answer("pb", 2, "C", 80_000);     // correct, at the deadline: hidden until the reveal
+        assertEquals(List.of("pb:1000", "pa:1000"), board(quiz.snapshot()));
+        quiz.reveal(80_001);
+        assertEquals(List.of("pb:1500", "pa:1000"), board(quiz.snapshot()));
+    }
+
+    @Test
     void theBoardsKeepTheTopTenInOrder() {
         quiz.next(0);
         List<String> expected = new ArrayList<>();
