@@ -29,7 +29,10 @@ final class HostControls {
                     + count);
         }
         long limit = Question.of(activity.definition(), next).timeLimitMs();
-        ctx.kv().put(keys.progress(), new Progress(next, command.timestamp(), command.timestamp() + limit, false));
+        Progress opened = new Progress(next, command.timestamp(), command.timestamp() + limit, false);
+        ctx.kv().put(keys.progress(), opened);
+        // Moving on reveals the previous question's points if the host skipped its reveal.
+        Leaderboards.refresh(keys, Visibility.of(activity, opened), ctx);
         ctx.effects().changed(Channels.activity(activity.event(), activity.id()));
     }
 
@@ -49,7 +52,9 @@ final class HostControls {
         if (progress.revealed()) {
             return;
         }
-        ctx.kv().put(keys.progress(), progress.reveal());
+        Progress revealed = progress.reveal();
+        ctx.kv().put(keys.progress(), revealed);
+        Leaderboards.refresh(keys, Visibility.of(activity, revealed), ctx);
         ctx.effects().changed(Channels.activity(activity.event(), activity.id()));
         String prefix = keys.answers(progress.current());
         ctx.kv().scan(prefix, Answer.class, (key, answer) ->

@@ -3,16 +3,16 @@ package io.chorus.ingest.engage.quiz;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chorus.ingest.engage.Engagement;
-import io.chorus.ingest.engage.Kv;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The quiz's rankings, computed at render time by a prefix scan. Cost: one pass over the round's
- * standings (one small value per participant who answered, at most {@code limits.participants}) with a
- * 10-entry heap; the per-question board scans that question's answers. Computing them at render time
- * keeps every answer to a constant number of writes and the boards exact in any order of commands.
+ * The quiz's rankings. The boards are prefix scans with a 10-entry heap: one pass over the round's
+ * standings (one small value per participant who answered, at most {@code limits.participants}) and
+ * one over the open question's answers. They run when a question is revealed or the next one opens
+ * ({@link #refresh}), not at every snapshot; only a state the host reached without either (the activity
+ * revealed while its question was not) is scanned at render time.
  */
 final class Leaderboards {
 
@@ -21,32 +21,47 @@ final class Leaderboards {
     private Leaderboards() {
     }
 
-    private record Entry(String participant, long score, long at) {
+    /** Computes and stores the boards for the quiz as it is now; called after each change of visibility. */
+    static void refresh(QuizKeys keys, Visibility visibility, Engagement ctx) {
+        ctx.kv().put(keys.boards(), compute(keys, visibility, ctx));
     }
 
-    /** Highest score first; ties go to the earlier time, then to the lower participant id. */
-    private static final Comparator<Entry> BEST = Comparator.comparingLong(Entry::score).reversed()
-            .thenComparingLong(Entry::at).thenComparing(Entry::participant);
+    /** The stored boards when they fit the quiz's state, else freshly computed. */
+    static Boards of(QuizKeys keys, Visibility visibility, Engagement ctx) {
+        Boards stored = ctx.kv().get(keys.boards(), Boards.class);
+        return stored != null && stored.fits(visibility) ? stored : compute(keys, visibility, ctx);
+    }
 
-    /** Top 10 overall: visible scores; ties by the earlier last correct answer. */
-    static ArrayNode overall(QuizKeys keys, Visibility visibility, Engagement ctx) {
-        TopN<Entry> top = new TopN<>(TOP, BEST);
+    private static Boards compute(QuizKeys keys, Visibility visibility, Engagement ctx) {
+        int current = visibility.current();
+        boolean revealed = current >= 0 && visibility.revealed(current);
+        return new Boards(current, revealed, overall(keys, visibility, ctx),
+                revealed ? question(keys, current, ctx) : null);
+    }
+
+    /** Top 10 who scored, by visible score; ties by the earlier (visible) last correct answer. */
+    private static List<Ranked> overall(QuizKeys keys, Visibility visibility, Engagement ctx) {
+        TopN<Ranked> top = new TopN<>(TOP, Ranked.BEST);
         String prefix = keys.standings();
-        ctx.kv().scan(prefix, Standing.class, (key, s) -> top.offer(new Entry(key.substring(prefix.length()),
-                s.visibleScore(visibility), s.visibleLastCorrectAt(visibility))));
-        return render(top.best(), "score", keys, ctx);
+        ctx.kv().scan(prefix, Standing.class, (key, s) -> {
+            long score = s.visibleScore(visibility);
+            if (score > 0) {
+                top.offer(new Ranked(key.substring(prefix.length()), score, s.visibleLastCorrectAt(visibility)));
+            }
+        });
+        return top.best();
     }
 
     /** Top 10 correct answers to one question: most points, then the earlier answer. */
-    static ArrayNode question(QuizKeys keys, int question, Engagement ctx) {
-        TopN<Entry> top = new TopN<>(TOP, BEST);
+    private static List<Ranked> question(QuizKeys keys, int question, Engagement ctx) {
+        TopN<Ranked> top = new TopN<>(TOP, Ranked.BEST);
         String prefix = keys.answers(question);
         ctx.kv().scan(prefix, Answer.class, (key, a) -> {
             if (a.correct()) {
-                top.offer(new Entry(key.substring(prefix.length()), a.points(), a.at()));
+                top.offer(new Ranked(key.substring(prefix.length()), a.points(), a.at()));
             }
         });
-        return render(top.best(), "points", keys, ctx);
+        return top.best();
     }
 
     /** Every defined team with its visible total and member count: highest first, then by name. */
@@ -65,15 +80,15 @@ final class Leaderboards {
         return out;
     }
 
-    private static ArrayNode render(List<Entry> entries, String field, QuizKeys keys, Engagement ctx) {
+    /** Rows with the display names of {@code CODE|participant|PID}, read now (a rename shows at once). */
+    static ArrayNode render(List<Ranked> rows, String field, QuizKeys keys, Engagement ctx) {
         ArrayNode out = ctx.json().createArrayNode();
-        Kv kv = ctx.kv();
-        for (Entry e : entries) {
+        for (Ranked r : rows) {
             ObjectNode row = out.addObject();
-            row.put("participant", e.participant());
-            ObjectNode who = kv.get(keys.participant(e.participant()), ObjectNode.class);
+            row.put("participant", r.participant());
+            ObjectNode who = ctx.kv().get(keys.participant(r.participant()), ObjectNode.class);
             row.put("name", who == null ? null : who.path("name").asText(null));
-            row.put(field, e.score());
+            row.put(field, r.score());
         }
         return out;
     }

@@ -28,6 +28,11 @@ final class QuizKeys {
         return round + "progress";
     }
 
+    /** {@link Boards}: the leaderboards as of the last change of what is revealed. */
+    String boards() {
+        return round + "boards";
+    }
+
     /** {@link Answer}: one participant's answer to one question. */
     String answer(int question, String participant) {
         return answers(question) + participant;

@@ -61,9 +61,10 @@ final class QuizSnapshot {
 
         if (resultsVisible) {
             ObjectNode results = snapshot.putObject("results");
-            results.set("leaderboard", Leaderboards.overall(keys, visibility, ctx));
-            if (progress != null && visibility.revealed(progress.current())) {
-                results.set("questionLeaderboard", Leaderboards.question(keys, progress.current(), ctx));
+            Boards boards = Leaderboards.of(keys, visibility, ctx);
+            results.set("leaderboard", Leaderboards.render(boards.overall(), "score", keys, ctx));
+            if (boards.question() != null) {
+                results.set("questionLeaderboard", Leaderboards.render(boards.question(), "points", keys, ctx));
             }
             results.set("teams", Leaderboards.teams(keys, teamNames(definition), visibility, ctx));
         }

@@ -33,9 +33,9 @@ class QuizRoundTest {
 
         quiz.team("p1", "blue", 100_000);
         quiz.next(100_000);
-        quiz.answer("p1", 0, "B", 100_000);
-        quiz.reveal(100_001);
-        assertEquals(List.of("p1:0"), QuizSnapshotTest.board(quiz.snapshot()));
+        quiz.answer("p1", 0, "A", 105_000);
+        quiz.reveal(105_001);
+        assertEquals(List.of("p1:750"), QuizSnapshotTest.board(quiz.snapshot()));
         assertEquals("blue", quiz.you("p1").get("team").asText());
     }
 
