@@ -31,8 +31,8 @@ final class HostControls {
         long limit = Question.of(activity.definition(), next).timeLimitMs();
         Progress opened = new Progress(next, command.timestamp(), command.timestamp() + limit, false);
         ctx.kv().put(keys.progress(), opened);
-        // Moving on reveals the previous question's points if the host skipped its reveal.
-        Leaderboards.refresh(keys, Visibility.of(activity, opened), ctx);
+        Leaderboards.moveOn(keys, progress == null ? null : Visibility.of(activity, progress),
+                Visibility.of(activity, opened), ctx);
         ctx.effects().changed(Channels.activity(activity.event(), activity.id()));
     }
 

@@ -26,6 +26,20 @@ final class Leaderboards {
         ctx.kv().put(keys.boards(), compute(keys, visibility, ctx));
     }
 
+    /**
+     * The boards once the next question opened: the same scores when the previous question had been
+     * revealed (the new one has no answers yet), else recomputed, since moving on reveals the previous
+     * question's points.
+     */
+    static void moveOn(QuizKeys keys, Visibility before, Visibility after, Engagement ctx) {
+        Boards stored = ctx.kv().get(keys.boards(), Boards.class);
+        if (before != null && stored != null && stored.fits(before) && stored.revealed()) {
+            ctx.kv().put(keys.boards(), new Boards(after.current(), false, stored.overall(), null));
+        } else {
+            refresh(keys, after, ctx);
+        }
+    }
+
     /** The stored boards when they fit the quiz's state, else freshly computed. */
     static Boards of(QuizKeys keys, Visibility visibility, Engagement ctx) {
         Boards stored = ctx.kv().get(keys.boards(), Boards.class);

@@ -133,6 +133,7 @@ class QuizSnapshotTest {
         quiz.answer("p2", 1, "B", 20_000);
         quiz.answer("p1", 1, "D", 20_000);
         assertEquals(List.of("p1:1000", "p2:750"), board(quiz.snapshot()));
+        assertFalse(quiz.snapshot().get("results").has("questionLeaderboard"));
         quiz.reveal(25_000);
         assertEquals(List.of("p2:1750", "p1:1000"), board(quiz.snapshot()));
     }
