@@ -5,7 +5,7 @@ import io.chorus.ingest.engage.Kv;
 
 /**
  * Where a quiz round keeps its state. Every key begins {@code CODE|quiz|ACTIVITY|ROUND|}, so a rerun
- * (a new round) starts empty and the old round's keys are left for export. Participant ids and team
+ * (a new round) starts empty, and an old round is one prefix to delete. Participant ids and team
  * names come last, so a prefix scan reads them whatever characters they hold.
  */
 final class QuizKeys {
