@@ -46,6 +46,19 @@ class PartitionerTest {
     }
 
     @Test
+    void crc32IsWhereKcatPutsAKeyWithItsDefaults() {
+        // Read back with kcat 1.7.1 (librdkafka, partitioner left at its default) from topics of 6 and
+        // 8 partitions on the test broker: kcat -C -f '%k %p'.
+        String[] keys = {"chat:room1", "poll:evt42:q1", "engage:ABC123", "123456789", "x/y@z"};
+        int[] over6 = {0, 2, 1, 2, 3};
+        int[] over8 = {0, 4, 1, 6, 3};
+        for (int i = 0; i < keys.length; i++) {
+            assertEquals(over6[i], Partitioner.CRC32.partition(bytes(keys[i]), 6), keys[i]);
+            assertEquals(over8[i], Partitioner.CRC32.partition(bytes(keys[i]), 8), keys[i]);
+        }
+    }
+
+    @Test
     void crc32MatchesTheStandardCheckValue() {
         // CRC-32 (ISO-HDLC, zlib's) of "123456789" is 0xCBF43926, above 2^31: the modulo must be unsigned.
         long check = 0xCBF43926L;
