@@ -4,8 +4,9 @@ package io.chorus.schema;
  * How a backend writes to a channel with any Kafka client: key = channel name (UTF-8), value = payload
  * (JSON is delivered as JSON; any other bytes are delivered base64 with {@code encoding: "base64"}),
  * optional headers {@value #HEADER_NAME} (event name) and {@value #HEADER_ID} (message id, used to
- * drop retried publishes). Partition = Kafka's default partitioner on the key
- * (murmur2 of the key bytes), which the gateway applies too.
+ * drop retried publishes). Partition = the client's default partitioner on the key: murmur2 (Kafka's
+ * Java client) unless the namespace is configured {@code partitioner: crc32} (librdkafka's default);
+ * the gateway applies the namespace's.
  */
 public final class RecordConvention {
 

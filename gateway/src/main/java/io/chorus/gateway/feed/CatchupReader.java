@@ -98,9 +98,12 @@ public final class CatchupReader implements AutoCloseable {
         return submit(s -> s.backward(request));
     }
 
-    /** The offset of the channel's record with this id written at or after {@code sinceMs}, or -1. */
-    public CompletableFuture<Long> findId(TopicInfo topic, String channel, String id, long sinceMs) {
-        return submit(s -> s.findId(topic, channel, id, sinceMs));
+    /**
+     * The offset of the channel's record with this id written at or after {@code sinceMs} on the
+     * channel's partition, or -1.
+     */
+    public CompletableFuture<Long> findId(TopicInfo topic, int partition, String channel, String id, long sinceMs) {
+        return submit(s -> s.findId(topic, partition, channel, id, sinceMs));
     }
 
     private <T> CompletableFuture<T> submit(Function<PartitionScanner, T> work) {

@@ -217,9 +217,10 @@ public final class LiveReader implements AutoCloseable {
             metrics.recordSkipped("namespace_mismatch");
             return null;
         }
-        if (topic.partitionOf(channel) != r.partition()) {
-            // Produced with another partitioner (librdkafka's default is CRC32-based): subscribers and
-            // resumes look for the channel on its murmur2 partition, so this record cannot be served.
+        if (topic.partitionOf(channel, ns.partitioner()) != r.partition()) {
+            // Produced with another partitioner than the namespace says (a librdkafka client's CRC32 in
+            // a murmur2 namespace, or the reverse): subscribers and resumes look for the channel on the
+            // namespace's partition, so this record cannot be served.
             metrics.recordSkipped("wrong_partition");
             return null;
         }

@@ -37,7 +37,7 @@ final class PartitionScanner {
     }
 
     ScanResult forward(ScanRequest req) {
-        TopicPartition tp = req.topic().partitionFor(ChannelName.parse(req.channel()));
+        TopicPartition tp = req.topicPartition();
         long[] range = range(tp);
         long start = Math.max(req.fromOffset(), range[0]);
         long stop = Math.min(req.untilOffset(), range[1]);
@@ -47,7 +47,7 @@ final class PartitionScanner {
     }
 
     ScanResult backward(ScanRequest req) {
-        TopicPartition tp = req.topic().partitionFor(ChannelName.parse(req.channel()));
+        TopicPartition tp = req.topicPartition();
         long[] range = range(tp);
         long hi = Math.min(req.untilOffset(), range[1]);
         long window = Math.max(256L, req.limit() * 4L);
@@ -72,8 +72,8 @@ final class PartitionScanner {
         return new ScanResult(new ArrayList<>(newest), hi, range[0], range[1], reachedStart, truncated);
     }
 
-    long findId(TopicInfo topic, String channel, String id, long sinceMs) {
-        TopicPartition tp = topic.partitionFor(ChannelName.parse(channel));
+    long findId(TopicInfo topic, int partition, String channel, String id, long sinceMs) {
+        TopicPartition tp = new TopicPartition(topic.name(), partition);
         consumer.assign(List.of(tp));
         Map<TopicPartition, OffsetAndTimestamp> at;
         try {
@@ -86,7 +86,7 @@ final class PartitionScanner {
             return -1;
         }
         long[] range = range(tp);
-        ScanRequest req = new ScanRequest(topic, channel, from.offset(), range[1], Integer.MAX_VALUE);
+        ScanRequest req = new ScanRequest(topic, channel, partition, from.offset(), range[1], Integer.MAX_VALUE);
         Chunk c = scan(req, tp, from.offset(), range[1], Integer.MAX_VALUE, config.maxScanRecords());
         for (FeedMessage m : c.messages) {
             if (id.equals(m.id())) {

@@ -1,21 +1,25 @@
 package io.chorus.gateway.feed;
 
+import io.chorus.gateway.config.Partitioner;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.Position;
 import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 
-/** What the gateway knows of a topic: its id (changes when recreated) and partition count. */
+/**
+ * What the gateway knows of a topic: its id (changes when recreated) and partition count. The
+ * partitioner is not part of it: it belongs to the namespace (two namespaces may share a topic), so
+ * every caller passes its namespace's.
+ */
 public record TopicInfo(String name, UUID topicId, int partitions) {
 
-    /** Kafka's default partitioner for keyed records: murmur2 of the key bytes. */
-    public int partitionOf(ChannelName channel) {
-        return Utils.toPositive(Utils.murmur2(channel.keyBytes())) % partitions;
+    /** The partition the namespace's backends put the channel's records on. */
+    public int partitionOf(ChannelName channel, Partitioner partitioner) {
+        return partitioner.partition(channel.keyBytes(), partitions);
     }
 
-    public TopicPartition partitionFor(ChannelName channel) {
-        return new TopicPartition(name, partitionOf(channel));
+    public TopicPartition partitionFor(ChannelName channel, Partitioner partitioner) {
+        return new TopicPartition(name, partitionOf(channel, partitioner));
     }
 
     public Position position(int partition, long offset) {

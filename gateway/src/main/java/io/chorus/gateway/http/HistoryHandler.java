@@ -3,6 +3,8 @@ package io.chorus.gateway.http;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.auth.Operation;
 import io.chorus.gateway.auth.Principal;
+import io.chorus.gateway.config.NamespaceConfig;
+import io.chorus.gateway.config.Partitioner;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.feed.ScanRequest;
 import io.chorus.gateway.feed.ScanResult;
@@ -61,10 +63,13 @@ public final class HistoryHandler implements Handler<RoutingContext> {
                 throw new ChorusException(ErrorCode.INVALID_FIELD, "give since or before, not both");
             }
             int limit = limit(ctx.request().getParam("limit"));
-            CompletableFuture<Page> page = deps.catalog().topic(deps.subscriptions().namespace(channel).topic())
+            NamespaceConfig ns = deps.subscriptions().namespace(channel);
+            Partitioner partitioner = ns.partitioner();
+            CompletableFuture<Page> page = deps.catalog().topic(ns.topic())
                     .thenCompose(topic -> since != null
-                            ? forward(channel, topic, Position.decode(since), limit)
-                            : backward(channel, topic, before == null ? null : Position.decode(before), limit));
+                            ? forward(channel, partitioner, topic, Position.decode(since), limit)
+                            : backward(channel, partitioner, topic, before == null ? null : Position.decode(before),
+                                    limit));
             deps.metrics().history(since != null ? "forward" : "backward");
             Future.fromCompletionStage(page, ctx.vertx().getOrCreateContext())
                     .onSuccess(p -> respond(ctx, channel, p))
@@ -90,10 +95,11 @@ public final class HistoryHandler implements Handler<RoutingContext> {
         throw new ChorusException(ErrorCode.INVALID_FIELD, "limit must be an integer from 1 to " + max);
     }
 
-    private CompletableFuture<Page> forward(ChannelName channel, TopicInfo cached, Position since, int limit) {
-        return PositionCheck.check(deps.catalog(), cached, channel, since).thenCompose(check -> {
+    private CompletableFuture<Page> forward(ChannelName channel, Partitioner partitioner, TopicInfo cached,
+                                            Position since, int limit) {
+        return PositionCheck.check(deps.catalog(), cached, channel, partitioner, since).thenCompose(check -> {
             TopicInfo topic = check.topic();
-            TopicPartition tp = topic.partitionFor(channel);
+            TopicPartition tp = topic.partitionFor(channel, partitioner);
             if (check.start() instanceof StartSpec.Live) {
                 return deps.catalog().offsets(tp).thenApply(range -> new Page(List.of(),
                         link(channel, "since", topic.position(tp.partition(), range[1] - 1), limit), check.reason()));
@@ -104,7 +110,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
                 List<FeedMessage> page = fromCache.subList(0, Math.min(limit, fromCache.size()));
                 return CompletableFuture.completedFuture(forwardPage(channel, topic, tp, after, page, limit, null));
             }
-            ScanRequest req = new ScanRequest(topic, channel.value(), after + 1, Long.MAX_VALUE, limit);
+            ScanRequest req = new ScanRequest(topic, channel.value(), tp.partition(), after + 1, Long.MAX_VALUE, limit);
             return deps.catchup().forward(req).thenApply(r -> {
                 String reason = check.reason();
                 if (reason == null && after + 1 < r.firstOffset()) {
@@ -122,19 +128,20 @@ public final class HistoryHandler implements Handler<RoutingContext> {
         return new Page(messages, link(channel, "since", topic.position(tp.partition(), last), limit), reason);
     }
 
-    private CompletableFuture<Page> backward(ChannelName channel, TopicInfo cached, Position before, int limit) {
+    private CompletableFuture<Page> backward(ChannelName channel, Partitioner partitioner, TopicInfo cached,
+                                             Position before, int limit) {
         CompletableFuture<PositionCheck.Result> checked = before == null
                 ? CompletableFuture.completedFuture(new PositionCheck.Result(cached, new StartSpec.Live(), null))
-                : PositionCheck.check(deps.catalog(), cached, channel, before);
+                : PositionCheck.check(deps.catalog(), cached, channel, partitioner, before);
         return checked.thenCompose(check -> {
             if (check.reason() != null) {
                 throw new ChorusException(ErrorCode.INVALID_POSITION, "the position's topic changed ("
                         + check.reason() + "); read backward without before");
             }
             TopicInfo topic = check.topic();
-            TopicPartition tp = topic.partitionFor(channel);
+            TopicPartition tp = topic.partitionFor(channel, partitioner);
             long until = before == null ? Long.MAX_VALUE : before.offset();
-            ScanRequest req = new ScanRequest(topic, channel.value(), 0, until, limit);
+            ScanRequest req = new ScanRequest(topic, channel.value(), tp.partition(), 0, until, limit);
             return deps.catchup().backward(req).thenApply(r -> backwardPage(channel, topic, tp, r, limit));
         });
     }

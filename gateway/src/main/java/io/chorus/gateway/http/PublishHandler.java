@@ -60,7 +60,7 @@ public final class PublishHandler implements Handler<RoutingContext> {
             String idHeader = ctx.request().getHeader("Idempotency-Key");
             PublishInput input = PublishInput.from(body, idHeader, deps.config().http().maxMessageBytes());
             Future.fromCompletionStage(deps.catalog().topic(ns.topic()).thenCompose(topic ->
-                    deps.publisher().publish(new PublishRequest(channel, topic, input.id(), input.name(),
+                    deps.publisher().publish(new PublishRequest(channel, topic, ns.partitioner(), input.id(), input.name(),
                             input.value(), who.clientId(), !input.generatedId()))), ctx.vertx().getOrCreateContext())
                     .onSuccess(r -> {
                         deps.metrics().publish("http", r.duplicate() ? "duplicate" : "ok");

@@ -72,14 +72,15 @@ public final class Publisher implements AutoCloseable {
             inFlight.remove(key, mine);
             return CompletableFuture.failedFuture(new ChorusException(ErrorCode.BUSY, "too many publishes in flight"));
         }
+        int partition = req.topic().partitionOf(req.channel(), req.partitioner());
         CompletableFuture<Long> existing = req.lookupKafka()
-                ? catchup.findId(req.topic(), req.channel().value(), req.id(),
+                ? catchup.findId(req.topic(), partition, req.channel().value(), req.id(),
                         clock.millis() - config.dedupWindow().toMillis())
                 : CompletableFuture.completedFuture(-1L);
         existing.thenCompose(offset -> offset >= 0
                         ? CompletableFuture.completedFuture(new PublishResult(req.id(),
-                                req.topic().position(req.topic().partitionOf(req.channel()), offset).encode(), true))
-                        : send(req))
+                                req.topic().position(partition, offset).encode(), true))
+                        : send(req, partition))
                 .whenComplete((r, err) -> {
                     inFlight.remove(key, mine);
                     if (err != null) {
@@ -92,8 +93,11 @@ public final class Publisher implements AutoCloseable {
         return mine;
     }
 
-    private CompletableFuture<PublishResult> send(PublishRequest req) {
-        int partition = req.topic().partitionOf(req.channel());
+    /**
+     * An explicit partition: the producer's own partitioner is murmur2, which is wrong for a crc32
+     * namespace, and the record must sit where subscribers and the live reader look for the channel.
+     */
+    private CompletableFuture<PublishResult> send(PublishRequest req, int partition) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(req.topic().name(), partition,
                 req.channel().keyBytes(), req.value());
         record.headers().add(RecordConvention.HEADER_ID, utf8(req.id()));

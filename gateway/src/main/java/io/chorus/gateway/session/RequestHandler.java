@@ -174,8 +174,8 @@ final class RequestHandler {
         }
         boolean retry = frame.path("retry").asBoolean(false);
         Future<?> done = s.subscriptions().topic(session.shard(), channel).compose(topic -> {
-            PublishRequest req = new PublishRequest(channel, topic, input.id(), input.name(), input.value(),
-                    session.principal().clientId(), retry);
+            PublishRequest req = new PublishRequest(channel, topic, ns.partitioner(), input.id(), input.name(),
+                    input.value(), session.principal().clientId(), retry);
             return Future.fromCompletionStage(s.publisher().publish(req), session.shard().context());
         }).onSuccess(r -> {
             s.metrics().publish("ws", r.duplicate() ? "duplicate" : "ok");

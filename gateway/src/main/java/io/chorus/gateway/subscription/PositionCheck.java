@@ -1,5 +1,6 @@
 package io.chorus.gateway.subscription;
 
+import io.chorus.gateway.config.Partitioner;
 import io.chorus.gateway.feed.TopicCatalog;
 import io.chorus.gateway.feed.TopicInfo;
 import io.chorus.schema.ChannelName;
@@ -23,26 +24,27 @@ public final class PositionCheck {
     private PositionCheck() {
     }
 
+    /** {@code partitioner}: the channel's namespace's, which says where the channel lives in any topic version. */
     public static CompletableFuture<Result> check(TopicCatalog catalog, TopicInfo cached, ChannelName channel,
-                                                  Position p) {
+                                                  Partitioner partitioner, Position p) {
         if (p.topicId().equals(cached.topicId()) && p.partitionCount() == cached.partitions()) {
-            return CompletableFuture.completedFuture(samePartition(cached, channel, p));
+            return CompletableFuture.completedFuture(samePartition(cached, channel, partitioner, p));
         }
         // The cached metadata may be stale; ask Kafka again before declaring continuity lost.
         return catalog.refresh(cached.name()).thenApply(info -> {
             if (!p.topicId().equals(info.topicId())) {
-                return new Result(info, new StartSpec.Since(info.position(info.partitionOf(channel), -1)),
+                return new Result(info, new StartSpec.Since(info.position(info.partitionOf(channel, partitioner), -1)),
                         "topic_changed");
             }
             if (p.partitionCount() != info.partitions()) {
                 return new Result(info, new StartSpec.Live(), "partitions_changed");
             }
-            return samePartition(info, channel, p);
+            return samePartition(info, channel, partitioner, p);
         });
     }
 
-    private static Result samePartition(TopicInfo info, ChannelName channel, Position p) {
-        if (p.partition() != info.partitionOf(channel)) {
+    private static Result samePartition(TopicInfo info, ChannelName channel, Partitioner partitioner, Position p) {
+        if (p.partition() != info.partitionOf(channel, partitioner)) {
             throw new ChorusException(ErrorCode.INVALID_POSITION, "the position belongs to another channel");
         }
         return new Result(info, new StartSpec.Since(p), null);

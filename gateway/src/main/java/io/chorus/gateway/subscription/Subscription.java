@@ -1,5 +1,6 @@
 package io.chorus.gateway.subscription;
 
+import io.chorus.gateway.config.Partitioner;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.feed.TopicInfo;
 import io.chorus.schema.ChannelName;
@@ -18,6 +19,8 @@ public final class Subscription {
 
     final ChannelName channel;
     final MessageSink sink;
+    /** The namespace's: where the channel lives in whichever version of the topic {@code topic} is. */
+    final Partitioner partitioner;
     State state = State.STARTING;
     TopicInfo topic;
     TopicPartition tp;
@@ -25,9 +28,10 @@ public final class Subscription {
     Runnable catchUpStep;
     Conflator conflator;
 
-    Subscription(ChannelName channel, MessageSink sink) {
+    Subscription(ChannelName channel, MessageSink sink, Partitioner partitioner) {
         this.channel = channel;
         this.sink = sink;
+        this.partitioner = partitioner;
     }
 
     public ChannelName channel() {

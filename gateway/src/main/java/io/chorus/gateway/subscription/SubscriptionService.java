@@ -88,7 +88,7 @@ public final class SubscriptionService {
             throw new ChorusException(ErrorCode.INVALID_FIELD, "maxRate needs a conflating namespace; '"
                     + channel.namespace() + "' delivers every message");
         }
-        Subscription sub = new Subscription(channel, sink);
+        Subscription sub = new Subscription(channel, sink, ns.partitioner());
         if (ns.conflate()) {
             io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
             sub.conflator = new Conflator(ns.conflateKey(), maxRate, Math.max(1, ns.conflateMaxKeys()), clock::millis,
@@ -103,7 +103,7 @@ public final class SubscriptionService {
                 return Future.failedFuture(new ChorusException(ErrorCode.NOT_SUBSCRIBED, "unsubscribed"));
             }
             sub.topic = info;
-            sub.tp = info.partitionFor(sub.channel);
+            sub.tp = info.partitionFor(sub.channel, sub.partitioner);
             sub.catchUpStep = () -> step(shard, sub, onFailure);
             hub.interested(sub.tp, shard);
             shard.add(sub);
@@ -137,7 +137,8 @@ public final class SubscriptionService {
         if (!(spec instanceof StartSpec.Since since)) {
             return Future.succeededFuture(new Checked(spec, null));
         }
-        return on(shard, PositionCheck.check(catalog, sub.topic, sub.channel, since.position())).map(r -> {
+        return on(shard, PositionCheck.check(catalog, sub.topic, sub.channel, sub.partitioner,
+                since.position())).map(r -> {
             if (!r.topic().equals(sub.topic)) {
                 relocate(shard, sub, r.topic());
             }
@@ -150,7 +151,7 @@ public final class SubscriptionService {
         shard.remove(sub);
         hub.notInterested(sub.tp, shard);
         sub.topic = info;
-        sub.tp = info.partitionFor(sub.channel);
+        sub.tp = info.partitionFor(sub.channel, sub.partitioner);
         hub.interested(sub.tp, shard);
         shard.add(sub);
     }
@@ -219,7 +220,8 @@ public final class SubscriptionService {
         List<FeedMessage> cached = cache.latest(sub.tp, sub.channel.value(), next, count, Long.MIN_VALUE);
         Future<Long> start = cached != null
                 ? Future.succeededFuture(cached.isEmpty() ? next - 1 : cached.get(0).offset() - 1)
-                : on(shard, catchup.backward(new ScanRequest(sub.topic, sub.channel.value(), 0, next, count)))
+                : on(shard, catchup.backward(new ScanRequest(sub.topic, sub.channel.value(),
+                        sub.tp.partition(), 0, next, count)))
                         .map(r -> r.messages().isEmpty() ? next - 1 : r.messages().get(0).offset() - 1);
         return start.map(from -> {
             ensureOpen(sub);
@@ -251,7 +253,8 @@ public final class SubscriptionService {
             return;
         }
         long coverage = cache.coverageStart(sub.tp, channel);
-        ScanRequest req = new ScanRequest(sub.topic, channel, sub.last + 1, coverage, config.catchup().batchRecords());
+        ScanRequest req = new ScanRequest(sub.topic, channel, sub.tp.partition(), sub.last + 1, coverage,
+                config.catchup().batchRecords());
         on(shard, catchup.sharedForward(req)).onComplete(ar -> {
             if (sub.state != Subscription.State.CATCHING_UP) {
                 return;

@@ -61,6 +61,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aNamespaceSaysWhichPartitionerItsBackendsUseAndInheritsTheDefaultOne(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("chorus.yaml");
+        Files.writeString(f, """
+                namespaces:
+                  allowAny: true
+                  configured:
+                    py: {partitioner: crc32}
+                    java: {}
+                """);
+        GatewayConfig c = ConfigLoader.load(false, f, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1"));
+        assertEquals(Partitioner.CRC32, c.namespace("py").partitioner());
+        assertEquals(Partitioner.MURMUR2, c.namespace("java").partitioner());
+        assertEquals(Partitioner.MURMUR2, c.namespace("unconfigured").partitioner());
+        GatewayConfig crcByDefault = ConfigLoader.load(false, f, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                "CHORUS_NAMESPACES_DEFAULTS_PARTITIONER", "crc32"));
+        assertEquals(Partitioner.CRC32, crcByDefault.namespace("java").partitioner());
+        assertEquals(Partitioner.CRC32, crcByDefault.namespace("unconfigured").partitioner());
+    }
+
+    @Test
+    void anUnknownPartitionerIsAConfigErrorNamingTheKeyAndTheChoices(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("chorus.yaml");
+        Files.writeString(f, """
+                namespaces:
+                  configured:
+                    py: {partitioner: consistent_random}
+                """);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(false, f, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1")));
+        assertTrue(e.getMessage().contains("namespaces.configured.py.partitioner"), e.getMessage());
+        assertTrue(e.getMessage().contains("consistent_random") && e.getMessage().contains("murmur2, crc32"),
+                e.getMessage());
+        ConfigException env = assertThrows(ConfigException.class, () -> ConfigLoader.load(false, null,
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "CHORUS_NAMESPACES_DEFAULTS_PARTITIONER", "CRC-32")));
+        assertTrue(env.getMessage().contains("namespaces.defaults.partitioner"), env.getMessage());
+    }
+
+    @Test
     void unknownKeysBadValuesAndBadDurationsFailWithTheKeyNamed(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "http:\n  prot: 80\n");

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.schema.ChannelName;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -56,17 +55,5 @@ class MessageEncoderTest {
         RecordHeaders bin = new RecordHeaders();
         bin.add("chorus-name", new byte[] {(byte) 0xff, (byte) 0xfe});
         assertFalse(encode("1", bin).has("name"));
-    }
-
-    @Test
-    void theGatewayPicksTheSamePartitionAsKafkasDefaultPartitioner() {
-        for (String name : new String[] {"chat:room1", "a", "poll:evt42:q1", "x/y@z"}) {
-            for (int partitions : new int[] {1, 3, 8, 64}) {
-                TopicInfo t = new TopicInfo("t", UUID.randomUUID(), partitions);
-                ChannelName c = ChannelName.parse(name);
-                assertEquals(BuiltInPartitioner.partitionForKey(c.keyBytes(), partitions), t.partitionOf(c));
-            }
-        }
-        assertEquals(7, new TopicInfo("t", UUID.randomUUID(), 8).partitionOf(ChannelName.parse("chat:room1")));
     }
 }

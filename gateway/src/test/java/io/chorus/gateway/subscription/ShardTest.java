@@ -2,6 +2,7 @@ package io.chorus.gateway.subscription;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.chorus.gateway.config.Partitioner;
 import io.chorus.gateway.feed.FeedMessage;
 import io.chorus.gateway.metrics.GatewayMetrics;
 import io.chorus.schema.ChannelName;
@@ -64,7 +65,7 @@ class ShardTest {
 
     private Recorder subscribe(String channel) {
         Recorder r = new Recorder();
-        Subscription s = new Subscription(ChannelName.parse(channel), r);
+        Subscription s = new Subscription(ChannelName.parse(channel), r, Partitioner.MURMUR2);
         s.state = Subscription.State.LIVE;
         shard.add(s);
         return r;

@@ -45,9 +45,15 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static GatewayConfig config() {
+        return config(Map.of());
+    }
+
+    /** The test configuration with more environment overrides, e.g. a key of namespaces.defaults. */
+    public static GatewayConfig config(Map<String, String> overrides) {
         Map<String, String> env = env();
         env.put("CHORUS_NAMESPACES_ALLOW_ANY", "true");
         env.put("CHORUS_AUTH_ANONYMOUS", "true");
+        env.putAll(overrides);
         return ConfigLoader.load(false, null, env);
     }
 
