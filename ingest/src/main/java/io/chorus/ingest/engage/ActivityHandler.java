@@ -123,12 +123,10 @@ public final class ActivityHandler implements Handler {
 
     /** Entries of the last round still waiting for moderation no longer apply. */
     private static void dropPending(Activity a, Engagement ctx) {
-        boolean[] any = {false};
-        ctx.kv().scan(Kv.key(a.event(), "pending", a.id(), ""), ObjectNode.class, (k, v) -> {
-            ctx.kv().delete(k);
-            any[0] = true;
-        });
-        if (any[0]) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        ctx.kv().scan(Kv.key(a.event(), "pending", a.id(), ""), ObjectNode.class, (k, v) -> keys.add(k));
+        keys.forEach(ctx.kv()::delete);
+        if (!keys.isEmpty()) {
             ctx.effects().changed(Channels.moderation(a.event()));
         }
     }
