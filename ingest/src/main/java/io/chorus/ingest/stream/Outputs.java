@@ -24,6 +24,12 @@ final class Outputs {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
 
+    /**
+     * Below Kafka's default 1 MiB request size: a bigger record would fail the transaction, and the retry
+     * would fail the same way. It is dropped and counted instead.
+     */
+    static final int MAX_VALUE_BYTES = 900_000;
+
     private final KeyValueStore<String, byte[]> store;
     private final ObjectMapper json;
     private final TopicsConfig topics;
@@ -73,9 +79,15 @@ final class Outputs {
         if (withSeq) {
             body.put("seq", seq);
         }
+        byte[] value = bytes(body);
+        if (value.length > MAX_VALUE_BYTES) {
+            LOG.warn("not written: {} would be {} bytes (at most {})", channel, value.length, MAX_VALUE_BYTES);
+            metrics.renderError();
+            return false;
+        }
         Headers headers = new RecordHeaders();
         Envelope.set(headers, Envelope.ID, channel + "#" + seq);
-        context.forward(new Record<>(channel.getBytes(StandardCharsets.UTF_8), new Routed(topic, bytes(body)),
+        context.forward(new Record<>(channel.getBytes(StandardCharsets.UTF_8), new Routed(topic, value),
                 timestamp, headers));
         return true;
     }
