@@ -19,6 +19,8 @@ public record Activity(String event, String id, String kind, String title, Strin
     public static final String CLOSED = "closed";
     public static final String RESULTS = "results";
 
+    /** Not stored: Jackson would write it as an {@code open} field that a strict reader refuses. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isOpen() {
         return OPEN.equals(state);
     }

@@ -20,6 +20,19 @@ public interface Kv {
     /** Every entry whose key starts with {@code prefix}, in key order. */
     <T> void scan(String prefix, Class<T> type, BiConsumer<String, T> each);
 
+    /**
+     * Like {@link #scan(String, Class, BiConsumer)}, but at most {@code limit} entries: the store stops
+     * reading there (a top-N in key order, e.g. newest first under an inverted time).
+     */
+    default <T> void scan(String prefix, Class<T> type, int limit, BiConsumer<String, T> each) {
+        int[] seen = {0};
+        scan(prefix, type, (k, v) -> {
+            if (seen[0]++ < limit) {
+                each.accept(k, v);
+            }
+        });
+    }
+
     /** The joined key: {@code key("ABC234", "vote", "a1", "3", "p-9")} is {@code ABC234|vote|a1|3|p-9}. */
     static String key(String... parts) {
         return String.join("|", parts);

@@ -37,7 +37,8 @@ public final class MemoryKv implements Kv {
 
     @Override
     public <T> void scan(String prefix, Class<T> type, BiConsumer<String, T> each) {
-        for (Map.Entry<String, byte[]> e : map.tailMap(prefix, true).entrySet()) {
+        // A copy, as the runtime's store gives: the caller may write while it walks the entries.
+        for (Map.Entry<String, byte[]> e : new TreeMap<>(map.tailMap(prefix, true)).entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
                 break;
             }

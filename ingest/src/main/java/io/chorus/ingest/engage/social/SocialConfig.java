@@ -19,7 +19,7 @@ public record SocialConfig(List<String> blockedWords, int recentChatMessages, in
                            long reactionBucketMs, int moderationListMax, long maxSlowModeMs) {
 
     public SocialConfig {
-        blockedWords = List.copyOf(blockedWords);
+        blockedWords = blockedWords == null ? List.of() : List.copyOf(blockedWords);
         if (recentChatMessages < 1 || questionsPerParticipant < 1 || reactionBucketMs < 1
                 || moderationListMax < 1 || maxSlowModeMs < 0) {
             throw new IllegalArgumentException("engage.social: every bound must be positive: " + this);

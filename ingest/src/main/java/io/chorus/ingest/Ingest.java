@@ -1,0 +1,99 @@
+package io.chorus.ingest;
+
+import io.chorus.ingest.config.IngestConfig;
+import io.chorus.ingest.engage.Registry;
+import io.chorus.ingest.stream.EngageTopology;
+import io.chorus.ingest.stream.IngestMetrics;
+import io.chorus.ingest.stream.Topics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+
+/**
+ * A running ingest: the Kafka Streams application with {@code processing.guarantee=exactly_once_v2}, so
+ * each task's state changes, its output records and its consumed offsets commit in one transaction.
+ * {@link #start} returns at once; {@link #state()} says when it serves.
+ */
+public final class Ingest implements AutoCloseable {
+
+    /** Where the application is: starting (or rebalancing), ready, failed or stopped. */
+    public enum State { STARTING, READY, FAILED, STOPPED }
+
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private Ingest(KafkaStreams streams, PrometheusMeterRegistry registry, KafkaStreamsMetrics streamsMetrics) {
+        this.streams = streams;
+        this.registry = registry;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    public static Ingest start(IngestConfig config) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return start(config, Registry.standard(config.engage(), registry), registry);
+    }
+
+    /** Starts with the given rules (tests and embedders); creates missing topics first when configured. */
+    public static Ingest start(IngestConfig config, Registry rules) {
+        return start(config, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    private static Ingest start(IngestConfig config, Registry rules, PrometheusMeterRegistry registry) {
+        if (config.kafka().createTopics()) {
+            Topics.createMissing(config);
+        }
+        IngestMetrics metrics = new IngestMetrics(registry, rules.types());
+        KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics), properties(config));
+        // A bug that escapes the processors (they catch what rules throw) restarts the thread from the last
+        // commit instead of ending the application; exactly-once makes the retry harmless.
+        streams.setUncaughtExceptionHandler(e ->
+                StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.start();
+        return new Ingest(streams, registry, streamsMetrics);
+    }
+
+    static Properties properties(IngestConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.kafka().applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.kafka().threads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class);
+        p.putAll(config.kafka().streams());
+        return p;
+    }
+
+    public State state() {
+        return switch (streams.state()) {
+            case RUNNING -> State.READY;
+            case CREATED, REBALANCING -> State.STARTING;
+            case ERROR, PENDING_ERROR -> State.FAILED;
+            case PENDING_SHUTDOWN, NOT_RUNNING -> State.STOPPED;
+        };
+    }
+
+    /** The ingest metrics and the Kafka Streams client metrics; {@code scrape()} gives the Prometheus text. */
+    public PrometheusMeterRegistry metrics() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,195 @@
+package io.chorus.ingest.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.ingest.config.EngageConfig;
+import io.chorus.ingest.config.TopicsConfig;
+import io.chorus.ingest.engage.Activity;
+import io.chorus.ingest.engage.Channels;
+import io.chorus.ingest.engage.Command;
+import io.chorus.ingest.engage.Dispatcher;
+import io.chorus.ingest.engage.EngageError;
+import io.chorus.ingest.engage.Engagement;
+import io.chorus.ingest.engage.Kv;
+import io.chorus.ingest.engage.Refusal;
+import io.chorus.ingest.engage.Registry;
+import io.chorus.ingest.engage.Role;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the commands of the events its task owns, once each, and publishes their snapshots. Per
+ * command: a duplicate id gets its first reply again; otherwise the {@link Dispatcher} runs the rules
+ * over a {@link StagedKv}, and only when it succeeds do its writes and effects reach the store and the
+ * output. The sender always gets a reply. A handler bug is a dead letter and an {@code invalid_command}
+ * reply; nothing here throws, so one command can never stop the task or make it loop.
+ */
+final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngageProcessor.class);
+    private static final int PURGE_PER_RUN = 100_000;
+
+    private final EngageConfig config;
+    private final TopicsConfig topics;
+    private final Registry registry;
+    private final Dispatcher dispatcher;
+    private final IngestMetrics metrics;
+    private final ObjectMapper json;
+    private ProcessorContext<byte[], Routed> context;
+    private KeyValueStore<String, byte[]> store;
+    private Outputs outputs;
+    private Dedup dedup;
+    private Snapshots snapshots;
+
+    EngageProcessor(EngageConfig config, TopicsConfig topics, Registry registry, IngestMetrics metrics,
+                    ObjectMapper json) {
+        this.config = config;
+        this.topics = topics;
+        this.registry = registry;
+        this.dispatcher = new Dispatcher(registry);
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Routed> context) {
+        this.context = context;
+        this.store = context.getStateStore(EngageTopology.STORE);
+        this.outputs = new Outputs(store, json, topics, metrics);
+        outputs.init(context);
+        this.dedup = new Dedup(store, json, config.dedupWindow().toMillis(), config.dedupMaxEntries());
+        this.snapshots = new Snapshots(store, json, registry, outputs, config.limits(), metrics);
+        context.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME,
+                now -> snapshots.publish(now));
+        context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME,
+                now -> metrics.purged(dedup.purge(context.currentStreamTimeMs(), PURGE_PER_RUN)));
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String event = new String(record.key(), StandardCharsets.UTF_8);
+        String participant = Envelope.text(record.headers(), Envelope.CLIENT);
+        String id = Envelope.text(record.headers(), Envelope.ID);
+        Role role = Role.valueOf(Envelope.text(record.headers(), Envelope.ROLE).toUpperCase(Locale.ROOT));
+        String me = Channels.me(event, participant);
+        long at = record.timestamp();
+        Dedup.Outcome first = dedup.seen(event, participant, id);
+        if (first != null) {
+            metrics.duplicate();
+            reply(me, id, first, at);
+            return;
+        }
+        String refused = Envelope.text(record.headers(), Envelope.REFUSE);
+        Dedup.Outcome outcome;
+        if (refused != null) {
+            EngageError error = EngageError.valueOf(refused.toUpperCase(Locale.ROOT));
+            metrics.refusal(error.code());
+            outcome = new Dedup.Outcome(at, false, error.code(), error == EngageError.TOO_LARGE
+                    ? "the command is larger than " + config.limits().commandBytes() + " bytes"
+                    : "a command is a JSON object with a string 'type'", 0);
+        } else {
+            outcome = apply(record, event, role, participant, id, at);
+        }
+        dedup.remember(event, participant, id, outcome);
+        reply(me, id, outcome, at);
+    }
+
+    private Dedup.Outcome apply(Record<byte[], byte[]> record, String event, Role role, String participant,
+                                String id, long at) {
+        String type = "other";
+        StagedKv kv = new StagedKv(store, json);
+        Outbox outbox = new Outbox();
+        try {
+            JsonNode body = json.readTree(record.value());
+            type = body.get("type").asText();
+            Command command = new Command(event, role, participant, id, at, type, (ObjectNode) body);
+            dispatcher.apply(command, new Engagement(kv, outbox, config.limits(), json, at));
+            kv.commit();
+            flush(event, participant, id, at, outbox);
+            metrics.command(type, "ok");
+            return new Dedup.Outcome(at, true, null, null, 0);
+        } catch (Refusal r) {
+            kv.discard();
+            metrics.command(type, "refused");
+            metrics.refusal(r.error().code());
+            return new Dedup.Outcome(at, false, r.error().code(), r.getMessage(), r.retryAfterMs());
+        } catch (IOException | RuntimeException e) {
+            kv.discard();
+            LOG.warn("command {} of {} in event {} could not be applied: copied to {}", id, participant, event,
+                    topics.dead(), e);
+            metrics.command(type, "error");
+            metrics.deadLetter(DeadReason.HANDLER_ERROR);
+            context.forward(deadCopy(record, event, role));
+            return new Dedup.Outcome(at, false, EngageError.INVALID_COMMAND.code(),
+                    "the command could not be applied", 0);
+        }
+    }
+
+    /** The effects of an applied command, in the order the handler made them. */
+    private void flush(String event, String participant, String id, long at, Outbox outbox) {
+        for (Outbox.Message m : outbox.messages) {
+            outputs.message(m.channel(), m.body(), at);
+        }
+        for (String channel : outbox.changed) {
+            snapshots.markChanged(channel);
+        }
+        for (Outbox.Audit a : outbox.audits) {
+            ObjectNode entry = json.createObjectNode();
+            entry.put("event", event);
+            entry.put("activity", a.activity());
+            entry.set("round", a.response().has("round") ? a.response().get("round")
+                    : json.valueToTree(roundOf(event, a.activity())));
+            entry.put("participant", participant);
+            entry.put("id", id);
+            entry.put("at", at);
+            entry.set("response", a.response());
+            outputs.audit(event, entry, at);
+        }
+    }
+
+    private int roundOf(String event, String activity) {
+        Activity a = new StagedKv(store, json).get(Activity.key(event, activity), Activity.class);
+        return a == null ? 0 : a.round();
+    }
+
+    private void reply(String me, String id, Dedup.Outcome outcome, long at) {
+        ObjectNode reply = json.createObjectNode();
+        reply.put("type", "reply");
+        reply.put("id", id);
+        reply.put("ok", outcome.ok());
+        if (!outcome.ok()) {
+            ObjectNode error = reply.putObject("error");
+            error.put("code", outcome.code());
+            error.put("message", outcome.message());
+            if (outcome.retryAfterMs() > 0) {
+                error.put("retryAfterMs", outcome.retryAfterMs());
+            }
+        }
+        outputs.message(me, reply, at);
+    }
+
+    /** The command as it came, with its original topic, partition and offset (carried in a header). */
+    private Record<byte[], Routed> deadCopy(Record<byte[], byte[]> record, String event, Role role) {
+        String[] source = String.valueOf(Envelope.text(record.headers(), Envelope.SOURCE)).split("/");
+        String channel = role == Role.PARTICIPANT ? "engage-in:" + event
+                : "engage-ctl:" + event + ":" + role.name().toLowerCase(Locale.ROOT);
+        int partition = -1;
+        long offset = -1;
+        if (source.length == 3) {
+            partition = Integer.parseInt(source[1]);
+            offset = Long.parseLong(source[2]);
+        }
+        return DeadLetters.copy(channel.getBytes(StandardCharsets.UTF_8), record.value(), record.headers(),
+                record.timestamp(), DeadReason.HANDLER_ERROR, source.length == 3 ? source[0] : "", partition, offset,
+                topics.dead());
+    }
+}

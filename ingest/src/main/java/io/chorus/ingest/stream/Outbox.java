@@ -1,0 +1,43 @@
+package io.chorus.ingest.stream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.ingest.engage.Effects;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** One command's effects, held until it succeeds (like {@link StagedKv}'s writes), then written in order. */
+final class Outbox implements Effects {
+
+    record Message(String channel, ObjectNode body) {
+    }
+
+    record Audit(String activity, ObjectNode response) {
+    }
+
+    final Set<String> changed = new LinkedHashSet<>();
+    final List<Message> messages = new ArrayList<>();
+    final List<Audit> audits = new ArrayList<>();
+
+    @Override
+    public void changed(String channel) {
+        changed.add(channel);
+    }
+
+    @Override
+    public void send(String channel, ObjectNode message) {
+        messages.add(new Message(channel, message));
+    }
+
+    @Override
+    public void audit(String activity, ObjectNode response) {
+        audits.add(new Audit(activity, response));
+    }
+
+    void clear() {
+        changed.clear();
+        messages.clear();
+        audits.clear();
+    }
+}

@@ -1,0 +1,133 @@
+package io.chorus.ingest.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.ingest.engage.Kv;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * {@link Kv} over the task's store, with one command's writes held aside until it succeeds: a refusal
+ * or a handler bug discards them, so a command changes all it meant to or nothing. Reads see the held
+ * writes. Staged keys are ordered by their UTF-8 bytes, as the store orders them, so a scan merges both.
+ */
+final class StagedKv implements Kv {
+
+    private static final byte[] DELETED = new byte[0];
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KeyValueStore<String, byte[]> store;
+    private final ObjectMapper json;
+    private final TreeMap<String, byte[]> staged = new TreeMap<>(StagedKv::compareUtf8);
+
+    StagedKv(KeyValueStore<String, byte[]> store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    static int compareUtf8(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public <T> T get(String key, Class<T> type) {
+        byte[] v = staged.containsKey(key) ? staged.get(key) : store.get(key);
+        return v == null || v == DELETED ? null : read(v, type);
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        try {
+            staged.put(key, json.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        staged.put(key, DELETED);
+    }
+
+    @Override
+    public <T> void scan(String prefix, Class<T> type, BiConsumer<String, T> each) {
+        scan(prefix, type, Integer.MAX_VALUE, each);
+    }
+
+    /**
+     * Merges the store's prefix scan with the staged writes, streaming. A caller may write while it walks
+     * (even under the same prefix): its writes are staged, so the store does not change under the open
+     * iterator, and the staged entries are copied when the scan starts; the scan sees neither.
+     */
+    @Override
+    public <T> void scan(String prefix, Class<T> type, int limit, BiConsumer<String, T> each) {
+        List<Map.Entry<String, byte[]>> mine = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : staged.tailMap(prefix, true).entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                break;
+            }
+            mine.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        int i = 0;
+        int given = 0;
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+            KeyValue<String, byte[]> s = it.hasNext() ? it.next() : null;
+            while ((i < mine.size() || s != null) && given < limit) {
+                Map.Entry<String, byte[]> m = i < mine.size() ? mine.get(i) : null;
+                int order = m == null ? 1 : s == null ? -1 : compareUtf8(m.getKey(), s.key);
+                String key;
+                byte[] value;
+                if (order <= 0) {
+                    key = m.getKey();
+                    value = m.getValue();
+                    i++;
+                    if (order == 0) {
+                        s = it.hasNext() ? it.next() : null;
+                    }
+                } else {
+                    key = s.key;
+                    value = s.value;
+                    s = it.hasNext() ? it.next() : null;
+                }
+                if (value != null && value != DELETED) {
+                    each.accept(key, read(value, type));
+                    given++;
+                }
+            }
+        }
+    }
+
+    /** Makes the held writes part of the store (and so of the task's transaction). */
+    void commit() {
+        for (Map.Entry<String, byte[]> e : staged.entrySet()) {
+            if (e.getValue() == DELETED) {
+                store.delete(e.getKey());
+            } else {
+                store.put(e.getKey(), e.getValue());
+            }
+        }
+        staged.clear();
+    }
+
+    void discard() {
+        staged.clear();
+    }
+
+    private <T> T read(byte[] v, Class<T> type) {
+        try {
+            return json.readValue(v, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.chorus.ingest.stream;
+
+import static io.chorus.ingest.stream.Harness.CODE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.ingest.config.ConfigLoader;
+import io.chorus.ingest.engage.Kv;
+import io.chorus.ingest.engage.Limits;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The event and activity lifecycle through the real topology. */
+class LifecycleTest {
+
+    private static final String ACTIVITY = "engage:" + CODE + ":a:q1";
+    private Harness h = new Harness();
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    private String create(String json) {
+        return h.host("{\"type\":\"activity.create\"," + json + "}");
+    }
+
+    private String choice(String id) {
+        return create("\"activity\":\"" + id + "\",\"kind\":\"choice\",\"title\":\"Tea?\",\"options\":"
+                + "[{\"id\":\"yes\",\"label\":\"Yes\"},{\"id\":\"no\",\"label\":\"No\"}]");
+    }
+
+    private String host(String type, String activity) {
+        return h.host("{\"type\":\"" + type + "\",\"activity\":\"" + activity + "\"}");
+    }
+
+    private String vote(String pid, int round, String option) {
+        return h.participant(pid, "{\"type\":\"poll.vote\",\"activity\":\"q1\",\"round\":" + round
+                + ",\"choices\":[\"" + option + "\"]}");
+    }
+
+    @Test
+    void theEventSnapshotShowsTheEventItsActivitiesAndWhatOtherFeaturesStored() {
+        h.createEvent("Keynote");
+        h.participant("p-1", "{\"type\":\"participant.join\",\"name\":\"Ann\"}");
+        h.participant("p-2", "{\"type\":\"participant.join\",\"name\":\"Bob\"}");
+        h.participant("p-1", "{\"type\":\"participant.join\",\"name\":\"Ann B.\"}");
+        choice("q1");
+        choice("a0");
+        h.host("{\"type\":\"event.current\",\"activity\":\"q1\"}");
+        h.host("{\"type\":\"event.configure\",\"title\":\"Keynote 2\",\"reactions\":[\"👍\",\"🔥\"],"
+                + "\"chat\":{\"slowModeMs\":5000},\"qa\":{\"moderated\":true}}");
+        h.driver.getKeyValueStore(EngageTopology.STORE).put(Kv.key(CODE, "slides"),
+                "{\"deck\":\"main\",\"slide\":3,\"state\":{}}".getBytes(StandardCharsets.UTF_8));
+        ObjectNode s = h.latest("engage:" + CODE);
+        assertEquals("event", s.path("type").asText());
+        assertEquals("Keynote 2", s.path("title").asText());
+        assertEquals("q1", s.path("current").asText());
+        assertEquals(2, s.path("participants").asLong());
+        assertEquals(List.of("q1", "a0"), s.path("activities").findValuesAsText("id"), "creation order");
+        assertEquals("draft", s.path("activities").get(0).path("state").asText());
+        assertEquals(3, s.path("slides").path("slide").asInt());
+        assertTrue(s.path("breakout").isNull());
+        assertEquals("🔥", s.path("reactions").get(1).asText());
+        assertEquals(5000, s.path("chat").path("slowModeMs").asLong());
+        assertTrue(s.path("chat").path("enabled").asBoolean());
+        assertTrue(s.path("qa").path("moderated").asBoolean());
+        JsonNode stored = readJson(Kv.key(CODE, "participant", "p-1"));
+        assertEquals("Ann B.", stored.path("name").asText());
+    }
+
+    @Test
+    void eventCommandsAreCheckedForRoleAndFields() {
+        h.createEvent("Keynote");
+        assertEquals("invalid_command", h.outcome("system", h.staff("host", "system",
+                "{\"type\":\"event.create\",\"title\":\"again\"}")));
+        assertEquals("forbidden", h.outcome("pres", h.staff("presenter", "pres",
+                "{\"type\":\"event.configure\",\"title\":\"x\"}")));
+        assertEquals("ok", h.outcome("pres", h.staff("presenter", "pres",
+                "{\"type\":\"event.current\",\"activity\":null}")));
+        assertEquals("unknown_activity", h.outcome("host-1", h.host("{\"type\":\"event.current\",\"activity\":\"zz\"}")));
+        assertEquals("invalid_command", h.outcome("host-1", h.host("{\"type\":\"event.configure\",\"chat\":"
+                + "{\"slowModeMs\":-1}}")));
+        assertEquals("invalid_command", h.outcome("p-1", h.participant("p-1",
+                "{\"type\":\"participant.join\",\"name\":\"" + "x".repeat(41) + "\"}")));
+        assertEquals("invalid_command", h.outcome("p-1", h.participant("p-1", "{\"type\":\"participant.join\"}")));
+        assertEquals("forbidden", h.outcome("host-1", h.host("{\"type\":\"participant.join\",\"name\":\"H\"}")));
+        assertEquals("forbidden", h.outcome("p-1", h.participant("p-1", "{\"type\":\"activity.open\",\"activity\":\"q1\"}")));
+    }
+
+    @Test
+    void joiningBeyondTheParticipantLimitIsRefusedButRejoiningIsNot() {
+        h.close();
+        var base = ConfigLoader.defaults("unused:9092");
+        Limits d = Limits.defaults();
+        Limits two = new Limits(d.commandBytes(), d.textChars(), d.questionChars(), d.chatChars(), d.options(),
+                d.quizQuestions(), d.activities(), d.qaQuestions(), d.rooms(), 2, d.wordsPerEntry(),
+                d.reactionsPerWindow(), d.reactionWindowMs());
+        h = new Harness(base.withEngage(base.engage().withLimits(two)), null);
+        h.createEvent("Keynote");
+        assertEquals("ok", h.outcome("p-1", h.participant("p-1", "{\"type\":\"participant.join\",\"name\":\"A\"}")));
+        assertEquals("ok", h.outcome("p-2", h.participant("p-2", "{\"type\":\"participant.join\",\"name\":\"B\"}")));
+        assertEquals("limit_reached", h.outcome("p-3", h.participant("p-3", "{\"type\":\"participant.join\",\"name\":\"C\"}")));
+        assertEquals("ok", h.outcome("p-1", h.participant("p-1", "{\"type\":\"participant.join\",\"name\":\"A2\"}")));
+        assertEquals(2, h.latest("engage:" + CODE).path("participants").asLong());
+    }
+
+    @Test
+    void anActivityGoesFromDraftToOpenToClosedToResultsAndRerunsInANewRound() {
+        h.createEvent("Keynote");
+        choice("q1");
+        ObjectNode draft = h.latest(ACTIVITY);
+        assertEquals("draft", draft.path("state").asText());
+        assertEquals(0, draft.path("round").asInt());
+        assertEquals("activity_not_open", h.outcome("p-1", vote("p-1", 0, "yes")));
+
+        host("activity.open", "q1");
+        assertEquals("open", h.latest(ACTIVITY).path("state").asText());
+        assertEquals("ok", h.outcome("p-1", vote("p-1", 1, "yes")));
+        assertEquals("ok", h.outcome("p-2", vote("p-2", 1, "no")));
+        assertEquals("invalid_command", h.outcome("host-1", host("activity.open", "q1")), "already open");
+
+        host("activity.close", "q1");
+        ObjectNode closed = h.latest(ACTIVITY);
+        assertEquals("closed", closed.path("state").asText());
+        assertEquals("activity_not_open", h.outcome("p-3", vote("p-3", 1, "yes")));
+        assertEquals("activity_not_open", h.outcome("host-1", host("activity.close", "q1")));
+
+        host("activity.reveal", "q1");
+        ObjectNode results = h.latest(ACTIVITY);
+        assertEquals("results", results.path("state").asText());
+        assertEquals(1, results.path("results").path("counts").path("yes").asLong());
+        assertEquals("invalid_command", h.outcome("host-1", host("activity.reveal", "q1")));
+
+        host("activity.rerun", "q1");
+        ObjectNode rerun = h.latest(ACTIVITY);
+        assertEquals("open", rerun.path("state").asText());
+        assertEquals(2, rerun.path("round").asInt());
+        assertEquals(0, rerun.path("responses").asLong(), "a new round starts empty");
+        assertEquals(0, rerun.path("results").path("counts").path("yes").asLong());
+        assertEquals("wrong_round", h.outcome("p-1", vote("p-1", 1, "yes")));
+        assertEquals("ok", h.outcome("p-1", vote("p-1", 2, "yes")), "one response per round");
+
+        host("activity.close", "q1");
+        host("activity.open", "q1");
+        assertEquals(3, h.latest(ACTIVITY).path("round").asInt(), "open after close starts the next round");
+        JsonNode list = h.latest("engage:" + CODE).path("activities").get(0);
+        assertEquals("open", list.path("state").asText());
+        assertEquals(3, list.path("round").asInt());
+    }
+
+    @Test
+    void activityCommandsAreRefusedWithTheirCodes() {
+        h.createEvent("Keynote");
+        choice("q1");
+        assertEquals("activity_exists", h.outcome("host-1", choice("q1")));
+        assertEquals("invalid_command", h.outcome("host-1", create("\"activity\":\"bad id!\",\"kind\":\"choice\"")));
+        assertEquals("invalid_command", h.outcome("host-1", create("\"activity\":\"x\",\"kind\":\"telepathy\"")));
+        assertEquals("invalid_command", h.outcome("host-1", create("\"activity\":\"x\",\"kind\":\"choice\","
+                + "\"options\":[{\"id\":\"a\",\"label\":\"A\"},{\"id\":\"b\",\"label\":\"B\"}],\"results\":\"never\"")));
+        assertEquals("unknown_activity", h.outcome("host-1", host("activity.open", "nope")));
+        assertEquals("unknown_activity", h.outcome("p-1", h.participant("p-1",
+                "{\"type\":\"poll.vote\",\"activity\":\"nope\",\"round\":1,\"choices\":[\"yes\"]}")));
+        assertEquals("forbidden", h.outcome("mod", h.staff("moderator", "mod",
+                "{\"type\":\"activity.open\",\"activity\":\"q1\"}")));
+        host("activity.open", "q1");
+        assertEquals("invalid_command", h.outcome("p-1", h.participant("p-1",
+                "{\"type\":\"poll.vote\",\"activity\":\"q1\",\"choices\":[\"yes\"]}")), "round is required");
+        assertEquals("forbidden", h.outcome("host-1", h.host(
+                "{\"type\":\"poll.vote\",\"activity\":\"q1\",\"round\":1,\"choices\":[\"yes\"]}")));
+        assertEquals("invalid_command", h.outcome("mod", h.staff("moderator", "mod",
+                "{\"type\":\"poll.moderate\",\"activity\":\"q1\",\"entry\":\"1.p\",\"status\":\"published\"}")),
+                "a choice poll has nothing to moderate");
+    }
+
+    @Test
+    void theActivityLimitIsEnforced() {
+        h.close();
+        var base = ConfigLoader.defaults("unused:9092");
+        Limits d = Limits.defaults();
+        Limits one = new Limits(d.commandBytes(), d.textChars(), d.questionChars(), d.chatChars(), d.options(),
+                d.quizQuestions(), 1, d.qaQuestions(), d.rooms(), d.participants(), d.wordsPerEntry(),
+                d.reactionsPerWindow(), d.reactionWindowMs());
+        h = new Harness(base.withEngage(base.engage().withLimits(one)), null);
+        h.createEvent("Keynote");
+        assertEquals("ok", h.outcome("host-1", choice("q1")));
+        assertEquals("limit_reached", h.outcome("host-1", choice("q2")));
+    }
+
+    @Test
+    void resultsAreVisibleAsTheResultsSettingSays() {
+        h.createEvent("Keynote");
+        create("\"activity\":\"q1\",\"kind\":\"choice\",\"results\":\"closed\",\"options\":"
+                + "[{\"id\":\"yes\",\"label\":\"Yes\"},{\"id\":\"no\",\"label\":\"No\"}]");
+        host("activity.open", "q1");
+        vote("p-1", 1, "yes");
+        ObjectNode open = h.latest(ACTIVITY);
+        assertEquals(1, open.path("responses").asLong(), "the count of responses is public");
+        assertFalse(open.has("results"), "closed: hidden while open");
+        assertEquals("closed", open.path("settings").path("results").asText());
+        host("activity.close", "q1");
+        assertEquals(1, h.latest(ACTIVITY).path("results").path("counts").path("yes").asLong());
+
+        create("\"activity\":\"q2\",\"kind\":\"choice\",\"results\":\"voted\",\"options\":"
+                + "[{\"id\":\"yes\",\"label\":\"Yes\"},{\"id\":\"no\",\"label\":\"No\"}]");
+        host("activity.open", "q2");
+        h.participant("p-1", "{\"type\":\"poll.vote\",\"activity\":\"q2\",\"round\":1,\"choices\":[\"no\"]}");
+        ObjectNode voted = h.latest("engage:" + CODE + ":a:q2");
+        assertEquals(1, voted.path("results").path("counts").path("no").asLong(), "voted: in the snapshot");
+    }
+
+    @Test
+    void anAcceptedResponseUpdatesTheParticipantsOwnState() {
+        h.createEvent("Keynote");
+        choice("q1");
+        host("activity.open", "q1");
+        h.drainAll();
+        vote("p-1", 1, "no");
+        h.tick();
+        List<Harness.Out> you = h.take(h.config.topics().me(), o -> o.key().equals("engage-me:" + CODE + ":p-1")
+                && o.value().path("type").asText().equals("you"));
+        assertEquals(1, you.size());
+        assertEquals("no", you.get(0).value().path("votes").path("q1").path("choices").get(0).asText());
+        assertTrue(you.get(0).value().path("seq").asLong() > 0);
+    }
+
+    private JsonNode readJson(String key) {
+        try {
+            byte[] v = (byte[]) h.driver.getKeyValueStore(EngageTopology.STORE).get(key);
+            return Harness.JSON.readTree(v);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
