@@ -2,7 +2,10 @@ package io.chorus.dev;
 
 import io.chorus.gateway.Gateway;
 import io.chorus.gateway.config.GatewayConfig;
+import io.chorus.ingest.api.ApiConfig;
+import io.chorus.ingest.api.EngageApi;
 import io.chorus.kafka.embedded.EmbeddedKafka;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.ext.web.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +52,21 @@ public final class DevMode implements AutoCloseable {
         }
         bootstrapServers = config.kafka().bootstrapServers();
         parts.add(startIngest(config));
+        // The join API on the gateway's port (same origin as the demo); its meters join the gateway's /metrics.
+        CompositeMeterRegistry apiMetrics = new CompositeMeterRegistry();
+        EngageApi api = EngageApi.start(ApiConfig.dev(bootstrapServers, config.auth().hmacSecret(),
+                "http://localhost:" + config.http().port() + "/"), apiMetrics, Clock.systemUTC());
+        parts.add(api);
         if (!Files.isDirectory(options.demoDir())) {
             LOG.warn("no demo app at {} (--demo DIR or CHORUS_DEV_DEMO_DIR): / answers 404", options.demoDir());
         }
-        Consumer<Router> routes = router -> DemoRoutes.mount(router, options.demoDir());
+        Consumer<Router> routes = router -> {
+            api.mount(router);
+            DemoRoutes.mount(router, options.demoDir());
+        };
         gateway = Gateway.start(config, Clock.systemUTC(), routes);
         parts.add(gateway);
+        apiMetrics.add(gateway.metrics().registry());
     }
 
     /**

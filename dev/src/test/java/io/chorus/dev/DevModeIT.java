@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -98,13 +99,15 @@ class DevModeIT {
     }
 
     @Test
-    void devModeRunsEmbeddedKafkaServesTheDemoAndKeepsItsDataAcrossARestart(@TempDir Path dir) throws Exception {
+    @Timeout(240) // two cold starts of broker, gateway and API as real processes, on a shared machine
+    void devModeRunsEmbeddedKafkaServesTheDemoAndTheJoinApiAndKeepsItsDataAcrossARestart(@TempDir Path dir) throws Exception {
         Path demo = Files.createDirectories(dir.resolve("demo-app"));
         Files.writeString(demo.resolve("index.html"), "<!doctype html><title>demo marker 7f3a</title>");
         Files.writeString(dir.resolve("secret.txt"), "not for the web");
         Ports ports = Ports.free();
         Process first = start(dir, ports, demo);
         Position before;
+        String code;
         try {
             awaitReady(ports.http(), first);
             before = publish(ports.http(), "before restart");
@@ -119,6 +122,25 @@ class DevModeIT {
                 HttpResponse<String> outside = get(ports.http(), escape);
                 assertTrue(!outside.body().contains("not for the web"), "nothing outside the demo directory: " + escape);
             }
+
+            // The join API on the same port: create (open in dev), join, and the token works on the gateway.
+            HttpResponse<String> created = post(ports.http(), "/engage/events", "{\"title\":\"Dev night\"}");
+            assertEquals(201, created.statusCode(), created::body);
+            code = JSON.readTree(created.body()).get("code").asText();
+            assertEquals("http://localhost:" + ports.http() + "/#/join/" + code,
+                    JSON.readTree(created.body()).get("joinUrl").asText());
+            HttpResponse<String> joined = post(ports.http(), "/engage/join",
+                    "{\"code\":\"" + code + "\",\"name\":\"Ada\"}");
+            assertEquals(200, joined.statusCode(), joined::body);
+            String token = JSON.readTree(joined.body()).get("token").asText();
+            HttpResponse<String> command = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + ports.http() + "/v1/channels/engage-in:" + code + "/messages"))
+                    .header("content-type", "application/json").header("authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"data\":{\"type\":\"participant.join\","
+                            + "\"name\":\"Ada\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, command.statusCode(), command::body);
+            assertEquals("not_found", JSON.readTree(get(ports.http(), "/engage/nothing").body()).get("error").asText());
+            assertTrue(get(ports.http(), "/metrics").body().contains("chorus_engage_api_joins_total"));
 
             // The engagement namespaces are declared: snapshots are written by ingest, never by clients.
             HttpResponse<String> refused = post(ports.http(), "/v1/channels/engage:ABCDEF/messages",
@@ -139,6 +161,9 @@ class DevModeIT {
                     .get("messages");
             assertEquals(2, messages.size());
             assertEquals("before restart", messages.get(1).get("data").get("text").asText());
+            HttpResponse<String> rejoined = post(ports.http(), "/engage/join",
+                    "{\"code\":\"" + code + "\",\"name\":\"Ada\"}");
+            assertEquals(200, rejoined.statusCode(), "the event survives the restart: " + rejoined.body());
         } finally {
             stop(second);
         }
