@@ -15,10 +15,12 @@
 #
 # Environment:
 #   SERVER_CPU, CLIENT_CPU     cores to pin to (default 0 and 1)
-#   CHORUS_BROKER              split (default: the broker in its own JVM, a second `dev` gateway, CPU
-#                              reported apart) | kafka (the same with `chorus-gateway.jar kafka`, the
-#                              broker alone; gateways from ee40620 on) | embedded (one JVM)
+#   CHORUS_BROKER              split (default: the broker in its own JVM, `chorus-dev.jar dev`, CPU
+#                              reported apart) | kafka (the same with `chorus-dev.jar kafka`, the
+#                              broker alone) | embedded (one JVM: `chorus-dev.jar dev` is measured)
 #   CHORUS_GATEWAY_JAR         a built chorus-gateway.jar (with lib/ beside it); default: build it
+#   CHORUS_DEV_JAR             a built chorus-dev.jar (with lib/ beside it), which holds the broker
+#                              (the gateway jar has none); default: build it
 #   BENCH_JAVA_OPTS            load generator JVM options (default -Xmx4g)
 #   GATEWAY_JAVA_OPTS          gateway JVM options (default -Xmx4g)
 #   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph);
@@ -113,10 +115,21 @@ need_gateway() {
       (cd "$root" && mvn -q install -DskipTests -pl gateway -am)
     fi
   fi
+  local devjar=${CHORUS_DEV_JAR:-}
+  if [ -z "$devjar" ]; then
+    devjar="$root/dev/target/chorus-dev.jar"
+    if [ ! -f "$devjar" ]; then
+      log "building the dev launcher (the broker)"
+      (cd "$root" && mvn -q package -DskipTests -pl gateway,dev -am)
+    fi
+  fi
   # A copy: a rebuild while the benchmark runs must not swap the jar under the running gateway.
   gateway_dir=$(mktemp -d /tmp/chorus-bench-gw.XXXXXX)
   cp "$jar" "$gateway_dir/chorus-gateway.jar"
   cp -r "$(dirname "$jar")/lib" "$gateway_dir/lib"
+  mkdir -p "$gateway_dir/dev"
+  cp "$devjar" "$gateway_dir/dev/chorus-dev.jar"
+  cp -r "$(dirname "$devjar")/lib" "$gateway_dir/dev/lib"
 }
 
 need_socketio() {
@@ -191,13 +204,13 @@ start_chorus() {
   local jvm=($GATEWAY_JAVA_OPTS -XX:NativeMemoryTracking=summary)
   if [ "$CHORUS_BROKER" = split ] || [ "$CHORUS_BROKER" = kafka ]; then
     mkdir -p "$scratch/broker" "$scratch/gateway"
-    # split: a second `dev` gateway holds the broker (every gateway version has dev mode);
-    # kafka: `chorus-gateway.jar kafka`, the broker alone (gateways from ee40620 on).
+    # split: `chorus-dev.jar dev` (broker and a second gateway) holds the broker;
+    # kafka: `chorus-dev.jar kafka`, the broker alone. The gateway jar has no broker.
     local holder=dev
     [ "$CHORUS_BROKER" = kafka ] && holder=kafka
     (cd "$scratch/broker" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$BROKER_HTTP_PORT \
       CHORUS_KAFKA_EMBEDDED_PORT=$BROKER_KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$BROKER_CTRL_PORT \
-      taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/chorus-gateway.jar" "$holder" \
+      taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" "$holder" \
       >"$scratch/broker.log" 2>&1) &
     local broker=$!
     started+=("$broker")
@@ -221,7 +234,7 @@ start_chorus() {
     mkdir -p "$scratch/gateway"
     (cd "$scratch/gateway" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$CHORUS_PORT \
       CHORUS_KAFKA_EMBEDDED_PORT=$KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$KAFKA_CTRL_PORT \
-      taskset -c "$SERVER_CPU" java "${jvm[@]}" -jar "$gateway_dir/chorus-gateway.jar" dev \
+      taskset -c "$SERVER_CPU" java "${jvm[@]}" -jar "$gateway_dir/dev/chorus-dev.jar" dev \
       >"$scratch/gateway.log" 2>&1) &
     local gw=$!
     started+=("$gw")

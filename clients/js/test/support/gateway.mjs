@@ -1,6 +1,7 @@
-// Starts real Chorus gateways as child processes for integration tests: `dev` (embedded Kafka) or
-// `serve` (another gateway on the same Kafka). Each runs in a fresh temp directory from a snapshot
-// of the built jar, so a rebuild of gateway/target during the run cannot pull classes from under it.
+// Starts real Chorus gateways as child processes for integration tests: `dev` (the dev launcher,
+// dev/target/chorus-dev.jar: embedded Kafka and a gateway) or `serve` (another gateway on the same
+// Kafka). Each runs in a fresh temp directory from a snapshot of the built jar, so a rebuild of
+// target/ during the run cannot pull classes from under it.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,7 +12,11 @@ import { waitFor } from './wait.mjs';
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const REPO_DIR = resolve(PACKAGE_DIR, '../..');
-const TARGET = join(REPO_DIR, 'gateway/target');
+// The gateway jar has no broker: `dev` runs the dev launcher's jar.
+const JARS = {
+  dev: { target: join(REPO_DIR, 'dev/target'), name: 'chorus-dev.jar' },
+  serve: { target: join(REPO_DIR, 'gateway/target'), name: 'chorus-gateway.jar' },
+};
 
 /** Every gateway this process started: killed when the process ends, however it ends. */
 const children = new Set();
@@ -36,20 +41,23 @@ export function freePort() {
   });
 }
 
-/** Builds the jar when there is none (CI runs `mvn install` before the JS tests anyway). */
-export function ensureJar() {
-  const jar = join(TARGET, 'chorus-gateway.jar');
+/** Builds the jars when one is missing (CI builds them before the JS tests anyway). */
+export function ensureJar(mode = 'serve') {
+  const { target, name } = JARS[mode];
+  const jar = join(target, name);
   if (!existsSync(jar)) {
-    execFileSync('mvn', ['-q', '-o', 'install', '-DskipTests'], { cwd: REPO_DIR, stdio: 'inherit' });
+    execFileSync('mvn', ['-q', '-o', 'package', '-DskipTests', '-pl', 'gateway,dev', '-am'],
+      { cwd: REPO_DIR, stdio: 'inherit' });
   }
   return jar;
 }
 
-function snapshotJar(dir) {
-  ensureJar();
-  cpSync(join(TARGET, 'chorus-gateway.jar'), join(dir, 'jar/chorus-gateway.jar'));
-  cpSync(join(TARGET, 'lib'), join(dir, 'jar/lib'), { recursive: true });
-  return join(dir, 'jar/chorus-gateway.jar');
+function snapshotJar(dir, mode) {
+  const { target, name } = JARS[mode];
+  ensureJar(mode);
+  cpSync(join(target, name), join(dir, `jar/${name}`));
+  cpSync(join(target, 'lib'), join(dir, 'jar/lib'), { recursive: true });
+  return join(dir, `jar/${name}`);
 }
 
 /**
@@ -58,7 +66,7 @@ function snapshotJar(dir) {
  */
 export async function startGateway({ mode = 'dev', kafka, env = {}, readyTimeoutMs = 90_000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `chorus-js-${mode}-`));
-  const jar = snapshotJar(dir);
+  const jar = snapshotJar(dir, mode);
   const port = await freePort();
   const base = {
     CHORUS_HTTP_HOST: '127.0.0.1',

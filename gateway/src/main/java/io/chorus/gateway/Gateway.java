@@ -4,7 +4,7 @@ import io.chorus.gateway.admission.Admission;
 import io.chorus.gateway.admission.Connections;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.config.GatewayConfig;
-import io.chorus.gateway.dev.EmbeddedKafka;
+import io.chorus.gateway.config.ConfigException;
 import io.chorus.gateway.feed.CatchupReader;
 import io.chorus.gateway.feed.LiveReader;
 import io.chorus.gateway.feed.MessageCache;
@@ -20,23 +20,25 @@ import io.chorus.gateway.subscription.SubscriptionService;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One gateway pod: starts its parts in dependency order (the embedded broker in dev mode, Kafka
- * clients, the live and catch-up readers, the publisher, then the HTTP verticles) and stops them in
- * reverse.
+ * One gateway pod: starts its parts in dependency order (Kafka clients, the live and catch-up
+ * readers, the publisher, then the HTTP verticles) and stops them in reverse. It never runs a broker:
+ * {@code kafka.bootstrapServers} must name one (the dev launcher, module dev/, starts the embedded
+ * broker first and passes its address).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -62,9 +64,19 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts with the given clock for rate limits, heartbeats and dedup windows (tests drive it). */
     public static Gateway start(GatewayConfig config, Clock clock) {
+        return start(config, clock, router -> { });
+    }
+
+    /**
+     * Starts with extra HTTP routes: {@code extraRoutes} is applied to each HTTP verticle's router
+     * (once per event loop, on that loop) after the gateway's own routes, so it cannot shadow them,
+     * and before the error pages, so unmatched requests still answer enumerated errors. The dev
+     * launcher mounts the join API and the demo app this way; handlers must not block.
+     */
+    public static Gateway start(GatewayConfig config, Clock clock, Consumer<Router> extraRoutes) {
         Gateway g = new Gateway();
         try {
-            g.boot(config, clock);
+            g.boot(config, clock, extraRoutes);
             return g;
         } catch (RuntimeException e) {
             g.close();
@@ -72,12 +84,10 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private void boot(GatewayConfig config, Clock clock) {
+    private void boot(GatewayConfig config, Clock clock, Consumer<Router> extraRoutes) {
         if (config.kafka().embeddedBroker()) {
-            var e = config.kafka().embedded();
-            EmbeddedKafka broker = EmbeddedKafka.start(Path.of(e.dataDir()), e.port(), e.controllerPort());
-            parts.add(broker);
-            config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
+            throw new ConfigException("kafka.bootstrapServers is empty and the gateway runs no broker: set"
+                    + " KAFKA_BOOTSTRAP_SERVERS, or run `./chorus dev` (chorus-dev.jar), which starts the embedded one");
         }
         bootstrapServers = config.kafka().bootstrapServers();
         KafkaClients clients = new KafkaClients(config);
@@ -138,7 +148,7 @@ public final class Gateway implements AutoCloseable {
                 : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
         port = config.http().port() == 0 ? freePort() : config.http().port();
         int p = port;
-        await(vertx.deployVerticle(() -> new GatewayVerticle(sessions, rest, readiness, p),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(sessions, rest, readiness, p, extraRoutes),
                 new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture());
         LOG.info("Chorus gateway listening on http://{}:{} (Kafka {})", config.http().host(), port, bootstrapServers);

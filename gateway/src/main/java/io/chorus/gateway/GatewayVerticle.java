@@ -20,6 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * One event loop's HTTP server: WebSocket upgrades, the REST API, health and metrics. Every instance
@@ -32,13 +33,16 @@ final class GatewayVerticle extends VerticleBase {
     private final RestDeps rest;
     private final Readiness readiness;
     private final int port;
+    private final Consumer<Router> extraRoutes;
 
     /** Sessions and transports get what sessions use, the REST API what it uses; the wiring is here. */
-    GatewayVerticle(SessionDeps sessions, RestDeps rest, Readiness readiness, int port) {
+    GatewayVerticle(SessionDeps sessions, RestDeps rest, Readiness readiness, int port,
+                    Consumer<Router> extraRoutes) {
         this.sessions = sessions;
         this.rest = rest;
         this.readiness = readiness;
         this.port = port;
+        this.extraRoutes = extraRoutes;
     }
 
     @Override
@@ -75,6 +79,8 @@ final class GatewayVerticle extends VerticleBase {
         });
         router.post("/v1/channels/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
                 .handler(new PublishHandler(rest));
+        // Routes of the embedding application (Gateway.start's extraRoutes): after ours, before the error pages.
+        extraRoutes.accept(router);
         ErrorPages.install(router, sessions.metrics());
         HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port)
                 .setMaxWebSocketFrameSize(http.maxFrameBytes()).setMaxWebSocketMessageSize(http.maxFrameBytes())

@@ -3,15 +3,16 @@ package io.chorus.gateway;
 import io.chorus.gateway.config.ConfigException;
 import io.chorus.gateway.config.ConfigLoader;
 import io.chorus.gateway.config.GatewayConfig;
-import io.chorus.gateway.dev.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code chorus dev [--config FILE]}: embedded Kafka plus the gateway on :8080.
- * {@code chorus serve [--config FILE]}: production, Kafka from {@code KAFKA_BOOTSTRAP_SERVERS}.
- * {@code chorus kafka [--config FILE]}: only the embedded dev broker.
+ * {@code serve [--config FILE]}: production, Kafka from {@code KAFKA_BOOTSTRAP_SERVERS}.
+ * {@code dev [--config FILE]}: the gateway alone with the dev config, on the broker that
+ * {@code KAFKA_BOOTSTRAP_SERVERS} names (e.g. one {@code ./chorus kafka} runs); this jar holds no
+ * broker, so without one it points at {@code ./chorus dev} (chorus-dev.jar: broker, gateway, ingest,
+ * demo). {@code kafka} moved to chorus-dev.jar too and answers where it went.
  * {@code chorus token SUB [--ttl DURATION] [--caps JSON]}: prints an HS256 token signed with
  * {@code auth.hmacSecret} (dev mode has a known one); default capabilities: everything on every channel.
  * The config file defaults to {@code ./chorus.yaml} when it exists.
@@ -48,8 +49,14 @@ public final class Main {
             return;
         }
         if (args[0].equals("kafka")) {
-            runBrokerOnly(config);
-            return;
+            System.err.println("the gateway jar has no Kafka broker: run `./chorus kafka`"
+                    + " (java -jar dev/target/chorus-dev.jar kafka)");
+            System.exit(2);
+        }
+        if (config.kafka().embeddedBroker()) {
+            System.err.println("the gateway jar has no Kafka broker: run `./chorus dev` (broker, gateway, ingest and"
+                    + " demo in one process), or set KAFKA_BOOTSTRAP_SERVERS (e.g. to a `./chorus kafka` broker)");
+            System.exit(2);
         }
         Gateway gateway = Gateway.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -95,18 +102,5 @@ public final class Main {
             System.err.println("cannot issue a token: " + e.getMessage());
             return 2;
         }
-    }
-
-    /** {@code chorus kafka}: only the embedded dev broker, for running the gateway as another process. */
-    private static void runBrokerOnly(GatewayConfig config) throws InterruptedException {
-        var e = config.kafka().embedded();
-        EmbeddedKafka broker = EmbeddedKafka.start(Path.of(e.dataDir()), e.port(), e.controllerPort());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "chorus-shutdown"));
-        System.out.println("Kafka is running: " + broker.bootstrapServers() + " (data in " + e.dataDir() + ")");
-        stopped.await();
     }
 }

@@ -26,6 +26,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void devModeDeclaresTheEngagementNamespacesOfEngageMd() {
+        GatewayConfig c = ConfigLoader.load(true, null, Map.of());
+        for (String in : new String[] {"engage-in", "engage-ctl"}) {
+            assertTrue(c.namespace(in).clientPublish(), in);
+            assertFalse(c.namespace(in).conflate(), in);
+        }
+        for (String out : new String[] {"engage", "engage-chat", "engage-mod", "engage-me"}) {
+            assertFalse(c.namespace(out).clientPublish(), out + " is written by ingest only");
+            assertEquals("chorus." + out, c.namespace(out).topic());
+        }
+        assertTrue(c.namespace("engage").conflate());
+        assertTrue(c.namespace("engage-mod").conflate());
+        assertFalse(c.namespace("engage-chat").conflate());
+        assertFalse(c.namespace("engage-me").conflate());
+    }
+
+    @Test
     void productionNeedsBootstrapServersAndKnowsOnlyConfiguredNamespaces() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(false, null, Map.of()));
         assertTrue(e.getMessage().contains("bootstrapServers"), e.getMessage());

@@ -1,71 +1,31 @@
 package io.chorus.gateway.testing;
 
-import io.chorus.gateway.dev.EmbeddedKafka;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The test JVM's one Kafka broker: the embedded KRaft broker (started on first use, stopped at JVM
- * exit), or the external cluster named by {@code KAFKA_BOOTSTRAP_SERVERS}.
+ * The gateway tests' name for the test JVM's one broker: {@link io.chorus.kafka.embedded.TestKafka}
+ * (module kafka-embedded, test scope), kept so the tests read as before.
  */
 public final class TestKafka {
-
-    private static String bootstrap;
 
     private TestKafka() {
     }
 
-    public static synchronized String bootstrapServers() {
-        if (bootstrap == null) {
-            String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-            if (external != null && !external.isBlank()) {
-                bootstrap = external;
-            } else {
-                try {
-                    Path dir = Files.createTempDirectory("chorus-test-kafka");
-                    EmbeddedKafka broker = EmbeddedKafka.start(dir, 0, 0);
-                    Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
-                    bootstrap = broker.bootstrapServers();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        return bootstrap;
+    public static String bootstrapServers() {
+        return io.chorus.kafka.embedded.TestKafka.bootstrapServers();
     }
 
     public static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return io.chorus.kafka.embedded.TestKafka.admin();
     }
 
     public static void ensureTopic(String topic, int partitions) {
-        try (Admin admin = admin()) {
-            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions,
-                    (short) 1))).all().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                throw new IllegalStateException(e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        io.chorus.kafka.embedded.TestKafka.ensureTopic(topic, partitions);
     }
 
     /** A plain producer, as a backend service would use: default partitioner, acks=all. */
     public static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return io.chorus.kafka.embedded.TestKafka.producer();
     }
 }

@@ -1,4 +1,4 @@
-package io.chorus.gateway.dev;
+package io.chorus.kafka.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,0 +1,80 @@
+package io.chorus.kafka.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The test JVM's one Kafka broker, for every module's tests: the embedded KRaft broker (started on
+ * first use in a temporary directory, stopped at JVM exit), or the external cluster named by
+ * {@code KAFKA_BOOTSTRAP_SERVERS}. One per JVM because a broker takes seconds to start and tests keep
+ * apart by topic names instead.
+ */
+public final class TestKafka {
+
+    private static String bootstrap;
+
+    private TestKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (bootstrap == null) {
+            String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+            if (external != null && !external.isBlank()) {
+                bootstrap = external;
+            } else {
+                try {
+                    Path dir = Files.createTempDirectory("chorus-test-kafka");
+                    EmbeddedKafka broker = EmbeddedKafka.start(dir, 0, 0);
+                    Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-stop"));
+                    bootstrap = broker.bootstrapServers();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return bootstrap;
+    }
+
+    public static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    public static void ensureTopic(String topic, int partitions) {
+        ensureTopic(topic, partitions, Map.of());
+    }
+
+    /** Creates the topic with these topic configs (e.g. {@code cleanup.policy=compact}) unless it exists. */
+    public static void ensureTopic(String topic, int partitions, Map<String, String> configs) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A plain producer, as a backend service would use: default partitioner, acks=all. */
+    public static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}
