@@ -2,8 +2,11 @@ package io.chorus.dev;
 
 import io.chorus.gateway.Gateway;
 import io.chorus.gateway.config.GatewayConfig;
+import io.chorus.ingest.Ingest;
 import io.chorus.ingest.api.ApiConfig;
 import io.chorus.ingest.api.EngageApi;
+import io.chorus.ingest.config.ConfigLoader;
+import io.chorus.ingest.config.IngestConfig;
 import io.chorus.kafka.embedded.EmbeddedKafka;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.ext.web.Router;
@@ -11,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +56,11 @@ public final class DevMode implements AutoCloseable {
             config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
         }
         bootstrapServers = config.kafka().bootstrapServers();
-        parts.add(startIngest(config));
-        // The join API on the gateway's port (same origin as the demo); its meters join the gateway's /metrics.
+        // The join API and ingest report through the gateway's /metrics.
         CompositeMeterRegistry apiMetrics = new CompositeMeterRegistry();
+        Ingest ingest = startIngest(bootstrapServers, apiMetrics);
+        parts.add(ingest::close);
+        // The join API on the gateway's port (same origin as the demo).
         EngageApi api = EngageApi.start(ApiConfig.dev(bootstrapServers, config.auth().hmacSecret(),
                 "http://localhost:" + config.http().port() + "/"), apiMetrics, Clock.systemUTC());
         parts.add(api);
@@ -70,13 +77,19 @@ public final class DevMode implements AutoCloseable {
     }
 
     /**
-     * THE place where dev mode starts ingest (the Kafka Streams rules of ENGAGE.md), on the broker
-     * above and with the dev settings (topics created). Wire {@code io.chorus.ingest.Ingest.start}
-     * here once it exists; the returned handle is closed after the gateway has drained.
+     * Ingest (the Kafka Streams rules of ENGAGE.md) on the broker above: the bundled ingest defaults,
+     * then {@code ./ingest.yaml} when it exists and {@code CHORUS_INGEST_*} variables, with missing
+     * topics created. Its meters join the gateway's {@code /metrics}. Closed after the gateway drained.
      */
-    private static AutoCloseable startIngest(GatewayConfig config) {
-        LOG.warn("ingest is not wired into dev mode yet: commands on engage-in/engage-ctl are recorded, not applied");
-        return () -> { };
+    private static Ingest startIngest(String bootstrapServers, CompositeMeterRegistry metrics) {
+        Path file = Files.exists(Path.of("ingest.yaml")) ? Path.of("ingest.yaml") : null;
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        IngestConfig config = ConfigLoader.load(file, env);
+        config = config.withKafka(config.kafka().withCreateTopics(true));
+        Ingest ingest = Ingest.start(config);
+        metrics.add(ingest.metrics());
+        return ingest;
     }
 
     public int port() {
