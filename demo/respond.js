@@ -134,13 +134,17 @@ function quizForm(live, quiz, s) {
     buttons.append(h('button', {
       type: 'button', class: 'quiz-option',
       onclick: (ev) => {
-        const b = ev.currentTarget;
-        act(b, async () => {
-          await quiz.answer(q.index, o.id);
+        act(ev.currentTarget, async () => {
+          // Noted before the reply: a redraw while it is on its way (the `you` update) shows it locked in.
           if (answered.size > 500) answered.clear();
           answered.set(key, o.id);
-          for (const other of buttons.children) other.disabled = true;
-          b.classList.add('picked');
+          try {
+            await quiz.answer(q.index, o.id);
+          } catch (e) {
+            answered.delete(key);
+            throw e;
+          }
+          if (buttons.isConnected) buttons.replaceWith(h('p', { class: 'done' }, `✔ Answer locked in: ${o.label}`));
         }, 'Answer locked in');
       },
     }, o.label));
