@@ -40,6 +40,9 @@ public final class YouRenderer implements Renderer {
             if (response == null) {
                 continue;
             }
+            if (!response.has("round")) {
+                response.put("round", a.round()); // the SDK tells this round's response from last round's
+            }
             votes.set(a.id(), response);
             if (response.has("score")) {
                 you.set("score", response.get("score"));
