@@ -127,7 +127,7 @@ class HelmChartTest {
         Chart chart = Chart.render(values);
         JsonNode v = values(values);
         List<String> secrets = new ArrayList<>();
-        for (String path : List.of("/auth/hmacSecret", "/auth/jwksUrl")) {
+        for (String path : List.of("/auth/hmacSecret", "/auth/jwksUrl", "/auth/adminKey")) {
             if (!v.at(path).asText().isEmpty()) {
                 secrets.add(v.at(path).asText());
             }
@@ -157,6 +157,10 @@ class HelmChartTest {
                         .anyMatch(s -> s.at("/metadata/name").asText().equals(secretName)), name + " -> " + secretName);
             }
         }
+
+        chart.find("Deployment", "ingest").ifPresent(d -> d.at("/spec/template/spec/containers/0/env").forEach(e ->
+                assertFalse(e.has("value") && !e.path("name").asText().equals("JAVA_TOOL_OPTIONS"),
+                        "ingest takes " + e.path("name").asText() + " from a Secret")));
 
         GatewayConfig config = gatewayConfig(chart);
         if (v.at("/kafka/security/enabled").asBoolean()) {
