@@ -1,7 +1,14 @@
 package io.chorus.gateway;
 
+import io.chorus.gateway.config.ConfigException;
 import io.chorus.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -14,28 +21,57 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The Kafka client settings the gateway relies on, in one place. */
+/**
+ * The Kafka client settings the gateway relies on, in one place. The operator's
+ * {@code kafka.clientPropertiesFile} (security settings) comes first; the settings below win over it,
+ * because delivery and resume depend on them (read_committed, no offset reset, idempotent acks=all).
+ */
 final class KafkaClients {
 
     private final GatewayConfig config;
+    private final Map<String, Object> operator;
     private final String pod = UUID.randomUUID().toString().substring(0, 8);
 
     KafkaClients(GatewayConfig config) {
         this.config = config;
+        this.operator = readProperties(config.kafka().clientPropertiesFile());
+    }
+
+    /** The operator's properties file, read once at start-up; a missing or unreadable file stops start-up. */
+    static Map<String, Object> readProperties(String file) {
+        if (file.isEmpty()) {
+            return Map.of();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(file))) {
+            p.load(in);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("cannot read kafka.clientPropertiesFile " + file + ": " + e.getMessage());
+        }
+        Map<String, Object> out = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return Map.copyOf(out);
+    }
+
+    /** The operator's properties overlaid with the gateway's own. */
+    Map<String, Object> settings(Map<String, Object> own) {
+        Map<String, Object> all = new HashMap<>(operator);
+        all.putAll(own);
+        return all;
     }
 
     Admin admin() {
         int timeout = (int) config.kafka().requestTimeout().toMillis();
-        return Admin.create(Map.of(
+        return Admin.create(settings(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
                 AdminClientConfig.CLIENT_ID_CONFIG, "chorus-admin-" + pod,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout)));
     }
 
     /** Assigned (no group), committed data only, never resets silently: offsets are the clients' serials. */
     Consumer<byte[], byte[]> consumer(String role) {
-        return new KafkaConsumer<>(Map.of(
+        return new KafkaConsumer<>(settings(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
                 ConsumerConfig.CLIENT_ID_CONFIG, "chorus-" + role + "-" + pod,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -43,14 +79,14 @@ final class KafkaClients {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
                 ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis(),
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis()),
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Idempotent, acks=all; gives up within the publish timeout so a client is never left waiting. */
     Producer<byte[], byte[]> producer(String role) {
         int timeout = (int) config.publish().timeout().toMillis();
-        return new KafkaProducer<>(Map.of(
+        return new KafkaProducer<>(settings(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "chorus-" + role + "-" + pod,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -58,7 +94,7 @@ final class KafkaClients {
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeout / 2),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout + 10,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

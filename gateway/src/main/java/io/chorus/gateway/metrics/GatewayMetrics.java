@@ -5,6 +5,11 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -55,6 +60,10 @@ public final class GatewayMetrics {
                         + " (one sample per message per event loop)")
                 .publishPercentiles(0.5, 0.99, 0.999).serviceLevelObjectives(Duration.ofMillis(10),
                         Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1))
+                // Buckets from 1 ms to 60 s, so dashboards can aggregate p50/p99 over pods with
+                // histogram_quantile (the Prometheus registry exports no client-side percentiles here).
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
         batchedFlushes = Counter.builder("chorus_batched_flushes")
                 .description("sockets flushed at the end of a write batch (WebSocket and SSE); chorus_messages_out"
@@ -62,6 +71,13 @@ public final class GatewayMetrics {
                 .register(registry);
         catchupBatch = DistributionSummary.builder("chorus_catchup_batch_messages")
                 .description("messages per catch-up batch read from Kafka").register(registry);
+        // JVM heap, threads, CPU and uptime for the dashboards. GC metrics are left out: their binder
+        // holds JMX listeners until closed, and nothing closes a registry here.
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
     public MeterRegistry registry() {
