@@ -71,7 +71,13 @@ final class EventRegistry implements AutoCloseable {
 
     /** Starts following the topic and waits until everything it held at start is read. */
     void start(Duration timeout) {
+        // A topic created a moment ago may not be in the metadata yet: ask again until the deadline.
+        long deadline = System.nanoTime() + timeout.toNanos();
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // a metadata round, not a spin
+            infos = consumer.partitionsFor(topic, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist (create it compacted, or set"
                     + " engage.topics.create)");
