@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.client.internal.ws.HandshakeException;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
@@ -205,6 +208,37 @@ class ConnectionTest extends GatewayTestBase {
         assertEquals(ErrorCode.INVALID_FIELD, rec.next(ChorusException.class).code());
         assertTrue(rec.next(ChorusException.class).getMessage().contains("unknown ref"));
         assertEquals(ErrorCode.BAD_JSON, rec.next(ChorusException.class).code());
+        socket.send(FakeSocket.frame("ping"));
+        socket.expect("pong");
+        assertEquals(ConnectionState.CONNECTED, client.state());
+        rec.assertExhausted();
+    }
+
+    /**
+     * The core thread is a ScheduledThreadPoolExecutor, which keeps a task's exception in a future
+     * nobody reads: a bug in the core would vanish without a trace. Here the frame parser throws a
+     * RuntimeException (a mapper with a bug): it must reach the error listener, and the core must go on.
+     */
+    @Test
+    void anExceptionInACoreTaskIsReportedAndTheClientCarriesOn() throws Exception {
+        ObjectMapper buggy = new ObjectMapper() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public JsonNode readTree(String content) throws JsonProcessingException {
+                if (content.contains("boom")) {
+                    throw new IllegalStateException("boom");
+                }
+                return super.readTree(content);
+            }
+        };
+        ChorusClient client = client(b -> b.objectMapper(buggy));
+        Recorder rec = Recorder.on(client);
+        FakeSocket socket = connect(client, rec);
+
+        socket.send(FakeSocket.frame("boom").toString());
+        IllegalStateException reported = rec.next(IllegalStateException.class);
+        assertEquals("boom", reported.getCause().getMessage());
         socket.send(FakeSocket.frame("ping"));
         socket.expect("pong");
         assertEquals(ConnectionState.CONNECTED, client.state());
