@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A WebSocket server made of a raw {@link ServerSocket} on 127.0.0.1, port 0: every byte it sends is
@@ -25,7 +26,16 @@ final class RawServer implements AutoCloseable {
     private final Thread acceptor;
 
     RawServer() throws IOException {
-        server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()));
+    }
+
+    /** A TLS server: {@code tls} holds its certificate. */
+    RawServer(SSLContext tls) throws IOException {
+        this(tls.getServerSocketFactory().createServerSocket(0, 200, InetAddress.getLoopbackAddress()));
+    }
+
+    private RawServer(ServerSocket server) {
+        this.server = server;
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -45,11 +55,13 @@ final class RawServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/v1/ws?x=1");
     }
 
+    int port() {
+        return server.getLocalPort();
+    }
+
     /** The next connection, its upgrade request read (not answered). */
     RawPeer accept() throws Exception {
-        Socket s = accepted.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(s, "no client connected within " + WAIT_SECONDS + " s");
-        RawPeer peer = new RawPeer(s);
+        RawPeer peer = new RawPeer(acceptRaw());
         peer.readRequest();
         return peer;
     }
