@@ -105,6 +105,50 @@ class ConnectionTest extends GatewayTestBase {
         rec.assertExhausted();
     }
 
+    /**
+     * While the core is paused, the socket keeps reading (within a bound) so that it sees the end: the
+     * messages it read meanwhile must still reach the application, in order and before the state
+     * change, and the drop must be acted on before the application catches up.
+     */
+    @Test
+    void messagesReadDuringAPauseAreDeliveredBeforeADropThatFollowsThem() throws Exception {
+        ChorusClient client = client(b -> b.maxBufferedMessages(1));
+        Recorder rec = Recorder.on(client);
+        CountDownLatch inListener = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Subscription sub = client.subscribe(ROOM, SubscribeOptions.live(), m -> {
+            inListener.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            rec.onMessage(m);
+        });
+        FakeSocket socket = connect(client, rec);
+        socket.subscribed(socket.expect("subscribe"), at(0));
+        sub.ready().get(FakeGateway.WAIT_SECONDS, TimeUnit.SECONDS);
+
+        socket.message(ROOM, at(1), "first");
+        assertTrue(inListener.await(FakeGateway.WAIT_SECONDS, TimeUnit.SECONDS)); // the core pauses now
+        for (int i = 2; i <= 5; i++) {
+            socket.message(ROOM, at(i), "read during the pause");
+        }
+        socket.dropConnection();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FakeGateway.WAIT_SECONDS);
+        while (client.state() != ConnectionState.DISCONNECTED && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(ConnectionState.DISCONNECTED, client.state(), "the drop waited for the application");
+
+        release.countDown();
+        for (int i = 1; i <= 5; i++) {
+            rec.expectMessage(at(i));
+        }
+        assertEquals(1006, rec.expectState(ConnectionState.DISCONNECTED).closeCode());
+        rec.assertExhausted();
+    }
+
     @Test
     void failedAttemptsBackOffExponentiallyAndOnlyAConnectionThatLastedResetsTheDelay() throws Exception {
         ChorusClient client = client();

@@ -183,10 +183,10 @@ public final class WebSocket {
             guarded.release();
             frames = new FrameReader(in, config.maxMessageBytes());
         } catch (IOException | RuntimeException e) {
-            finish(0, null, aborted ? new IOException("aborted by the client", e) : e);
             closeRaw();
             readerDone.countDown();
             writerDone.countDown();
+            finish(0, null, aborted ? new IOException("aborted by the client", e) : e);
             return;
         }
         startWriter(socket);
