@@ -104,8 +104,10 @@ public final class ChorusClientBuilder {
 
     /**
      * For TLS settings, proxies and the like. Default: {@code HttpClient.newHttpClient()}. Token URLs
-     * use this client; the WebSocket uses a client with the same TLS, proxy, authenticator, cookie and
-     * connect-timeout settings and an executor of its own (so that the JDK reports every drop).
+     * use this client itself. The WebSocket (the client's own, not the JDK's) takes its SSLContext,
+     * SSLParameters (protocols, cipher suites; host names are always verified), proxy selector (HTTP
+     * proxies through CONNECT, SOCKS) and cookie handler; its authenticator, executor and connect
+     * timeout do not apply to the WebSocket, whose limit is {@link #connectTimeout}.
      */
     public ChorusClientBuilder httpClient(HttpClient client) {
         this.httpClient = Objects.requireNonNull(client, "client");

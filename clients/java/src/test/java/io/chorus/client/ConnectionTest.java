@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.client.internal.ws.HandshakeException;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
 import io.chorus.schema.ErrorCode;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -61,11 +64,9 @@ class ConnectionTest extends GatewayTestBase {
     }
 
     /**
-     * The JDK's WebSocket loses an end of stream that it reads while the listener has no request
-     * outstanding (neither onClose nor onError comes), so the client must never sit without one
-     * between messages. Here the application is slow, so the core stops reading right after the
-     * message: a client that asked for the next frame only from the core never hears of the drop,
-     * and without time passing its watchdog never fires either.
+     * A drop must be noticed while the application is behind too: here the core has paused reading
+     * right after the message, and a socket that stopped reading during the pause would never see the
+     * end of stream; without time passing the watchdog never fires either.
      */
     @Test
     void aDropRightAfterAMessageIsNoticedEvenWhileTheApplicationIsBehind() throws Exception {
@@ -104,6 +105,50 @@ class ConnectionTest extends GatewayTestBase {
         rec.assertExhausted();
     }
 
+    /**
+     * While the core is paused, the socket keeps reading (within a bound) so that it sees the end: the
+     * messages it read meanwhile must still reach the application, in order and before the state
+     * change, and the drop must be acted on before the application catches up.
+     */
+    @Test
+    void messagesReadDuringAPauseAreDeliveredBeforeADropThatFollowsThem() throws Exception {
+        ChorusClient client = client(b -> b.maxBufferedMessages(1));
+        Recorder rec = Recorder.on(client);
+        CountDownLatch inListener = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Subscription sub = client.subscribe(ROOM, SubscribeOptions.live(), m -> {
+            inListener.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            rec.onMessage(m);
+        });
+        FakeSocket socket = connect(client, rec);
+        socket.subscribed(socket.expect("subscribe"), at(0));
+        sub.ready().get(FakeGateway.WAIT_SECONDS, TimeUnit.SECONDS);
+
+        socket.message(ROOM, at(1), "first");
+        assertTrue(inListener.await(FakeGateway.WAIT_SECONDS, TimeUnit.SECONDS)); // the core pauses now
+        for (int i = 2; i <= 5; i++) {
+            socket.message(ROOM, at(i), "read during the pause");
+        }
+        socket.dropConnection();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FakeGateway.WAIT_SECONDS);
+        while (client.state() != ConnectionState.DISCONNECTED && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(ConnectionState.DISCONNECTED, client.state(), "the drop waited for the application");
+
+        release.countDown();
+        for (int i = 1; i <= 5; i++) {
+            rec.expectMessage(at(i));
+        }
+        assertEquals(1006, rec.expectState(ConnectionState.DISCONNECTED).closeCode());
+        rec.assertExhausted();
+    }
+
     @Test
     void failedAttemptsBackOffExponentiallyAndOnlyAConnectionThatLastedResetsTheDelay() throws Exception {
         ChorusClient client = client();
@@ -116,7 +161,7 @@ class ConnectionTest extends GatewayTestBase {
             time.advance(dropped.retryIn());
             assertEquals("reconnect attempt " + attempt, rec.expectState(ConnectionState.CONNECTING).text());
             dropped = rec.expectState(ConnectionState.DISCONNECTED);
-            assertInstanceOf(WebSocketHandshakeException.class, dropped.error());
+            assertEquals(503, assertInstanceOf(HandshakeException.class, dropped.error()).status());
             Duration ceiling = INITIAL.multipliedBy(1L << attempt);
             assertTrue(dropped.retryIn().compareTo(ceiling) <= 0, "attempt " + attempt + ": " + dropped);
         }
@@ -213,6 +258,37 @@ class ConnectionTest extends GatewayTestBase {
         rec.assertExhausted();
     }
 
+    /**
+     * The core thread is a ScheduledThreadPoolExecutor, which keeps a task's exception in a future
+     * nobody reads: a bug in the core would vanish without a trace. Here the frame parser throws a
+     * RuntimeException (a mapper with a bug): it must reach the error listener, and the core must go on.
+     */
+    @Test
+    void anExceptionInACoreTaskIsReportedAndTheClientCarriesOn() throws Exception {
+        ObjectMapper buggy = new ObjectMapper() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public JsonNode readTree(String content) throws JsonProcessingException {
+                if (content.contains("boom")) {
+                    throw new IllegalStateException("boom");
+                }
+                return super.readTree(content);
+            }
+        };
+        ChorusClient client = client(b -> b.objectMapper(buggy));
+        Recorder rec = Recorder.on(client);
+        FakeSocket socket = connect(client, rec);
+
+        socket.send(FakeSocket.frame("boom").toString());
+        IllegalStateException reported = rec.next(IllegalStateException.class);
+        assertEquals("boom", reported.getCause().getMessage());
+        socket.send(FakeSocket.frame("ping"));
+        socket.expect("pong");
+        assertEquals(ConnectionState.CONNECTED, client.state());
+        rec.assertExhausted();
+    }
+
     @Test
     void aServerSilentForHeartbeatPlusMarginIsDeclaredDeadAndReplaced() throws Exception {
         ChorusClient client = client(b -> b.heartbeatMargin(Duration.ofMillis(500)));
@@ -265,7 +341,7 @@ class ConnectionTest extends GatewayTestBase {
         var connected = client.connect();
         rec.expectState(ConnectionState.CONNECTING);
         StateReason dropped = rec.expectState(ConnectionState.DISCONNECTED);
-        assertInstanceOf(WebSocketHandshakeException.class, dropped.error());
+        assertEquals(503, assertInstanceOf(HandshakeException.class, dropped.error()).status());
         assertFalse(connected.isDone(), "connect() waits through failed attempts");
 
         reconnect(dropped, rec);

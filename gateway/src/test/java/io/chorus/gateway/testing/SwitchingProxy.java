@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
@@ -15,6 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * lost on the way back).
  */
 public final class SwitchingProxy implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(SwitchingProxy.class.getName());
+    /** A target that accepts nothing in this long is down, as far as a test is concerned. */
+    private static final int CONNECT_TIMEOUT_MS = 2000;
 
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
@@ -54,18 +59,47 @@ public final class SwitchingProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * The only acceptor: it never blocks on anything but accept. Each client gets its own thread to
+     * reach the target (with a timeout, so a target that does not answer cannot hold it), and the
+     * client's socket is closed if that fails, as a load balancer with no healthy pod does. A bug in
+     * one connection is logged; it never ends the loop.
+     */
     private void accept() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
-                open.add(upstream);
-                pump(client, upstream, false);
-                pump(upstream, client, true);
+                client = server.accept();
             } catch (IOException e) {
-                // server closed, or target down: the client sees the connection fail and retries
+                continue; // closed (the loop ends), or one failed accept: the next may work
             }
+            try {
+                Thread t = new Thread(() -> connect(client), "proxy-connect");
+                t.setDaemon(true);
+                t.start();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "proxy: could not serve a connection", e);
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private void connect(Socket client) {
+        Socket upstream = new Socket();
+        try {
+            open.add(client);
+            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), CONNECT_TIMEOUT_MS);
+            open.add(upstream);
+            pump(client, upstream, false);
+            pump(upstream, client, true);
+        } catch (IOException | RuntimeException e) {
+            // Target down or slow: the client sees its connection end and retries.
+            if (e instanceof RuntimeException) {
+                LOG.log(System.Logger.Level.ERROR, "proxy: could not connect a client", e);
+            }
+            open.remove(client);
+            closeQuietly(client);
+            closeQuietly(upstream);
         }
     }
 
@@ -85,6 +119,8 @@ public final class SwitchingProxy implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                open.remove(from); // the list holds live connections only
+                open.remove(to);
             }
         }, "proxy-pump");
         t.setDaemon(true);

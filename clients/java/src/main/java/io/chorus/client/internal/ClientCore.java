@@ -8,6 +8,7 @@ import io.chorus.client.PublishResult;
 import io.chorus.client.StateReason;
 import io.chorus.client.SubscribeOptions;
 import io.chorus.client.Subscription;
+import io.chorus.client.internal.ws.WsConfig;
 import io.chorus.schema.ChannelName;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.CloseReason;
@@ -35,6 +36,7 @@ import java.util.function.Function;
  */
 public final class ClientCore implements WsConnection.Events, Link {
 
+    private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
     private static final AtomicInteger CLIENTS = new AtomicInteger();
     private static final long CLOSE_WAIT_SECONDS = 5;
     /** Past this many failures in a row the backoff is long capped anyway; stops the counter growing. */
@@ -43,8 +45,8 @@ public final class ClientCore implements WsConnection.Events, Link {
     private final ClientOptions options;
     private final ScheduledThreadPoolExecutor coreThread;
     private final HttpClient http;
-    /** The WebSocket's own client: {@link WsConnection#client}. */
-    private final HttpClient wsHttp;
+    /** The WebSocket's settings, from the application's HttpClient: {@link WsConnection#config}. */
+    private final WsConfig wsConfig;
     private final Listeners listeners = new Listeners();
     private final Delivery delivery;
     private final FrameCodec codec;
@@ -91,7 +93,7 @@ public final class ClientCore implements WsConnection.Events, Link {
         backoff = new Backoff(options.backoffInitial(), options.backoffMax(), options.random());
         timers = new Timers(options.scheduler() != null ? options.scheduler() : coreThread, options.clock(), this::post);
         http = options.httpClient() != null ? options.httpClient() : HttpClient.newHttpClient();
-        wsHttp = WsConnection.client(options.httpClient());
+        wsConfig = WsConnection.config(options.httpClient());
         CoreContext context = new CoreContext(this, codec, delivery, timers, backoff, options.publishRetryLimit(),
                 this::post);
         subscriptions = new Subscriptions(context);
@@ -262,7 +264,7 @@ public final class ClientCore implements WsConnection.Events, Link {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 lose(new StateReason(StateReason.NO_CODE, "could not get a token", cause, null), 0);
             } else {
-                conn = WsConnection.open(wsHttp, options.uri(), options.connectTimeout(), token, this::post, this);
+                conn = WsConnection.open(wsConfig, options.uri(), options.connectTimeout(), token, this::post, this);
             }
         }));
     }
@@ -309,6 +311,7 @@ public final class ClientCore implements WsConnection.Events, Link {
             wait = Duration.ofMillis(retryAfterMs); // the server said when: never sooner (PROTOCOL.md)
         }
         failures = Math.min(failures + 1, MAX_COUNTED_FAILURES);
+        Timers.cancel(reconnectTimer); // one pending attempt at most, whatever path led here twice
         reconnectTimer = timers.after(wait, this::reconnect);
         setState(ConnectionState.DISCONNECTED, new StateReason(why.closeCode(), why.text(), why.error(), wait));
     }
@@ -494,13 +497,27 @@ public final class ClientCore implements WsConnection.Events, Link {
         delivery.run(() -> listeners.fireError(error));
     }
 
+    /**
+     * The executor keeps a task's exception in a future nobody reads: without this, a bug in a core
+     * task would vanish and leave its request hanging. It is logged and goes to the error listeners;
+     * the core thread carries on with the next event.
+     */
+    private void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "a task on the client's core thread failed", e);
+            report(new IllegalStateException("internal error in the client (a bug: please report it): " + e, e));
+        }
+    }
+
     private IllegalStateException notOpen() {
         return new IllegalStateException("the client is " + state);
     }
 
     private boolean post(Runnable task) {
         try {
-            coreThread.execute(task);
+            coreThread.execute(() -> runGuarded(task));
             return true;
         } catch (RejectedExecutionException e) {
             return false; // closed: the task has nothing left to act on

@@ -1,53 +1,33 @@
 package io.chorus.client.internal;
 
+import io.chorus.client.internal.ws.HandshakeException;
+import io.chorus.client.internal.ws.WebSocket;
+import io.chorus.client.internal.ws.WsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One WebSocket to the gateway, on {@code java.net.http}; the only class that knows the transport. It
- * reassembles fragmented text messages, serializes sends (the JDK allows one outstanding
- * {@code sendText}) and posts every event to the core thread.
+ * One WebSocket to the gateway, on the client's own {@link WebSocket}; the only class the core knows
+ * the transport through. It posts every event to the core thread, in the order the socket read them,
+ * and bounds what waits for the core.
  *
- * <p><b>Always one request outstanding.</b> The JDK's WebSocket (17.0.15, and OpenJDK's current
- * source) loses an end of stream without a close frame that it reads while the listener has no
- * request outstanding: {@code TransportImpl} stops its receive task, then acknowledging the end
- * throws an InternalError (no demand to take it from), so neither {@code onClose} nor
- * {@code onError} comes and the socket sits in CLOSE_WAIT until the watchdog gives up on it
- * (heartbeatMs plus the margin: 20 s by default). So the next message is asked for here, on the
- * listener's thread, before this one reaches the core, not by the core after it has acted on it:
- * otherwise a drop that follows a message (a pod dying, or the application reacting to a reply by
- * cutting the link) falls into that gap. Only two things hold a request back: the core's
- * {@link #pause} (a slow application pushes back on the server instead of growing a queue) and more
- * than {@link #MAX_READ_AHEAD} messages waiting for the core; a drop during such a pause is left to the
- * watchdog.
+ * <p><b>A drop is noticed at once, even while the application is behind.</b> The socket's reader must
+ * keep reading to see an end of stream, so a pause does not stop it: while the core has paused (or has
+ * {@link #MAX_READ_AHEAD} messages it has not handled), messages are held here, up to
+ * {@link #MAX_HELD_CHARS}. Only past that does the reader wait, which stops reading and pushes back on
+ * the server through TCP; a drop then is noticed when the application catches up (the watchdog does
+ * not count a pause as silence). When the socket ends, what is held goes to the core at once, then the
+ * close: the core sees every message the server sent before it, in order.
  *
- * <p><b>The JDK's own gap, narrowed by a direct executor.</b> The JDK's transport gives back its one
- * request when it hands a message over, and takes a new one only after the listener's
- * {@code onText} has returned; by default that hand-over goes from its selector thread to a pool
- * thread, and an end of stream the selector reads in between is lost all the same. {@link #client}
- * builds the WebSocket's HttpClient with an executor that runs tasks where they are handed over: the
- * listener then runs on the selector thread inside the transport's read, and the transport mostly has
- * its next request before it reads again. The listener only appends and posts to the core, so the
- * selector never waits on it. Measured with both cores busy (drop right after a reply, as in
- * PresenceIT): 15 of 200 drops unnoticed with the early request alone, 0 of 600 with both. A harsher
- * case (the answer and the end of stream in one write) still loses 2 in 60 (17 in 60 without the
- * executor): those are left to the watchdog, as is a drop during a pause.
- *
- * <p>Threads: the {@code WebSocket.Listener} methods run on the HttpClient's threads, one at a time;
- * everything else runs on the core thread, except {@link #settle}, which either may call.
+ * <p>Threads: the {@code WebSocket.Listener} methods run on the socket's reader thread, one at a time;
+ * everything else runs on the core thread. {@link #lock} guards the hand-over between them and is
+ * never held while doing I/O or calling the core.
  */
 public final class WsConnection implements WebSocket.Listener {
 
@@ -62,31 +42,26 @@ public final class WsConnection implements WebSocket.Listener {
         void onFailure(WsConnection connection, Throwable error);
     }
 
-    /** Bounds reassembly: a server message is at most a few times maxMessageBytes, never this. */
-    static final int MAX_TEXT_CHARS = 16 << 20;
-    /** A peer that never answers our close must not keep the socket open forever. */
-    private static final long CLOSE_GRACE_SECONDS = 5;
-    /** Messages read ahead of the core at most: bounds what waits on the core thread when it falls behind. */
+    /** Bounds one server message: a few times the gateway's maxMessageBytes, never this. */
+    static final int MAX_MESSAGE_BYTES = 16 << 20;
+    /** Messages posted to the core at most: bounds what waits on the core thread when it falls behind. */
     static final int MAX_READ_AHEAD = 8;
+    /** Characters held while the core is paused or behind, before the reader stops reading. */
+    static final int MAX_HELD_CHARS = 1 << 20;
+    /** A binary message in {@link #held}: the gateway never sends one; the core only reports it. */
+    private static final String BINARY = new String("<binary>");
 
     private final Executor core;
     private final Events events;
-    private final StringBuilder partial = new StringBuilder();
-    private final ArrayDeque<String> outbox = new ArrayDeque<>();
-    private volatile WebSocket socket;
-    /** Set once the core has let go: socket callbacks then only drain, and post nothing. */
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private final ArrayDeque<String> held = new ArrayDeque<>();
+    private long heldChars;
+    private int unhandled;
+    private boolean paused;
+    /** Set once the core has let go: socket events are then dropped, and a waiting reader let go. */
     private volatile boolean discarded;
-    private boolean sending;
-    /** Messages posted to the core that it has not handled yet. */
-    private final AtomicInteger unhandled = new AtomicInteger();
-    /** Set by the core while the application is behind. */
-    private volatile boolean paused;
-    /**
-     * A request the socket is owed but that was held back. Whoever lifts what held it back (the
-     * listener, the core) sets or clears its own flag first and then calls {@link #settle}; one of
-     * them sees the other's write, and the compare-and-set sends the request once.
-     */
-    private final AtomicBoolean owed = new AtomicBoolean();
+    private volatile WebSocket socket;
 
     private WsConnection(Executor core, Events events) {
         this.core = core;
@@ -94,184 +69,176 @@ public final class WsConnection implements WebSocket.Listener {
     }
 
     /**
-     * The HttpClient for WebSockets: the application's settings (TLS, proxy, authenticator, cookies,
-     * connect timeout) when it gave a client, with a direct executor (see the class doc). HTTP requests
-     * (token URLs) keep the application's client.
+     * The WebSocket settings taken from the application's HttpClient, if it gave one: TLS context and
+     * parameters, proxy, cookies. HTTP requests (token URLs) keep using that client itself.
      */
-    public static HttpClient client(HttpClient given) {
-        HttpClient.Builder b = HttpClient.newBuilder().executor(Runnable::run);
-        if (given != null) {
-            b.sslContext(given.sslContext()).sslParameters(given.sslParameters());
-            given.proxy().ifPresent(b::proxy);
-            given.authenticator().ifPresent(b::authenticator);
-            given.cookieHandler().ifPresent(b::cookieHandler);
-            given.connectTimeout().ifPresent(b::connectTimeout);
+    public static WsConfig config(HttpClient given) {
+        if (given == null) {
+            return new WsConfig(null, null, null, null, MAX_MESSAGE_BYTES, WsConfig.DEFAULT_MAX_QUEUED_BYTES,
+                    WsConfig.DEFAULT_CLOSE_GRACE);
         }
-        return b.build();
+        return new WsConfig(given.sslContext(), given.sslParameters(), given.proxy().orElse(null),
+                given.cookieHandler().orElse(null), MAX_MESSAGE_BYTES, WsConfig.DEFAULT_MAX_QUEUED_BYTES,
+                WsConfig.DEFAULT_CLOSE_GRACE);
     }
 
     /** {@code bearer}: the token for the upgrade's {@code Authorization} header, or null for none. */
-    public static WsConnection open(HttpClient http, URI uri, Duration timeout, String bearer, Executor core,
+    public static WsConnection open(WsConfig config, URI uri, Duration timeout, String bearer, Executor core,
                                     Events events) {
         WsConnection c = new WsConnection(core, events);
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(timeout);
-        if (bearer != null) {
-            builder.header("Authorization", "Bearer " + bearer);
-        }
-        builder.buildAsync(uri, c).whenComplete((ws, error) -> {
-            if (error != null) {
-                c.post(() -> events.onFailure(c, error instanceof CompletionException ? error.getCause() : error));
-            }
-        });
+        Map<String, List<String>> headers = bearer == null ? Map.of()
+                : Map.of("Authorization", List.of("Bearer " + bearer));
+        c.socket = WebSocket.open(config, uri, headers, timeout.toMillis(), c);
         return c;
     }
 
     /** Core thread. Queues a text frame; frames go out in the order given. */
     public void send(String text) {
-        if (discarded || socket == null) {
-            return;
-        }
-        outbox.add(text);
-        if (!sending) {
-            pump();
-        }
-    }
-
-    private void pump() {
-        String next = outbox.poll();
-        sending = next != null;
-        if (next != null && !discarded) {
-            socket.sendText(next, true).whenComplete((ws, error) -> post(() -> {
-                if (error != null) {
-                    events.onFailure(this, error);
-                } else {
-                    pump();
-                }
-            }));
+        WebSocket ws = socket;
+        if (!discarded && !ws.sendText(text) && !ws.closing()) {
+            // maxQueuedBytes wait to be written: the server stopped reading. (A closing socket's end is on its way.)
+            post(() -> events.onFailure(this, new IOException("more than " + WsConfig.DEFAULT_MAX_QUEUED_BYTES
+                    + " bytes wait to be written: the server does not read")));
         }
     }
 
-    /** Core thread. The application is behind: ask for nothing more until {@link #resume}. */
+    /** Core thread. The application is behind: hand nothing more to the core until {@link #resume}. */
     public void pause() {
-        paused = true;
+        synchronized (lock) {
+            paused = true;
+        }
     }
 
-    /** Core thread. The application caught up: send the request a pause held back, if any. */
+    /** Core thread. The application caught up: hand over what was held. */
     public void resume() {
-        paused = false;
-        settle();
-    }
-
-    /** Any thread. Sends the owed request unless a pause or a full read-ahead holds it back. */
-    private void settle() {
-        WebSocket ws = socket;
-        if (ws != null && !discarded && !paused && unhandled.get() <= MAX_READ_AHEAD && owed.compareAndSet(true, false)) {
-            ws.request(1);
+        synchronized (lock) {
+            paused = false;
+            drainLocked();
         }
     }
 
-    /** Core thread. Sends a close frame and lets the socket wind down on its own. */
+    /** Core thread. Sends a close frame; the socket winds down on its own (bounded by its grace). */
     public void close(int code, String reason) {
-        discarded = true;
-        WebSocket ws = socket;
-        if (ws != null && !ws.isOutputClosed()) {
-            ws.sendClose(code, reason).whenComplete((w, error) -> {
-                if (error != null) {
-                    ws.abort();
-                }
-            });
-            // Cleanup, not logic: real time is fine here.
-            CompletableFuture.delayedExecutor(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS).execute(ws::abort);
-        }
+        letGo();
+        socket.close(code, reason);
     }
 
     /** Core thread. Drops the socket without a close handshake (it is dead or we gave up on it). */
     public void abort() {
+        letGo();
+        socket.abort();
+    }
+
+    private void letGo() {
         discarded = true;
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.abort();
+        synchronized (lock) {
+            held.clear();
+            heldChars = 0;
+            lock.notifyAll();
+        }
+    }
+
+    // ---- the socket's reader thread ----
+
+    @Override
+    public void onOpen(WebSocket ws, Map<String, List<String>> headers) {
+        // Nothing yet: the connection is up when the server's "connected" frame arrives.
+    }
+
+    @Override
+    public void onText(WebSocket ws, String text) {
+        hold(text);
+    }
+
+    @Override
+    public void onBinary(WebSocket ws, int length) {
+        hold(BINARY);
+    }
+
+    private void hold(String item) {
+        synchronized (lock) {
+            if (discarded) {
+                return;
+            }
+            held.add(item);
+            heldChars += item.length();
+            drainLocked();
+            while (heldChars > MAX_HELD_CHARS && !discarded) {
+                try {
+                    lock.wait(); // the reader stops: TCP pushes back on the server
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
     @Override
-    public void onOpen(WebSocket ws) {
-        socket = ws;
-        if (discarded) {
-            ws.abort(); // the core gave up on this handshake while it was in flight
-            return;
-        }
-        ws.request(1);
+    public void onClosed(WebSocket ws, int code, String reason) {
+        end(() -> events.onClosed(this, code, reason));
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        if (discarded) {
-            ws.request(1);
-            return null;
+    public void onFailure(WebSocket ws, Throwable error) {
+        end(() -> events.onFailure(this, error));
+    }
+
+    /** The socket ended: what is held goes to the core now, paused or not, and the end after it. */
+    private void end(Runnable event) {
+        synchronized (lock) {
+            if (discarded) {
+                return;
+            }
+            while (!held.isEmpty()) {
+                handOver(held.poll());
+            }
+            heldChars = 0;
+            post(event);
         }
-        partial.append(data);
-        if (partial.length() > MAX_TEXT_CHARS) {
-            partial.setLength(0);
-            discarded = true;
-            ws.abort();
-            post(() -> events.onFailure(this, new IOException("server message longer than " + MAX_TEXT_CHARS + " chars")));
-            return null;
+    }
+
+    // ---- both threads, under the lock ----
+
+    private void drainLocked() {
+        boolean freed = false;
+        while (!paused && unhandled < MAX_READ_AHEAD && !held.isEmpty()) {
+            String item = held.poll();
+            heldChars -= item.length();
+            handOver(item);
+            freed = true;
         }
-        if (!last) {
-            ws.request(1);
-            return null;
+        if (freed) {
+            lock.notifyAll();
         }
-        String text = partial.toString();
-        partial.setLength(0);
-        unhandled.incrementAndGet();
-        owed.set(true);
-        settle(); // before the core, and so the application, can act on this message: see the class doc
+    }
+
+    private void handOver(String item) {
+        unhandled++;
         post(() -> {
             try {
-                events.onText(this, text);
+                if (item == BINARY) {
+                    events.onBinary(this);
+                } else {
+                    events.onText(this, item);
+                }
             } finally {
-                unhandled.decrementAndGet();
-                settle();
+                synchronized (lock) {
+                    unhandled--;
+                    drainLocked();
+                }
             }
         });
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-        if (last && !discarded) {
-            post(() -> events.onBinary(this));
-        }
-        ws.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-        if (!discarded) {
-            post(() -> events.onClosed(this, code, reason));
-        }
-        return null; // the JDK answers the close for us
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-        if (!discarded) {
-            post(() -> events.onFailure(this, error));
-        }
     }
 
     /** A refused upgrade (503 overloaded, draining) may say when to come back: {@code Retry-After} seconds. */
     static long retryAfterMs(Throwable error) {
-        if (error instanceof WebSocketHandshakeException h && h.getResponse() != null) {
-            return h.getResponse().headers().firstValue("retry-after").map(v -> {
-                try {
-                    return Math.max(0, Long.parseLong(v.trim())) * 1000;
-                } catch (NumberFormatException e) {
-                    return 0L; // an HTTP date, or garbage: the backoff alone decides
-                }
-            }).orElse(0L);
+        if (error instanceof HandshakeException h && h.header("retry-after") != null) {
+            try {
+                return Math.max(0, Long.parseLong(h.header("retry-after").trim())) * 1000;
+            } catch (NumberFormatException e) {
+                return 0L; // an HTTP date, or garbage: the backoff alone decides
+            }
         }
         return 0;
     }

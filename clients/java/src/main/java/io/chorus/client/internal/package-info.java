@@ -8,5 +8,6 @@
  * never runs application code: it hands callbacks and future completions to one delivery thread
  * ({@link io.chorus.client.internal.Delivery}), which keeps them in order. A slow application pushes
  * back on the socket: past {@code maxBufferedMessages} undelivered callbacks the core stops reading.
+ * The WebSocket itself, with its reader and writer threads, is {@code internal.ws}.
  */
 package io.chorus.client.internal;
