@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SSE, long-polling) are told the stream stalled
  * and then is live again, publishes meanwhile are refused with a retryable error (never acknowledged
  * and lost), readiness follows, and live delivery resumes with no gap and no duplicate. The broker is
- * its own process here ({@code chorus kafka}), so that it can be killed and restarted.
+ * its own process here ({@code BrokerMain} of kafka-embedded), so that it can be killed and restarted.
  */
 class KafkaOutageIT {
 
@@ -48,10 +48,9 @@ class KafkaOutageIT {
 
     static Process broker(Path dir, int port, int controller) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.chorus.gateway.Main", "kafka")
+                "-cp", System.getProperty("java.class.path"), "io.chorus.kafka.embedded.BrokerMain",
+                dir.resolve("kafka").toString(), String.valueOf(port), String.valueOf(controller))
                 .directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("CHORUS_KAFKA_EMBEDDED_PORT", String.valueOf(port));
-        pb.environment().put("CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(controller));
         Process p = pb.start();
         CompletableFuture<Void> up = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
