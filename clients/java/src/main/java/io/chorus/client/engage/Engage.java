@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  */
 public final class Engage implements AutoCloseable {
 
+    private static final ObjectMapper CLAIMS = new ObjectMapper();
+
     private final Builder options;
     private final ScheduledExecutorService timer;
     private final boolean ownTimer;
@@ -142,7 +144,7 @@ public final class Engage implements AutoCloseable {
         String[] parts = token == null ? new String[0] : token.split("\\.");
         if (parts.length == 3) {
             try {
-                JsonNode claims = new ObjectMapper().readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
+                JsonNode claims = CLAIMS.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
                         StandardCharsets.UTF_8));
                 if (claims != null && claims.path("sub").isTextual() && !claims.get("sub").asText().isEmpty()) {
                     return claims.get("sub").asText();

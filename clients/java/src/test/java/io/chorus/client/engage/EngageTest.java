@@ -40,6 +40,17 @@ class EngageTest {
     }
 
     @Test
+    void aGatewayThatNeverAnswersFailsTheHostWithNetworkErrorWithinTheRequestTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Engage engage = Engage.builder(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/v1/ws"))
+                     .requestTimeout(java.time.Duration.ofMillis(300)).build()) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> engage.host("ABC234", jwt("{\"sub\":\"h-1\"}")).get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(EngageErrorCode.NETWORK_ERROR, ((EngageException) e.getCause()).code());
+        }
+    }
+
+    @Test
     void theRestApiIsBesideTheWebSocketEndpoint() {
         assertEquals(URI.create("http://h:8080/"), GatewayTransport.restBase(URI.create("ws://h:8080/v1/ws")));
         assertEquals(URI.create("https://h/rt/"), GatewayTransport.restBase(URI.create("wss://h/rt/v1/ws")));
