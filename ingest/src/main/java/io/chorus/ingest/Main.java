@@ -1,8 +1,5 @@
 package io.chorus.ingest;
 
-import io.chorus.ingest.api.IngestApi;
-import java.util.List;
-
 import io.chorus.ingest.config.ConfigException;
 import io.chorus.ingest.config.ConfigLoader;
 import io.chorus.ingest.config.IngestConfig;
@@ -38,17 +35,9 @@ public final class Main {
             System.exit(2);
             return;
         }
-        List<String> apiProblems = config.api().problems();
-        if (!apiProblems.isEmpty()) {
-            System.err.println("invalid configuration: " + String.join("; ", apiProblems));
-            System.exit(2);
-            return;
-        }
         Ingest ingest = Ingest.start(config);
-        IngestApi api = IngestApi.start(config.api(), ingest.metrics());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            api.close();
             ingest.close();
             stopped.countDown();
         }, "chorus-ingest-shutdown"));

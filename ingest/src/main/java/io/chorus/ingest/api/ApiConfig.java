@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The join API's settings ({@code api.*} in ingest's config; README-api.md lists them).
+ * The join API's settings ({@code engage.*} in ingest's config; README-api.md lists them).
  * {@code dev}: event creation is open (no admin key). Tokens are HS256 with {@code hmacSecret}, the
  * gateway's {@code auth.hmacSecret}. {@code maxEvents} bounds the in-memory registry of codes,
  * {@code maxExportRows} an export, {@code maxExports} the exports running at once (each holds a
@@ -90,29 +90,29 @@ public record ApiConfig(
     public List<String> problems() {
         List<String> p = new ArrayList<>();
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            p.add("api: kafka bootstrap servers are required");
+            p.add("engage: kafka bootstrap servers are required");
         }
         if (hmacSecret == null || hmacSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
-            p.add("api.hmacSecret must be at least 32 bytes (HS256; the gateway's auth.hmacSecret)");
+            p.add("engage.hmacSecret must be at least 32 bytes (HS256; the gateway's auth.hmacSecret)");
         }
         if (!dev && adminKey.length() < 16) {
-            p.add("api.adminKey (at least 16 characters) is required outside dev mode: it guards event creation");
+            p.add("engage.adminKey (at least 16 characters) is required outside dev mode: it guards event creation");
         }
         if (port < 0 || port > 65535) {
-            p.add("api.port must be 0..65535");
+            p.add("engage.http.port must be 0..65535");
         }
         if (!positive(tokenTtl) || !positive(hostTokenTtl) || rejoinWindow == null || rejoinWindow.isNegative()
                 || !positive(exportTimeout) || !positive(loadTimeout)) {
-            p.add("api.tokenTtl, hostTokenTtl, exportTimeout, loadTimeout must be positive, rejoinWindow >= 0");
+            p.add("engage.tokenTtl, hostTokenTtl, exportTimeout, loadTimeout must be positive, rejoinWindow >= 0");
         }
         if (maxBodyBytes < 256 || maxEvents < 1 || maxExportRows < 1 || maxExports < 1) {
-            p.add("api: maxBodyBytes >= 256, maxEvents, maxExportRows, maxExports >= 1");
+            p.add("engage: maxBodyBytes >= 256, maxEvents, maxExportRows, maxExports >= 1");
         }
         if (demoUrl == null || demoUrl.isBlank()) {
-            p.add("api.demoUrl is required (join links are <demoUrl>#/join/CODE)");
+            p.add("engage.demoUrl is required (join links are <demoUrl>#/join/CODE)");
         }
         if (topics == null || topics.partitions() < 1 || topics.replicationFactor() < 1) {
-            p.add("api topics: partitions and replicationFactor >= 1");
+            p.add("engage topics: partitions and replicationFactor >= 1");
         }
         return p;
     }

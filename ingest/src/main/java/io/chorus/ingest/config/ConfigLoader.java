@@ -56,20 +56,6 @@ public final class ConfigLoader {
         if (bootstrap != null && !bootstrap.isBlank()) {
             ((ObjectNode) tree.get("kafka")).put("bootstrapServers", bootstrap);
         }
-        // The join API uses the Kafka cluster and the topics named above, never copies of them.
-        if (tree.get("api") instanceof ObjectNode api) {
-            JsonNode kafka = tree.get("kafka");
-            JsonNode topics = tree.get("topics");
-            api.set("bootstrapServers", kafka.get("bootstrapServers"));
-            api.put("dev", false);
-            ObjectNode apiTopics = api.putObject("topics");
-            apiTopics.set("events", topics.get("events"));
-            apiTopics.set("control", topics.get("ctl"));
-            apiTopics.set("audit", topics.get("audit"));
-            apiTopics.set("create", kafka.get("createTopics"));
-            apiTopics.set("partitions", kafka.get("partitions"));
-            apiTopics.set("replicationFactor", kafka.get("replicationFactor"));
-        }
         // One list of blocked words serves the polls and the chat filter.
         ObjectNode engage = (ObjectNode) tree.get("engage");
         if (engage != null && engage.get("social") instanceof ObjectNode social) {
@@ -116,7 +102,7 @@ public final class ConfigLoader {
         }
         List<String> topics = new ArrayList<>();
         for (String t : new String[] {c.topics().in(), c.topics().ctl(), c.topics().engage(), c.topics().chat(),
-                c.topics().mod(), c.topics().me(), c.topics().audit(), c.topics().dead(), c.topics().events()}) {
+                c.topics().mod(), c.topics().me(), c.topics().audit(), c.topics().dead()}) {
             topics.add(t == null ? "" : t);
         }
         if (topics.stream().anyMatch(String::isBlank) || new HashSet<>(topics).size() != topics.size()) {

@@ -16,7 +16,7 @@ import java.util.List;
  * @param dead   records ingest could not apply, with the reason in headers
  */
 public record TopicsConfig(String in, String ctl, String engage, String chat, String mod, String me,
-                           String audit, String dead, String events) {
+                           String audit, String dead) {
 
     /** The topic a channel's namespace maps to, or null for a namespace ingest does not write. */
     public String forChannel(String channel) {

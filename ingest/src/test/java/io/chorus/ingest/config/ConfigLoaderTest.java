@@ -44,21 +44,6 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theJoinApiTakesKafkaAndTopicsFromTheirSectionsAndItsSecretsFromTheEnvironment() {
-        IngestConfig c = ConfigLoader.load(null, Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
-                "CHORUS_INGEST_API_HMAC_SECRET", "0123456789abcdef0123456789abcdef",
-                "CHORUS_INGEST_API_ADMIN_KEY", "admin-key-of-16-chars", "CHORUS_INGEST_API_DEMO_URL", "https://x/",
-                "CHORUS_INGEST_TOPICS_CTL", "my.ctl", "CHORUS_INGEST_API_PORT", "9000"));
-        assertEquals("b:1", c.api().bootstrapServers());
-        assertEquals("my.ctl", c.api().topics().control());
-        assertEquals("chorus.engage-audit", c.api().topics().audit());
-        assertEquals(c.topics().events(), c.api().topics().events());
-        assertEquals(9000, c.api().port());
-        assertEquals(List.of(), c.api().problems());
-        assertTrue(ConfigLoader.defaults("b:1").api().problems().stream().anyMatch(p -> p.startsWith("api.hmacSecret")));
-    }
-
-    @Test
     void badConfigurationFailsWithAMessageNamingTheKey(@TempDir Path dir) throws Exception {
         ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of()));
         assertTrue(missing.getMessage().contains("bootstrapServers"));
