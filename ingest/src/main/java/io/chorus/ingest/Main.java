@@ -6,6 +6,10 @@ import io.chorus.ingest.config.ApiKeys;
 import io.chorus.ingest.config.ConfigException;
 import io.chorus.ingest.config.ConfigLoader;
 import io.chorus.ingest.config.IngestConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,38 +47,67 @@ public final class Main {
             System.exit(2);
             return;
         }
-        ApiConfig apiConfig = keys.toApiConfig(config.kafka());
-        boolean joinApi = keys.hmacSecret() != null && !keys.hmacSecret().isBlank();
-        List<String> problems = joinApi ? apiConfig.problems() : List.of();
-        if (!problems.isEmpty()) {
-            System.err.println("invalid configuration: " + String.join("; ", problems));
-            System.exit(2);
-        }
-        Ingest ingest = Ingest.start(config);
-        IngestApi.Ops ops = new IngestApi.Ops(
-                () -> ingest.state() == Ingest.State.FAILED ? "kafka streams failed" : null,
-                () -> ingest.state() == Ingest.State.READY ? null : "kafka streams " + ingest.state(),
-                () -> ingest.metrics().scrape());
-        IngestApi http;
+        Running running;
         try {
-            http = joinApi ? IngestApi.start(apiConfig, ingest.metrics(), ops)
-                    : IngestApi.opsOnly(keys.http().host(), keys.http().port(), ops);
+            running = start(config, keys);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
         } catch (RuntimeException e) {
             System.err.println(e.getMessage());
-            ingest.close();
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // The API first: no new creates while Streams commits its last transaction and leaves the group.
-            http.close();
-            ingest.close();
+            running.close();
             stopped.countDown();
         }, "chorus-ingest-shutdown"));
         System.out.println("Chorus ingest is running (Kafka " + config.kafka().bootstrapServers()
-                + ", application " + config.kafka().applicationId() + ", http port " + http.port()
-                + (joinApi ? "" : ", join API off: engage.hmacSecret not set") + "; Ctrl-C stops)");
+                + ", application " + config.kafka().applicationId() + ", http port " + running.http().port()
+                + (running.joinApi() ? "" : ", join API off: engage.hmacSecret not set") + "; Ctrl-C stops)");
         stopped.await();
+    }
+
+    /** Ingest and its HTTP port as this Main runs them (tests start the same). */
+    public record Running(Ingest ingest, IngestApi http, boolean joinApi) implements AutoCloseable {
+        /** The API first: no new creates while Streams commits its last transaction and leaves the group. */
+        @Override
+        public void close() {
+            http.close();
+            ingest.close();
+        }
+    }
+
+    /**
+     * Starts Streams, then the HTTP port: the join API when {@code engage.hmacSecret} is set (else only
+     * the probes and {@code /metrics}). Bad API settings throw {@link ConfigException} before anything starts.
+     */
+    public static Running start(IngestConfig config, ApiKeys keys) {
+        ApiConfig apiConfig = keys.toApiConfig(config.kafka());
+        boolean joinApi = keys.hmacSecret() != null && !keys.hmacSecret().isBlank();
+        List<String> problems = joinApi ? apiConfig.problems() : List.of();
+        if (!problems.isEmpty()) {
+            throw new ConfigException("invalid configuration: " + String.join("; ", problems));
+        }
+        Ingest ingest = Ingest.start(config);
+        // The JVM's meters for the dashboards, as the gateway has them (GC left out for the same reason).
+        new JvmMemoryMetrics().bindTo(ingest.metrics());
+        new JvmThreadMetrics().bindTo(ingest.metrics());
+        new ProcessorMetrics().bindTo(ingest.metrics());
+        new UptimeMetrics().bindTo(ingest.metrics());
+        IngestApi.Ops ops = new IngestApi.Ops(
+                () -> ingest.state() == Ingest.State.FAILED ? "kafka streams failed" : null,
+                () -> ingest.state() == Ingest.State.READY ? null : "kafka streams " + ingest.state(),
+                () -> ingest.metrics().scrape());
+        try {
+            IngestApi http = joinApi ? IngestApi.start(apiConfig, ingest.metrics(), ops)
+                    : IngestApi.opsOnly(keys.http().host(), keys.http().port(), ops);
+            return new Running(ingest, http, joinApi);
+        } catch (RuntimeException e) {
+            ingest.close();
+            throw e;
+        }
     }
 }
