@@ -231,5 +231,4 @@ class ImagesIT {
             throw new IOException(e);
         }
     }
-    }
 }
