@@ -110,7 +110,17 @@ round up, so a derived grace period is never shorter than the duration.
 {{- end -}}
 {{- $_ := set $kafka "streams" $streams -}}
 {{- end -}}
-{{- toYaml (mustMergeOverwrite (deepCopy .Values.ingest.config) (dict "kafka" $kafka)) -}}
+{{- $engage := dict "http" (dict "host" "0.0.0.0" "port" .Values.ingest.port) -}}
+{{- $demo := .Values.ingest.demoUrl -}}
+{{- if and (not $demo) .Values.ingress.enabled -}}
+{{- $demo = printf "https://%s/" .Values.ingress.host -}}
+{{- end -}}
+{{- if $demo -}}
+{{- $_ := set $engage "demoUrl" $demo -}}
+{{- else if not (dig "engage" "demoUrl" "" .Values.ingest.config) -}}
+{{- fail "ingest.enabled needs ingest.demoUrl (join links are <demoUrl>#/join/CODE) or ingress.enabled" -}}
+{{- end -}}
+{{- toYaml (mustMergeOverwrite (deepCopy .Values.ingest.config) (dict "kafka" $kafka "engage" $engage)) -}}
 {{- end -}}
 
 {{- define "chorus.topologySpread" -}}

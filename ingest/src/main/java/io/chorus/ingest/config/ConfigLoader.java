@@ -47,6 +47,42 @@ public final class ConfigLoader {
     }
 
     public static IngestConfig load(Path file, Map<String, String> env) {
+        ObjectNode tree = layers(file, env);
+        // One list of blocked words serves the polls and the chat filter.
+        ObjectNode engage = (ObjectNode) tree.get("engage");
+        if (engage != null && engage.get("social") instanceof ObjectNode social) {
+            social.set("blockedWords", engage.get("blockedWords"));
+        }
+        if (engage != null) {
+            engage.remove(ApiKeys.NAMES);
+        }
+        return validate(convert(tree));
+    }
+
+    /**
+     * The join API's keys from the same layers ({@code engage.http.*}, {@code engage.hmacSecret}, ...);
+     * whether they are usable is {@code toApiConfig(kafka).problems()}.
+     */
+    public static ApiKeys loadApi(Path file, Map<String, String> env) {
+        ObjectNode engage = (ObjectNode) layers(file, env).get("engage");
+        ObjectNode keys = YAML.createObjectNode();
+        for (String name : ApiKeys.NAMES) {
+            if (engage != null && engage.has(name)) {
+                keys.set(name, engage.get(name));
+            }
+        }
+        try {
+            return YAML.treeToValue(keys, ApiKeys.class);
+        } catch (JsonMappingException e) {
+            Throwable cause = e.getCause();
+            String why = cause instanceof ConfigException ? cause.getMessage() : e.getOriginalMessage();
+            throw new ConfigException("invalid configuration at 'engage." + path(e) + "': " + why);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("invalid configuration: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode layers(Path file, Map<String, String> env) {
         ObjectNode tree = resource("ingest-defaults.yaml");
         if (file != null) {
             merge(tree, readFile(file));
@@ -56,12 +92,7 @@ public final class ConfigLoader {
         if (bootstrap != null && !bootstrap.isBlank()) {
             ((ObjectNode) tree.get("kafka")).put("bootstrapServers", bootstrap);
         }
-        // One list of blocked words serves the polls and the chat filter.
-        ObjectNode engage = (ObjectNode) tree.get("engage");
-        if (engage != null && engage.get("social") instanceof ObjectNode social) {
-            social.set("blockedWords", engage.get("blockedWords"));
-        }
-        return validate(convert(tree));
+        return tree;
     }
 
     static IngestConfig convert(JsonNode tree) {

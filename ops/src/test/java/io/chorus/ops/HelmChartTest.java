@@ -1,4 +1,4 @@
-package io.chorus.gateway.ops;
+package io.chorus.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -159,7 +159,8 @@ class HelmChartTest {
         }
 
         chart.find("Deployment", "ingest").ifPresent(d -> d.at("/spec/template/spec/containers/0/env").forEach(e ->
-                assertFalse(e.has("value") && !e.path("name").asText().equals("JAVA_TOOL_OPTIONS"),
+                assertFalse(e.has("value") && !List.of("JAVA_TOOL_OPTIONS", "CHORUS_INGEST_KAFKA_STATE_DIR")
+                                .contains(e.path("name").asText()),
                         "ingest takes " + e.path("name").asText() + " from a Secret")));
 
         GatewayConfig config = gatewayConfig(chart);
@@ -180,6 +181,59 @@ class HelmChartTest {
         } else {
             assertEquals("", config.kafka().clientPropertiesFile());
         }
+    }
+
+    /**
+     * ingest's pod as its Main would run: probes on /health/ready and /health/live on the port
+     * engage.http.port names, and every CHORUS_INGEST_* variable from the Secret a key ingest's loader
+     * reads (a name it does not know is ignored silently, so the test sets each one and looks for its
+     * effect); with them the join API's settings are complete.
+     */
+    @ParameterizedTest
+    @MethodSource("valuesFiles")
+    void ingestProbesItsHealthEndpointsAndItsSecretsAreKeysItReads(Path values) throws IOException {
+        Chart chart = Chart.render(values);
+        if (chart.find("Deployment", "ingest").isEmpty()) {
+            return;
+        }
+        JsonNode c = chart.container("ingest");
+        String yaml = chart.get("ConfigMap", "ingest").at("/data/ingest.yaml").asText();
+        Path file = Files.writeString(tmp.resolve("ingest.yaml"), yaml);
+        Map<String, String> env = new HashMap<>();
+        List<String> fromSecret = new ArrayList<>();
+        for (JsonNode e : c.path("env")) {
+            String name = e.path("name").asText();
+            if (e.has("value")) {
+                env.put(name, e.path("value").asText());
+            } else if (name.startsWith("CHORUS_INGEST_")) {
+                fromSecret.add(name);
+            }
+        }
+        var config = io.chorus.ingest.config.ConfigLoader.load(file, env);
+        var keys = io.chorus.ingest.config.ConfigLoader.loadApi(file, env);
+        assertEquals(c.at("/ports/0/containerPort").asInt(), keys.http().port());
+        assertEquals("http", c.at("/ports/0/name").asText());
+        assertEquals("/health/ready", c.at("/readinessProbe/httpGet/path").asText());
+        assertEquals("/health/live", c.at("/livenessProbe/httpGet/path").asText());
+        assertEquals("/health/live", c.at("/startupProbe/httpGet/path").asText());
+        assertEquals("http", c.at("/readinessProbe/httpGet/port").asText());
+        assertEquals(c.at("/volumeMounts").findValuesAsText("mountPath").stream()
+                .filter(m -> m.equals(config.kafka().stateDir())).count(), 1L, "the state dir is a volume");
+
+        assertTrue(fromSecret.containsAll(List.of("CHORUS_INGEST_ENGAGE_HMAC_SECRET", "CHORUS_INGEST_ENGAGE_ADMIN_KEY")),
+                fromSecret.toString());
+        String before = config + " " + keys;
+        Map<String, String> withSecrets = new HashMap<>(env);
+        for (String name : fromSecret) {
+            Map<String, String> one = new HashMap<>(env);
+            one.put(name, "secret-value-from-the-chart-0123456789");
+            withSecrets.put(name, "secret-value-from-the-chart-0123456789");
+            String after = io.chorus.ingest.config.ConfigLoader.load(file, one) + " "
+                    + io.chorus.ingest.config.ConfigLoader.loadApi(file, one);
+            assertNotEquals(before, after, name + " is not a key ingest reads");
+        }
+        var api = io.chorus.ingest.config.ConfigLoader.loadApi(file, withSecrets).toApiConfig(config.kafka());
+        assertEquals(List.of(), api.problems(), "ingest would refuse to start its join API");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.chorus.gateway.ops;
+package io.chorus.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
