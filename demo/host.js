@@ -63,8 +63,10 @@ function activitiesPanel(host) {
     fill(list, e.activities.length ? e.activities.map((a) => activityRow(host, a, e.current === a.id, a.id === selected, follow)) : h('li', { class: 'muted' }, 'No activities yet: create one.'));
   };
   host.event.on(draw);
+  // Run comes first: during the event the host runs activities, so their controls and the live
+  // results sit side by side at the top; the longer Create form goes below the list.
   return h('div', { class: 'grid console-grid' },
-    h('div', {}, h('div', { class: 'card' }, h('h2', {}, 'Create'), activityForm(host, (id) => follow(id))), h('div', { class: 'card' }, h('h2', {}, 'Run'), list)),
+    h('div', {}, h('div', { class: 'card' }, h('h2', {}, 'Run'), list), h('div', { class: 'card' }, h('h2', {}, 'Create'), activityForm(host, (id) => follow(id)))),
     live);
 }
 
@@ -164,7 +166,7 @@ function stagePanel(host) {
   const rooms = h('input', { type: 'number', min: 1, max: 50, value: 4 });
   const assign = h('select', {}, h('option', { value: 'even' }, 'evenly'), h('option', { value: 'random' }, 'at random'));
   const bstate = h('p', { class: 'muted', 'aria-live': 'polite' });
-  host.breakout.onChange((b) => (bstate.textContent = b?.open ? `${b.rooms} rooms are open.` : 'No breakout running.'));
+  host.breakout.onChange((b) => (bstate.textContent = b?.open ? `${b.rooms} rooms are open${roomSizes(b)}.` : 'No breakout running.'));
   return h('div', { class: 'grid two' },
     h('div', { class: 'card' }, h('h2', {}, 'Slides'), field('Deck', deck), field('Slide (from 0)', slide), status,
       h('div', { class: 'row' },
@@ -175,6 +177,12 @@ function stagePanel(host) {
       h('div', { class: 'row' },
         h('button', { type: 'button', onclick: (ev) => act(ev.currentTarget, () => host.breakout.open({ rooms: Number(rooms.value), assign: assign.value }), 'Breakout opened') }, 'Open rooms'),
         h('button', { type: 'button', class: 'ghost', onclick: (ev) => act(ev.currentTarget, () => host.breakout.close(), 'Everyone is back') }, 'Close rooms'))));
+}
+
+/** ": room 1 has 2 people, room 2 has 1 person" from the breakout snapshot's sizes, when given. */
+function roomSizes(b) {
+  if (!Array.isArray(b.sizes) || !b.sizes.length) return '';
+  return `: ${b.sizes.map((n, i) => `room ${i + 1} has ${n} ${n === 1 ? 'person' : 'people'}`).join(', ')}`;
 }
 
 function settingsPanel(host) {
