@@ -153,22 +153,23 @@ function chatPanel(host) {
 
 function stagePanel(host) {
   const deck = h('input', { value: 'main', maxlength: 100 });
-  const slide = h('input', { type: 'number', min: 0, value: 0 });
+  // Slides are numbered from 1 on every screen; the command carries the index (from 0).
+  const slide = h('input', { type: 'number', min: 1, value: 1 });
   const status = h('p', { class: 'muted', 'aria-live': 'polite' });
   host.slides.onChange((s) => {
     status.textContent = s ? `Showing ${s.deck}, slide ${s.slide + 1}` : 'No slide shown yet.';
-    if (s && document.activeElement !== slide) slide.value = String(s.slide);
+    if (s && document.activeElement !== slide) slide.value = String(s.slide + 1);
   });
   const show = (ev, n) => {
-    slide.value = String(Math.max(0, n));
-    act(ev.currentTarget, () => host.slides.show(deck.value, Number(slide.value)));
+    slide.value = String(Math.max(1, n));
+    act(ev.currentTarget, () => host.slides.show(deck.value, Number(slide.value) - 1));
   };
   const rooms = h('input', { type: 'number', min: 1, max: 50, value: 4 });
   const assign = h('select', {}, h('option', { value: 'even' }, 'evenly'), h('option', { value: 'random' }, 'at random'));
   const bstate = h('p', { class: 'muted', 'aria-live': 'polite' });
   host.breakout.onChange((b) => (bstate.textContent = b?.open ? `${b.rooms} rooms are open${roomSizes(b)}.` : 'No breakout running.'));
   return h('div', { class: 'grid two' },
-    h('div', { class: 'card' }, h('h2', {}, 'Slides'), field('Deck', deck), field('Slide (from 0)', slide), status,
+    h('div', { class: 'card' }, h('h2', {}, 'Slides'), field('Deck', deck), field('Slide', slide), status,
       h('div', { class: 'row' },
         h('button', { type: 'button', onclick: (ev) => show(ev, Number(slide.value) - 1) }, '◀ Previous'),
         h('button', { type: 'button', onclick: (ev) => show(ev, Number(slide.value)) }, 'Show'),
