@@ -188,14 +188,17 @@ function roomSizes(b) {
 
 function settingsPanel(host) {
   const title = h('input', { maxlength: 120 });
-  const reactions = h('input', { maxlength: 100 });
+  const reactions = h('input', { maxlength: 100, class: 'emoji-text' });
   const chat = h('input', { type: 'checkbox' });
   const qa = h('input', { type: 'checkbox' });
   const moderated = h('input', { type: 'checkbox' });
+  // Disabled until the first event snapshot filled it: a later fill would undo the host's edits.
+  const fields = h('fieldset', { disabled: true });
   let filled = false;
   host.event.on((e) => {
     if (filled) return;
     filled = true;
+    fields.disabled = false;
     title.value = e.title;
     reactions.value = (e.reactions ?? []).join(' ');
     chat.checked = e.chat?.enabled !== false;
@@ -215,7 +218,8 @@ function settingsPanel(host) {
         qa: { enabled: qa.checked, moderated: moderated.checked },
       }), 'Saved');
     },
-  }, h('h2', {}, 'Event'), field('Title', title), field('Reactions', reactions, 'emoji separated by spaces'), check('Chat on', chat), check('Q&A on', qa), check('Moderate questions before they show', moderated), save);
+  }, h('h2', {}, 'Event'), fill(fields, h('legend', { class: 'visually-hidden' }, 'Event settings'), field('Title', title), field('Reactions', reactions, 'emoji separated by spaces'),
+    check('Chat on', chat), check('Q&A on', qa), check('Moderate questions before they show', moderated), save));
   const exportBox = h('div', { class: 'card' }, h('h2', {}, 'Export'), h('p', { class: 'muted' }, 'Every accepted response of the event.'),
     h('div', { class: 'row' }, ['csv', 'json'].map((f) => h('button', { type: 'button', class: 'ghost', onclick: (ev) => act(ev.currentTarget, () => download(host, f)) }, `Download ${f.toUpperCase()}`))));
   return h('div', { class: 'grid two' }, form, exportBox);
