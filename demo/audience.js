@@ -79,7 +79,9 @@ function nowCard(live, box) {
     fill(box, form, results);
     let formKey;
     const draw = (s) => {
-      const key = `${s.id}:${s.round}:${s.state}:${s.question?.index ?? ''}:${s.question?.revealed ?? ''}:${activity.responded}`;
+      // A quiz redraws when this participant's own state changes too (answer recorded, points, team).
+      const mine = s.kind === 'quiz' ? JSON.stringify([live.you.value?.votes?.[s.id] ?? null, live.you.value?.team ?? null]) : '';
+      const key = `${s.id}:${s.round}:${s.state}:${s.question?.index ?? ''}:${s.question?.revealed ?? ''}:${activity.responded}:${mine}`;
       if (key !== formKey) {
         formKey = key;
         fill(form, h('h2', {}, s.title), respond(live, activity, s));
@@ -124,6 +126,7 @@ function qaBox(live) {
       }),
     }, `▲ ${q.upvotes}`),
     h('span', {}, q.pinned ? '📌 ' : '', q.text, q.author ? h('span', { class: 'muted' }, ` — ${q.author}`) : null, q.answered ? h('span', { class: 'muted' }, ' (answered)') : null))) : h('li', { class: 'muted' }, 'No questions yet. Be the first!'));
+  draw(live.qa.questions); // the Q&A channel has no snapshot until a question is published
   live.qa.onChange(draw);
   const form = h('form', {
     onsubmit: (ev) => {
@@ -134,7 +137,9 @@ function qaBox(live) {
       }, live.event.value?.qa?.moderated ? 'Sent: a moderator will review it' : 'Question posted');
     },
   }, field('Your question', text), h('div', { class: 'check' }, anonymous, h('label', { for: 'ask-anon' }, 'Ask anonymously')), send);
-  return h('div', {}, form, list);
+  const reviewed = h('p', { class: 'hint', hidden: true }, 'A moderator reviews questions before they appear.');
+  live.event.on((e) => (reviewed.hidden = e.qa?.moderated !== true));
+  return h('div', {}, form, reviewed, list);
 }
 
 function chatBox(live) {

@@ -63,8 +63,10 @@ function activitiesPanel(host) {
     fill(list, e.activities.length ? e.activities.map((a) => activityRow(host, a, e.current === a.id, a.id === selected, follow)) : h('li', { class: 'muted' }, 'No activities yet: create one.'));
   };
   host.event.on(draw);
+  // Run comes first: during the event the host runs activities, so their controls and the live
+  // results sit side by side at the top; the longer Create form goes below the list.
   return h('div', { class: 'grid console-grid' },
-    h('div', {}, h('div', { class: 'card' }, h('h2', {}, 'Create'), activityForm(host, (id) => follow(id))), h('div', { class: 'card' }, h('h2', {}, 'Run'), list)),
+    h('div', {}, h('div', { class: 'card' }, h('h2', {}, 'Run'), list), h('div', { class: 'card' }, h('h2', {}, 'Create'), activityForm(host, (id) => follow(id)))),
     live);
 }
 
@@ -151,22 +153,23 @@ function chatPanel(host) {
 
 function stagePanel(host) {
   const deck = h('input', { value: 'main', maxlength: 100 });
-  const slide = h('input', { type: 'number', min: 0, value: 0 });
+  // Slides are numbered from 1 on every screen; the command carries the index (from 0).
+  const slide = h('input', { type: 'number', min: 1, value: 1 });
   const status = h('p', { class: 'muted', 'aria-live': 'polite' });
   host.slides.onChange((s) => {
     status.textContent = s ? `Showing ${s.deck}, slide ${s.slide + 1}` : 'No slide shown yet.';
-    if (s && document.activeElement !== slide) slide.value = String(s.slide);
+    if (s && document.activeElement !== slide) slide.value = String(s.slide + 1);
   });
   const show = (ev, n) => {
-    slide.value = String(Math.max(0, n));
-    act(ev.currentTarget, () => host.slides.show(deck.value, Number(slide.value)));
+    slide.value = String(Math.max(1, n));
+    act(ev.currentTarget, () => host.slides.show(deck.value, Number(slide.value) - 1));
   };
   const rooms = h('input', { type: 'number', min: 1, max: 50, value: 4 });
   const assign = h('select', {}, h('option', { value: 'even' }, 'evenly'), h('option', { value: 'random' }, 'at random'));
   const bstate = h('p', { class: 'muted', 'aria-live': 'polite' });
-  host.breakout.onChange((b) => (bstate.textContent = b?.open ? `${b.rooms} rooms are open.` : 'No breakout running.'));
+  host.breakout.onChange((b) => (bstate.textContent = b?.open ? `${b.rooms} rooms are open${roomSizes(b)}.` : 'No breakout running.'));
   return h('div', { class: 'grid two' },
-    h('div', { class: 'card' }, h('h2', {}, 'Slides'), field('Deck', deck), field('Slide (from 0)', slide), status,
+    h('div', { class: 'card' }, h('h2', {}, 'Slides'), field('Deck', deck), field('Slide', slide), status,
       h('div', { class: 'row' },
         h('button', { type: 'button', onclick: (ev) => show(ev, Number(slide.value) - 1) }, '◀ Previous'),
         h('button', { type: 'button', onclick: (ev) => show(ev, Number(slide.value)) }, 'Show'),
@@ -177,16 +180,25 @@ function stagePanel(host) {
         h('button', { type: 'button', class: 'ghost', onclick: (ev) => act(ev.currentTarget, () => host.breakout.close(), 'Everyone is back') }, 'Close rooms'))));
 }
 
+/** ": room 1 has 2 people, room 2 has 1 person" from the breakout snapshot's sizes, when given. */
+function roomSizes(b) {
+  if (!Array.isArray(b.sizes) || !b.sizes.length) return '';
+  return `: ${b.sizes.map((n, i) => `room ${i + 1} has ${n} ${n === 1 ? 'person' : 'people'}`).join(', ')}`;
+}
+
 function settingsPanel(host) {
   const title = h('input', { maxlength: 120 });
-  const reactions = h('input', { maxlength: 100 });
+  const reactions = h('input', { maxlength: 100, class: 'emoji-text' });
   const chat = h('input', { type: 'checkbox' });
   const qa = h('input', { type: 'checkbox' });
   const moderated = h('input', { type: 'checkbox' });
+  // Disabled until the first event snapshot filled it: a later fill would undo the host's edits.
+  const fields = h('fieldset', { disabled: true });
   let filled = false;
   host.event.on((e) => {
     if (filled) return;
     filled = true;
+    fields.disabled = false;
     title.value = e.title;
     reactions.value = (e.reactions ?? []).join(' ');
     chat.checked = e.chat?.enabled !== false;
@@ -206,7 +218,8 @@ function settingsPanel(host) {
         qa: { enabled: qa.checked, moderated: moderated.checked },
       }), 'Saved');
     },
-  }, h('h2', {}, 'Event'), field('Title', title), field('Reactions', reactions, 'emoji separated by spaces'), check('Chat on', chat), check('Q&A on', qa), check('Moderate questions before they show', moderated), save);
+  }, h('h2', {}, 'Event'), fill(fields, h('legend', { class: 'visually-hidden' }, 'Event settings'), field('Title', title), field('Reactions', reactions, 'emoji separated by spaces'),
+    check('Chat on', chat), check('Q&A on', qa), check('Moderate questions before they show', moderated), save));
   const exportBox = h('div', { class: 'card' }, h('h2', {}, 'Export'), h('p', { class: 'muted' }, 'Every accepted response of the event.'),
     h('div', { class: 'row' }, ['csv', 'json'].map((f) => h('button', { type: 'button', class: 'ghost', onclick: (ev) => act(ev.currentTarget, () => download(host, f)) }, `Download ${f.toUpperCase()}`))));
   return h('div', { class: 'grid two' }, form, exportBox);

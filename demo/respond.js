@@ -110,22 +110,25 @@ function quizForm(live, quiz, s) {
     join.addEventListener('click', () => pick.value && act(join, () => quiz.team(pick.value), `You are on team ${pick.value}`));
     parts.push(h('div', { class: 'row' }, field('Team', pick), join));
   }
-  if (you) parts.push(h('p', { class: 'score' }, `Your score: ${you.score}${you.team ? ` · team ${you.team}` : ''}`));
+  const score = quizScore(live, s, q);
+  if (score !== undefined || you?.team) parts.push(h('p', { class: 'score' }, score !== undefined ? `Your score: ${score}` : '', score !== undefined && you?.team ? ' · ' : '', you?.team ? `team ${you.team}` : ''));
   if (s.state !== 'open' || !q) {
     parts.push(h('p', { class: 'waiting' }, s.state === 'open' ? 'Get ready: the first question is coming…' : 'The quiz is not running.'));
     return h('div', {}, parts);
   }
   parts.push(h('p', { class: 'question' }, `Question ${q.index + 1}: ${q.text ?? ''}`));
-  const mine = live.you.value?.votes?.[s.id];
+  const mine = myResponse(live, s);
+  // After a reload the page's own memory is empty: the `you` state still knows this question's answer.
+  const stored = mine?.question === q.index && mine.answer ? mine.answer.choice : undefined;
   if (q.revealed) {
-    const given = answered.get(`${s.id}:${s.round}:${q.index}`) ?? (mine && typeof mine === 'object' ? mine.answers?.[q.index] : undefined);
+    const given = answered.get(`${s.id}:${s.round}:${q.index}`) ?? stored;
     const right = given !== undefined && given === q.correct;
     parts.push(h('p', { class: right ? 'done' : 'problem' }, given === undefined ? `The answer: ${label(q, q.correct)}` : right ? '✔ Correct!' : `✘ The answer was ${label(q, q.correct)}`));
     return h('div', {}, parts);
   }
   const key = `${s.id}:${s.round}:${q.index}`;
-  if (answered.has(key)) {
-    parts.push(h('p', { class: 'done' }, `✔ Answer locked in: ${label(q, answered.get(key))}`));
+  if (answered.has(key) || stored !== undefined) {
+    parts.push(h('p', { class: 'done' }, `✔ Answer locked in: ${label(q, answered.get(key) ?? stored)}`));
     return h('div', {}, parts);
   }
   if (q.deadline) parts.push(countdown(q.deadline, () => live.serverNow(), false));
@@ -151,6 +154,28 @@ function quizForm(live, quiz, s) {
   }
   parts.push(buttons);
   return h('div', {}, parts);
+}
+
+/** This participant's response to the quiz in its current round (the `you` state), or undefined. */
+function myResponse(live, s) {
+  const mine = live.you.value?.votes?.[s.id];
+  return mine && typeof mine === 'object' && (typeof mine.round !== 'number' || mine.round === s.round) ? mine : undefined;
+}
+
+/**
+ * The score to show. At a reveal the quiz snapshot and this participant's `you` state arrive
+ * separately: until `you` carries the revealed question's points, the snapshot's leaderboard has the
+ * new score (top 10 only); else nothing is shown rather than last question's score beside "Correct!".
+ */
+export function quizScore(live, s, q) {
+  const mine = myResponse(live, s);
+  const answeredThis = mine?.question === q?.index && mine?.answer;
+  if (q?.revealed && answeredThis && typeof mine.answer.points !== 'number') {
+    const board = s.results?.leaderboard ?? s.leaderboard ?? [];
+    return board.find((e) => e.participant === live.participant)?.score;
+  }
+  if (mine && typeof mine.score === 'number') return mine.score;
+  return mine ? undefined : 0;
 }
 
 function label(q, id) {

@@ -47,7 +47,9 @@ export class PollingTransport extends HttpTransport {
       const token = this.saved?.key === query.channelKey ? this.saved.token : query.ownPositions();
       const controller = (this.controller = new AbortController());
       // A presence write waits for this poll: ask for the answer once it is stored, not at the timeout.
-      const confirm = this.writes.needsNewStream;
+      // So does the first poll of a channel set: subscribe() settles with its answer, and when every
+      // channel resumes (a reload with stored positions) the server would hold it to the poll timeout.
+      const confirm = this.writes.needsNewStream || this.saved?.key !== query.channelKey;
       this.writes.opening(query.entered);
       let answer: PollAnswer;
       try {

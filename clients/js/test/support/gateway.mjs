@@ -77,7 +77,12 @@ export async function startGateway({ mode = 'dev', kafka, env = {}, readyTimeout
     const kp = await freePort();
     let cp = await freePort();
     while (cp === kp) cp = await freePort();
-    Object.assign(base, { CHORUS_KAFKA_EMBEDDED_PORT: String(kp), CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT: String(cp) });
+    // The jar runs from a snapshot outside the checkout, so name the demo app (demo/) explicitly.
+    Object.assign(base, {
+      CHORUS_KAFKA_EMBEDDED_PORT: String(kp),
+      CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT: String(cp),
+      CHORUS_DEV_DEMO_DIR: join(REPO_DIR, 'demo'),
+    });
     kafka = `127.0.0.1:${kp}`;
   } else {
     // Production mode refuses clients without a token unless anonymous access is on.
