@@ -13,7 +13,9 @@ export const COMMAND_ERRORS = [
 ] as const;
 
 /** The join API's errors (ENGAGE.md "Join API"). */
-export const JOIN_ERRORS = ['invalid_request', 'token_invalid', 'forbidden', 'unknown_event'] as const;
+export const JOIN_ERRORS = [
+  'invalid_request', 'token_invalid', 'forbidden', 'unknown_event', 'not_found', 'internal', 'busy', 'kafka_unavailable',
+] as const;
 
 /** Errors the SDK detects itself. */
 export const SDK_ERRORS = [

@@ -210,6 +210,10 @@ test('the error codes match ENGAGE.md and ingest\'s EngageError enum', () => {
   const java = readFileSync(new URL('ingest/src/main/java/io/chorus/ingest/engage/EngageError.java', root), 'utf8');
   const constants = /enum EngageError \{([^;]+);/.exec(java)[1].match(/[A-Z_]+/g).map((s) => s.toLowerCase());
   assert.deepEqual([...COMMAND_ERRORS].sort(), [...constants].sort());
-  const join = /Errors: (HTTP 400[^\n]+)/.exec(engage)[1].match(/`([a-z_]+)`/g).map((s) => s.slice(1, -1));
+  // The join API's codes: its ApiError enum, and each named in ENGAGE.md's Join API errors.
+  const api = readFileSync(new URL('ingest/src/main/java/io/chorus/ingest/api/ApiError.java', root), 'utf8');
+  const join = [...api.matchAll(/^\s+[A-Z_]+\(\d+, "([a-z_]+)"/gm)].map((m) => m[1]);
   assert.deepEqual([...JOIN_ERRORS].sort(), join.sort());
+  const prose = engage.slice(engage.indexOf('Errors, as `{error, message, retryable}`'));
+  for (const code of join) assert.ok(prose.includes('`' + code + '`'), `ENGAGE.md names the join API error ${code}`);
 });
