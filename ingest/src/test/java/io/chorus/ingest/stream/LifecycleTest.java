@@ -229,6 +229,42 @@ class LifecycleTest {
         assertTrue(you.get(0).value().path("seq").asLong() > 0);
     }
 
+    @Test
+    void aParticipantWhoJoinsWhileABreakoutIsOpenGetsARoomAndARejoinHearsItAgain() {
+        h.createEvent("Keynote");
+        for (String pid : List.of("p-1", "p-2", "p-3")) {
+            h.participant(pid, "{\"type\":\"participant.join\",\"name\":\"" + pid + "\"}");
+        }
+        h.host("{\"type\":\"breakout.open\",\"rooms\":2,\"assign\":\"even\"}");
+        h.drainAll();
+
+        String late = h.participant("p-late", "{\"type\":\"participant.join\",\"name\":\"Late\"}");
+        assertEquals("ok", h.outcome("p-late", late));
+        List<Harness.Out> rooms = h.take(h.config.topics().me(), o -> o.key().equals("engage-me:" + CODE + ":p-late")
+                && o.value().path("type").asText().equals("room"));
+        assertEquals(1, rooms.size(), "the late joiner is told their room");
+        assertEquals(2, rooms.get(0).value().path("room").asInt(), "the smallest room (p-1, p-3 in 1; p-2 in 2)");
+        assertEquals(2, rooms.get(0).value().path("rooms").asInt());
+        assertEquals(List.of(2, 2), sizes(h.latest("engage:" + CODE)));
+
+        h.participant("p-late", "{\"type\":\"participant.join\",\"name\":\"Late again\"}");
+        List<Harness.Out> again = h.take(h.config.topics().me(), o -> o.key().equals("engage-me:" + CODE + ":p-late")
+                && o.value().path("type").asText().equals("room"));
+        assertEquals(1, again.size());
+        assertEquals(2, again.get(0).value().path("room").asInt(), "a rejoin keeps the room");
+        h.host("{\"type\":\"breakout.close\"}");
+        h.drainAll();
+        h.participant("p-after", "{\"type\":\"participant.join\",\"name\":\"After\"}");
+        assertTrue(h.take(h.config.topics().me(), o -> o.value().path("type").asText().equals("room")).isEmpty(),
+                "no room once the breakout is closed");
+    }
+
+    private static List<Integer> sizes(JsonNode event) {
+        List<Integer> out = new java.util.ArrayList<>();
+        event.path("breakout").path("sizes").forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
     private JsonNode readJson(String key) {
         try {
             byte[] v = (byte[]) h.driver.getKeyValueStore(EngageTopology.STORE).get(key);
