@@ -116,6 +116,10 @@ public final class ActivityHandler implements Handler {
         };
         if (next.round() != a.round()) {
             dropPending(a, ctx);
+            if (a.round() > 0) {
+                // The old round is never read again (every key names its round): deleted in the background.
+                kinds.get(a.kind()).roundPrefixes(a).forEach(ctx.effects()::forget);
+            }
         }
         ctx.kv().put(Activity.key(c.event(), a.id()), next);
         changed(next, ctx);

@@ -1,6 +1,7 @@
 package io.chorus.ingest.engage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -49,4 +50,13 @@ public interface ActivityKind {
 
     /** The participant's own response in this round, for their {@code you} message (null if none). */
     ObjectNode responseOf(Activity activity, String participant, Engagement ctx);
+
+    /**
+     * The key prefixes holding {@code activity}'s state of its current round (each ending in {@code |}).
+     * When a new round starts, the runtime deletes what lies under them in the background
+     * ({@link Effects#forget}), so reruns do not pile up old rounds.
+     */
+    default List<String> roundPrefixes(Activity activity) {
+        return List.of();
+    }
 }

@@ -18,4 +18,12 @@ public interface Effects {
 
     /** An accepted response, kept for export ({@code GET /engage/events/CODE/export}). */
     void audit(String activity, ObjectNode response);
+
+    /**
+     * No rule reads the state under {@code prefix} any more (an old round's): the runtime deletes it in
+     * the background, a bounded number of keys per run, so a round of any size never makes one large
+     * transaction. The prefix is {@code CODE|part|...|} with at least three parts; rule tests may ignore it.
+     */
+    default void forget(String prefix) {
+    }
 }

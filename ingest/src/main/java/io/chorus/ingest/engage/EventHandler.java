@@ -3,6 +3,7 @@ package io.chorus.ingest.engage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.ingest.engage.social.breakout.Breakout;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -102,7 +103,10 @@ public final class EventHandler implements Handler {
         ctx.effects().changed(Channels.event(c.event()));
     }
 
-    /** Records the display name; a first join counts toward {@code limits.participants}. */
+    /**
+     * Records the display name; a first join counts toward {@code limits.participants}. During a breakout
+     * the participant is also put in (or told again) their room.
+     */
     private void join(Command c, Engagement ctx) {
         if (c.role() != Role.PARTICIPANT) {
             throw new Refusal(EngageError.FORBIDDEN, "participant.join is sent on engage-in:" + c.event());
@@ -125,6 +129,9 @@ public final class EventHandler implements Handler {
             ctx.effects().changed(Channels.event(c.event()));
         }
         ctx.kv().put(key, p);
+        // While a breakout is open, a late joiner gets a room and a rejoin hears its room again: the
+        // host's breakout.open only assigned those who had joined by then.
+        Breakout.assignLate(c.event(), c.participant(), ctx);
         // Their own state ("you"), so a rejoin on a new device sees its votes at once.
         ctx.effects().changed(Channels.me(c.event(), c.participant()));
     }

@@ -37,6 +37,8 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
 
     private static final Logger LOG = LoggerFactory.getLogger(EngageProcessor.class);
     private static final int PURGE_PER_RUN = 100_000;
+    /** Old-round keys deleted per publish interval: a large round goes over several transactions. */
+    static final int FORGET_PER_RUN = 5_000;
 
     private final EngageConfig config;
     private final TopicsConfig topics;
@@ -49,6 +51,7 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     private Outputs outputs;
     private Dedup dedup;
     private Snapshots snapshots;
+    private Forgetting forgetting;
 
     EngageProcessor(EngageConfig config, TopicsConfig topics, Registry registry, IngestMetrics metrics,
                     ObjectMapper json) {
@@ -68,8 +71,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
         outputs.init(context);
         this.dedup = new Dedup(store, json, config.dedupWindow().toMillis(), config.dedupMaxEntries());
         this.snapshots = new Snapshots(store, json, registry, outputs, config.limits(), metrics);
-        context.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME,
-                now -> snapshots.publish(now));
+        this.forgetting = new Forgetting(store);
+        context.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            snapshots.publish(now);
+            metrics.forgotten(forgetting.run(FORGET_PER_RUN));
+        });
         context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME,
                 now -> metrics.purged(dedup.purge(context.currentStreamTimeMs(), PURGE_PER_RUN)));
     }
@@ -141,6 +147,13 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
         }
         for (String channel : outbox.changed) {
             snapshots.markChanged(channel);
+        }
+        for (String prefix : outbox.forgotten) {
+            if (prefix.startsWith(event + "|")) {
+                forgetting.add(prefix);
+            } else {
+                LOG.warn("not forgotten: {} is not a prefix of event {}", prefix, event);
+            }
         }
         for (Outbox.Audit a : outbox.audits) {
             ObjectNode entry = json.createObjectNode();

@@ -59,6 +59,11 @@ public final class IngestMetrics {
                 .register(registry).increment();
     }
 
+    void forgotten(long n) {
+        Counter.builder("chorus.ingest.state.forgotten").description("State keys of old rounds deleted")
+                .register(registry).increment(n);
+    }
+
     void purged(long n) {
         Counter.builder("chorus.ingest.dedup.purged").description("Command ids forgotten after the window")
                 .register(registry).increment(n);

@@ -19,6 +19,7 @@ final class Outbox implements Effects {
     final Set<String> changed = new LinkedHashSet<>();
     final List<Message> messages = new ArrayList<>();
     final List<Audit> audits = new ArrayList<>();
+    final List<String> forgotten = new ArrayList<>();
 
     @Override
     public void changed(String channel) {
@@ -35,9 +36,20 @@ final class Outbox implements Effects {
         audits.add(new Audit(activity, response));
     }
 
+    @Override
+    public void forget(String prefix) {
+        // A rule bug must not wipe a whole event: at least CODE|part|name| (the handler error path
+        // then discards the command).
+        if (!prefix.endsWith("|") || prefix.split("\\|").length < 3) {
+            throw new IllegalArgumentException("not a prefix to forget: " + prefix);
+        }
+        forgotten.add(prefix);
+    }
+
     void clear() {
         changed.clear();
         messages.clear();
         audits.clear();
+        forgotten.clear();
     }
 }

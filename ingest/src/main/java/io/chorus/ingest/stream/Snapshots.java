@@ -90,5 +90,10 @@ final class Snapshots {
         public void audit(String activity, ObjectNode response) {
             throw new IllegalStateException("a renderer may not audit");
         }
+
+        @Override
+        public void forget(String prefix) {
+            throw new IllegalStateException("a renderer may not forget " + prefix);
+        }
     };
 }

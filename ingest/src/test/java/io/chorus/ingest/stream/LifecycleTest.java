@@ -229,6 +229,105 @@ class LifecycleTest {
         assertTrue(you.get(0).value().path("seq").asLong() > 0);
     }
 
+    @Test
+    void aParticipantWhoJoinsWhileABreakoutIsOpenGetsARoomAndARejoinHearsItAgain() {
+        h.createEvent("Keynote");
+        for (String pid : List.of("p-1", "p-2", "p-3")) {
+            h.participant(pid, "{\"type\":\"participant.join\",\"name\":\"" + pid + "\"}");
+        }
+        h.host("{\"type\":\"breakout.open\",\"rooms\":2,\"assign\":\"even\"}");
+        h.drainAll();
+
+        String late = h.participant("p-late", "{\"type\":\"participant.join\",\"name\":\"Late\"}");
+        assertEquals("ok", h.outcome("p-late", late));
+        List<Harness.Out> rooms = h.take(h.config.topics().me(), o -> o.key().equals("engage-me:" + CODE + ":p-late")
+                && o.value().path("type").asText().equals("room"));
+        assertEquals(1, rooms.size(), "the late joiner is told their room");
+        assertEquals(2, rooms.get(0).value().path("room").asInt(), "the smallest room (p-1, p-3 in 1; p-2 in 2)");
+        assertEquals(2, rooms.get(0).value().path("rooms").asInt());
+        assertEquals(List.of(2, 2), sizes(h.latest("engage:" + CODE)));
+
+        h.participant("p-late", "{\"type\":\"participant.join\",\"name\":\"Late again\"}");
+        List<Harness.Out> again = h.take(h.config.topics().me(), o -> o.key().equals("engage-me:" + CODE + ":p-late")
+                && o.value().path("type").asText().equals("room"));
+        assertEquals(1, again.size());
+        assertEquals(2, again.get(0).value().path("room").asInt(), "a rejoin keeps the room");
+        h.host("{\"type\":\"breakout.close\"}");
+        h.drainAll();
+        h.participant("p-after", "{\"type\":\"participant.join\",\"name\":\"After\"}");
+        assertTrue(h.take(h.config.topics().me(), o -> o.value().path("type").asText().equals("room")).isEmpty(),
+                "no room once the breakout is closed");
+    }
+
+    @Test
+    void aNewRoundDeletesThePreviousRoundsStateInTheBackgroundABoundedNumberOfKeysPerInterval() {
+        h.createEvent("Keynote");
+        choice("q1");
+        host("activity.open", "q1");
+        vote("p-1", 1, "yes");
+        vote("p-2", 1, "no");
+        var store = h.driver.<String, byte[]>getKeyValueStore(EngageTopology.STORE);
+        // A large first round: more responses than one run deletes.
+        int many = EngageProcessor.FORGET_PER_RUN + 10;
+        for (int i = 0; i < many; i++) {
+            store.put(Kv.key(CODE, "resp", "q1", "1", "p-x" + i), "{}".getBytes(StandardCharsets.UTF_8));
+        }
+        long round1 = count(Kv.key(CODE, "resp", "q1", "1", "")) + count(Kv.key(CODE, "tally", "q1", "1", ""));
+        assertEquals(many + 3, round1, "2 votes, the extra responses, one tally");
+
+        host("activity.rerun", "q1");
+        vote("p-1", 2, "no");
+        h.tick();
+        long left = count(Kv.key(CODE, "resp", "q1", "1", "")) + count(Kv.key(CODE, "tally", "q1", "1", ""));
+        assertEquals(round1 - EngageProcessor.FORGET_PER_RUN, left, "one interval deletes at most its budget");
+        h.tick();
+        assertEquals(0, count(Kv.key(CODE, "resp", "q1", "1", "")) + count(Kv.key(CODE, "tally", "q1", "1", "")));
+        assertEquals(0, count("#forget|"), "nothing left to do");
+        assertEquals(round1, h.counter("chorus.ingest.state.forgotten"));
+        assertEquals(1, count(Kv.key(CODE, "resp", "q1", "2", "")), "the new round is untouched");
+        ObjectNode s = h.latest(ACTIVITY);
+        assertEquals(2, s.path("round").asInt());
+        assertEquals(1, s.path("results").path("counts").path("no").asLong());
+        assertEquals(0, s.path("results").path("counts").path("yes").asLong());
+    }
+
+    @Test
+    void aQuizRerunDeletesTheOldRoundsAnswersAndStandings() {
+        h.createEvent("Keynote");
+        create("\"activity\":\"qz\",\"kind\":\"quiz\",\"questions\":[{\"text\":\"2+2?\",\"options\":"
+                + "[{\"id\":\"a\",\"label\":\"4\"},{\"id\":\"b\",\"label\":\"5\"}],\"correct\":\"a\","
+                + "\"timeLimitMs\":20000}]");
+        host("activity.open", "qz");
+        host("quiz.next", "qz");
+        String answer = h.participant("p-1", "{\"type\":\"quiz.answer\",\"activity\":\"qz\",\"round\":1,"
+                + "\"question\":0,\"choice\":\"a\"}");
+        assertEquals("ok", h.outcome("p-1", answer));
+        host("quiz.reveal", "qz");
+        assertTrue(count(Kv.key(CODE, "quiz", "qz", "1", "")) > 0);
+        host("activity.rerun", "qz");
+        h.tick();
+        assertEquals(0, count(Kv.key(CODE, "quiz", "qz", "1", "")));
+        assertEquals("qz", h.latest("engage:" + CODE + ":a:qz").path("id").asText(), "the activity itself stays");
+    }
+
+    private long count(String prefix) {
+        long n = 0;
+        try (var it = h.driver.<String, byte[]>getKeyValueStore(EngageTopology.STORE)
+                .prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static List<Integer> sizes(JsonNode event) {
+        List<Integer> out = new java.util.ArrayList<>();
+        event.path("breakout").path("sizes").forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
     private JsonNode readJson(String key) {
         try {
             byte[] v = (byte[]) h.driver.getKeyValueStore(EngageTopology.STORE).get(key);

@@ -155,6 +155,14 @@ abstract class PollKind implements ActivityKind {
         return out;
     }
 
+    /** Responses, tallies, word counts and published texts of the round ({@code pending} is dropped at once). */
+    @Override
+    public List<String> roundPrefixes(Activity a) {
+        String round = Integer.toString(a.round());
+        return List.of(Kv.key(a.event(), "resp", a.id(), round, ""), Kv.key(a.event(), "tally", a.id(), round, ""),
+                Kv.key(a.event(), "word", a.id(), round, ""), Kv.key(a.event(), "text", a.id(), round, ""));
+    }
+
     static List<String> parts(PollResponse r) {
         return r.room() == null ? List.of(EVENT) : List.of(EVENT, "r" + r.room());
     }

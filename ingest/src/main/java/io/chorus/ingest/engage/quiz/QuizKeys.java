@@ -18,6 +18,11 @@ final class QuizKeys {
         this.round = Kv.key(activity.event(), "quiz", activity.id(), Integer.toString(activity.round())) + "|";
     }
 
+    /** {@code CODE|quiz|ACTIVITY|ROUND|}: everything of the round. */
+    String round() {
+        return round;
+    }
+
     /** The event's {@code CODE|participant|PID} (the runtime's): the display name. */
     String participant(String participant) {
         return Kv.key(event, "participant", participant);

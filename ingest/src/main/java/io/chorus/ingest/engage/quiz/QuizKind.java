@@ -8,6 +8,7 @@ import io.chorus.ingest.engage.EngageError;
 import io.chorus.ingest.engage.Engagement;
 import io.chorus.ingest.engage.Limits;
 import io.chorus.ingest.engage.Refusal;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -65,6 +66,11 @@ public final class QuizKind implements ActivityKind {
     @Override
     public void render(Activity activity, boolean resultsVisible, ObjectNode snapshot, Engagement ctx) {
         QuizSnapshot.render(activity, resultsVisible, snapshot, ctx);
+    }
+
+    @Override
+    public List<String> roundPrefixes(Activity activity) {
+        return List.of(new QuizKeys(activity).round());
     }
 
     @Override

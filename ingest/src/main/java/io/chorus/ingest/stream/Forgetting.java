@@ -1,0 +1,62 @@
+package io.chorus.ingest.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Deletes state that no rule reads any more (an old round's responses, tallies, quiz answers), in the
+ * background: a rule names the prefix ({@code Effects.forget}), it is remembered under
+ * {@code #forget|PREFIX} in the same transaction as the command, and each {@link #run} deletes at most
+ * its budget of keys. A round of 100,000 responses thus never makes one huge transaction, and a crash
+ * mid-way resumes where the last commit left off.
+ */
+final class Forgetting {
+
+    private static final String INDEX = "#forget|";
+    private static final byte[] MARK = {'1'};
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KeyValueStore<String, byte[]> store;
+
+    Forgetting(KeyValueStore<String, byte[]> store) {
+        this.store = store;
+    }
+
+    void add(String prefix) {
+        store.put(INDEX + prefix, MARK);
+    }
+
+    /** Deletes up to {@code budget} keys under the remembered prefixes, oldest prefix name first; returns how many. */
+    long run(int budget) {
+        List<String> prefixes = collect(INDEX, budget);
+        long deleted = 0;
+        for (String entry : prefixes) {
+            int left = (int) (budget - deleted);
+            if (left <= 0) {
+                break;
+            }
+            String prefix = entry.substring(INDEX.length());
+            // Collected first, deleted after the iterator is closed: no store writes under an open iterator.
+            List<String> doomed = collect(prefix, left);
+            doomed.forEach(store::delete);
+            deleted += doomed.size();
+            if (doomed.size() < left) {
+                store.delete(entry);
+            }
+        }
+        return deleted;
+    }
+
+    private List<String> collect(String prefix, int max) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+            while (it.hasNext() && keys.size() < max) {
+                keys.add(it.next().key);
+            }
+        }
+        return keys;
+    }
+}
