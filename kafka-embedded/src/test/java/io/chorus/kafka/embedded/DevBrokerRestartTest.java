@@ -25,7 +25,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +44,7 @@ class DevBrokerRestartTest {
             "-Dorg.slf4j.simpleLogger.log.kafka.server.BrokerLifecycleManager=info");
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aBrokerKilledWithSigkillServesAgainWithoutWaitingOutTheDefaultSession(@TempDir Path tmp) throws Exception {
         KafkaNodeConfig node = KafkaNodeConfig.single(tmp.resolve("kafka"), freePort(), freePort());
         long launched = System.nanoTime();
