@@ -39,7 +39,9 @@ final class ResumingSubscriber {
     private final long[] offsets;
     private final List<String> problems = new ArrayList<>();
     private final CompletableFuture<Void> firstSubscribed = new CompletableFuture<>();
-    private int received;
+    /** Written under the lock, read without it by tests polling a thousand clients. */
+    private volatile int received;
+    private volatile boolean troubled;
     private String lastPosition;
     private long lastOffset = -1;
     private int resumes;
@@ -161,6 +163,7 @@ final class ResumingSubscriber {
     }
 
     private void problem(String what) {
+        troubled = true;
         if (problems.size() < MAX_PROBLEMS) {
             problems.add(what);
         }
@@ -177,8 +180,13 @@ final class ResumingSubscriber {
         retry(0);
     }
 
-    synchronized int received() {
+    int received() {
         return received;
+    }
+
+    /** Whether anything went wrong; {@link #problems} says what. */
+    boolean troubled() {
+        return troubled;
     }
 
     synchronized long[] offsets() {

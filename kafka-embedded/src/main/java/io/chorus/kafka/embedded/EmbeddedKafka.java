@@ -111,9 +111,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         // controller becomes active again it grants that stale registration a fresh session, and
         // refuses the restarted broker (a new incarnation id) with DUPLICATE_BROKER_REGISTRATION until
         // the session expires: broker.session.timeout.ms, 9 s by default, plus the retry backoff (up
-        // to half the session). A lease of a few heartbeats brings the broker back within seconds;
-        // the cost is that a broker silent for that long (a long GC pause) is fenced until its next
-        // heartbeat, which on one machine is the trade-off wanted.
+        // to half the session). The dev lease (KafkaNodeConfig.DEV_SESSION) brings the broker back
+        // within seconds; the cost is that a broker whose controller thread starves for that long (a
+        // long GC pause, a saturated machine) is fenced until its next heartbeat, a blip that
+        // producers retry through.
         p.put("broker.session.timeout.ms", String.valueOf(node.session().toMillis()));
         p.put("broker.heartbeat.interval.ms", String.valueOf(node.heartbeat().toMillis()));
         return p;

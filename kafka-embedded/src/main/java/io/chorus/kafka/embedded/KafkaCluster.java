@@ -28,10 +28,10 @@ public final class KafkaCluster implements AutoCloseable {
 
     /**
      * The lease of a broker in the cluster. Shorter than Kafka's 9 s so that a killed node is fenced,
-     * and leaves the ISR of its partitions, within seconds (writes with acks=all wait until then); long
-     * enough that a node starved of CPU for a moment on a busy test machine is not fenced.
+     * and leaves the ISR of its partitions, sooner (writes with acks=all wait until then); long enough
+     * that a node starved of CPU for a moment on a busy test machine is rarely fenced.
      */
-    public static final Duration SESSION = Duration.ofSeconds(4);
+    public static final Duration SESSION = Duration.ofSeconds(6);
     public static final Duration HEARTBEAT = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 

@@ -23,9 +23,12 @@ import java.util.Objects;
 public record KafkaNodeConfig(int nodeId, Path dataDir, int port, int controllerPort, String voters,
                               String clusterId, int replicas, Duration session, Duration heartbeat) {
 
-    /** The dev broker's lease: a few heartbeats long, so a SIGKILLed broker is back within seconds. */
-    public static final Duration DEV_SESSION = Duration.ofMillis(2000);
-    public static final Duration DEV_HEARTBEAT = Duration.ofMillis(400);
+    /** The dev broker's lease: six heartbeats long, so a SIGKILLed broker is back within seconds. */
+    public static final Duration DEV_SESSION = Duration.ofMillis(3000);
+    public static final Duration DEV_HEARTBEAT = Duration.ofMillis(500);
+    /** Kafka's defaults ({@code broker.session.timeout.ms}, {@code broker.heartbeat.interval.ms}). */
+    public static final Duration KAFKA_SESSION = Duration.ofMillis(9000);
+    public static final Duration KAFKA_HEARTBEAT = Duration.ofMillis(2000);
 
     public KafkaNodeConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -42,6 +45,12 @@ public record KafkaNodeConfig(int nodeId, Path dataDir, int port, int controller
     public static KafkaNodeConfig single(Path dataDir, int port, int controllerPort) {
         return new KafkaNodeConfig(1, dataDir, port, controllerPort, "1@127.0.0.1:" + controllerPort, null, 1,
                 DEV_SESSION, DEV_HEARTBEAT);
+    }
+
+    /** The same node with another broker lease. */
+    public KafkaNodeConfig withLease(Duration newSession, Duration newHeartbeat) {
+        return new KafkaNodeConfig(nodeId, dataDir, port, controllerPort, voters, clusterId, replicas, newSession,
+                newHeartbeat);
     }
 
     public String bootstrapServers() {
