@@ -114,7 +114,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         // to half the session). The dev lease (KafkaNodeConfig.DEV_SESSION) brings the broker back
         // within seconds; the cost is that a broker whose controller thread starves for that long (a
         // long GC pause, a saturated machine) is fenced until its next heartbeat, a blip that
-        // producers retry through.
+        // producers retry through. Both settings: https://kafka.apache.org/41/configuration/broker-configs
+        // (the refusal: ClusterControlManager.registerBroker in kafka-metadata).
         p.put("broker.session.timeout.ms", String.valueOf(node.session().toMillis()));
         p.put("broker.heartbeat.interval.ms", String.valueOf(node.heartbeat().toMillis()));
         return p;
