@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka broker and controller in this JVM (KRaft). Storage is formatted once; a second
- * start on the same directory keeps the data, so dev-mode offsets survive a restart. Port 0 picks free
- * ports (tests).
+ * A Kafka node, broker and controller, in this JVM (KRaft): the dev broker alone, or one node of a
+ * {@link KafkaCluster} in its own process. Storage is formatted once; a second start on the same
+ * directory keeps the data, so dev-mode offsets survive a restart. Port 0 picks free ports (tests).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -37,21 +37,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
+    /** The dev broker: one node, alone in its quorum; port 0 picks a free port (tests). */
     public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) {
         try {
+            return start(KafkaNodeConfig.single(dataDir, port == 0 ? freePort() : port,
+                    controllerPort == 0 ? freePort() : controllerPort));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pick a free port for the embedded Kafka broker", e);
+        }
+    }
+
+    /** A node of any quorum; returns once the broker is registered and unfenced, i.e. serves. */
+    public static EmbeddedKafka start(KafkaNodeConfig node) {
+        Path dataDir = node.dataDir();
+        try {
             Files.createDirectories(dataDir);
-            int brokerPort = port == 0 ? freePort() : port;
-            int ctlPort = controllerPort == 0 ? freePort() : controllerPort;
-            Properties props = properties(dataDir, brokerPort, ctlPort);
+            Properties props = properties(node);
             Path propsFile = dataDir.resolve("server.properties");
             try (Writer w = Files.newBufferedWriter(propsFile)) {
-                props.store(w, "written by Chorus dev mode");
+                props.store(w, "written by Chorus (kafka-embedded)");
             }
-            format(dataDir, propsFile);
+            format(dataDir, propsFile, node.clusterId());
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
             server.startup();
-            LOG.info("embedded Kafka broker listening on 127.0.0.1:{} (data in {})", brokerPort, dataDir);
-            return new EmbeddedKafka(server, brokerPort, dataDir);
+            LOG.info("embedded Kafka node {} listening on {} (data in {})", node.nodeId(), node.bootstrapServers(),
+                    dataDir);
+            return new EmbeddedKafka(server, node.port(), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dataDir, e);
         }
@@ -71,36 +82,54 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    private static Properties properties(Path dataDir, int port, int controllerPort) {
+    private static Properties properties(KafkaNodeConfig node) {
+        int port = node.port();
+        int controllerPort = node.controllerPort();
+        String replicas = String.valueOf(node.replicas());
+        String minIsr = String.valueOf(Math.max(1, node.replicas() - 1));
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("node.id", String.valueOf(node.nodeId()));
+        p.put("controller.quorum.voters", node.voters());
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", dataDir.resolve("logs").toAbsolutePath().toString());
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("log.dirs", node.dataDir().resolve("logs").toAbsolutePath().toString());
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minIsr);
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "8");
         // Retention is checked every 5 s so tests that shrink a topic's retention see it applied quickly.
         p.put("log.retention.check.interval.ms", "5000");
+        // After a SIGKILL the metadata log still holds this broker's unfenced registration. When the
+        // controller becomes active again it grants that stale registration a fresh session, and
+        // refuses the restarted broker (a new incarnation id) with DUPLICATE_BROKER_REGISTRATION until
+        // the session expires: broker.session.timeout.ms, 9 s by default, plus the retry backoff (up
+        // to half the session). The dev lease (KafkaNodeConfig.DEV_SESSION) brings the broker back
+        // within seconds; the cost is that a broker whose controller thread starves for that long (a
+        // long GC pause, a saturated machine) is fenced until its next heartbeat, a blip that
+        // producers retry through. Both settings: https://kafka.apache.org/41/configuration/broker-configs
+        // (the refusal: ClusterControlManager.registerBroker in kafka-metadata).
+        p.put("broker.session.timeout.ms", String.valueOf(node.session().toMillis()));
+        p.put("broker.heartbeat.interval.ms", String.valueOf(node.heartbeat().toMillis()));
         return p;
     }
 
-    private static void format(Path dataDir, Path propsFile) {
+    /** Formats once: the first start writes {@code cluster.id}, later starts reuse it. */
+    private static void format(Path dataDir, Path propsFile, String proposedId) {
         Path idFile = dataDir.resolve("cluster.id");
         try {
             String clusterId;
             if (Files.exists(idFile)) {
                 clusterId = Files.readString(idFile).trim();
             } else {
-                clusterId = Uuid.randomUuid().toString();
+                clusterId = proposedId != null ? proposedId : Uuid.randomUuid().toString();
                 Files.writeString(idFile, clusterId);
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();

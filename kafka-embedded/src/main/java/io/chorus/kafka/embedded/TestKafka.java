@@ -36,7 +36,11 @@ public final class TestKafka {
             } else {
                 try {
                     Path dir = Files.createTempDirectory("chorus-test-kafka");
-                    EmbeddedKafka broker = EmbeddedKafka.start(dir, 0, 0);
+                    // Kafka's own broker lease, not the dev one: this broker is never restarted on
+                    // its directory, and on a busy test machine a short lease gets it fenced when its
+                    // controller thread starves (every partition offline until the next heartbeat).
+                    EmbeddedKafka broker = EmbeddedKafka.start(KafkaNodeConfig.single(dir, freePort(), freePort())
+                            .withLease(KafkaNodeConfig.KAFKA_SESSION, KafkaNodeConfig.KAFKA_HEARTBEAT));
                     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-stop"));
                     bootstrap = broker.bootstrapServers();
                 } catch (IOException e) {
@@ -45,6 +49,12 @@ public final class TestKafka {
             }
         }
         return bootstrap;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     public static Admin admin() {
