@@ -49,14 +49,28 @@ class KafkaOutageIT {
         }
     }
 
+    /**
+     * The broker's process: the embedded broker (module kafka-embedded, on the test class path) on a
+     * data directory and fixed ports, so that a restart after SIGKILL comes back where it was.
+     */
+    static final class BrokerProcess {
+        public static void main(String[] args) throws Exception {
+            var broker = io.chorus.kafka.embedded.EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]),
+                    Integer.parseInt(args[2]));
+            System.out.println("Kafka is running: " + broker.bootstrapServers());
+            Thread.currentThread().join(); // until killed
+        }
+    }
+
     static Process broker(Path dir, int port, int controller) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.chorus.gateway.Main", "kafka")
+                "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(),
+                dir.resolve("kafka").toString(), String.valueOf(port), String.valueOf(controller))
                 .directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("CHORUS_KAFKA_EMBEDDED_PORT", String.valueOf(port));
-        pb.environment().put("CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(controller));
         Process p = pb.start();
         CompletableFuture<Void> up = new CompletableFuture<>();
+        // The broker's last lines, to say why it exited (bounded: it logs as long as it runs).
+        java.util.Deque<String> last = new java.util.ArrayDeque<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                 String line;
@@ -64,11 +78,17 @@ class KafkaOutageIT {
                     if (line.startsWith("Kafka is running")) {
                         up.complete(null);
                     }
+                    if (!up.isDone()) {
+                        last.addLast(line);
+                        if (last.size() > 40) {
+                            last.removeFirst();
+                        }
+                    }
                 }
             } catch (IOException e) {
                 // process ended
             }
-            up.completeExceptionally(new IllegalStateException("broker exited"));
+            up.completeExceptionally(new IllegalStateException("broker exited:\n" + String.join("\n", last)));
         });
         reader.setDaemon(true);
         reader.start();
