@@ -160,8 +160,12 @@ class KafkaOutageIT {
             assertEquals(List.of(), notices(known), known::toString);
             JsonNode told = poll(g, ch, null, "live", "");
             assertEquals(List.of("stalled"), notices(told), told::toString);
-            assertEquals(400, HTTP.send(HttpRequest.newBuilder(g.http("/v1/poll?channel=" + ch + "&stream=maybe"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "an unknown stream state is refused");
+            for (String path : List.of("/v1/poll", "/v1/sse")) {
+                HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(g.http(path + "?channel=" + ch
+                        + "&stream=maybe")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, bad.statusCode(), path + ": an unknown stream state is refused");
+                assertEquals("invalid_field", WsProbe.JSON.readTree(bad.body()).path("error").asText(), bad::body);
+            }
 
             kafka = broker(dir, port, controller);
             // The broker's own start is not the notices' business: wait for the gateway to see it,
