@@ -13,7 +13,7 @@ import { Http } from './transports/http.js';
 import { Negotiator } from './transports/negotiator.js';
 import { PollingTransport } from './transports/polling.js';
 import { SseTransport } from './transports/sse.js';
-import type { Transport, TransportKind, TransportSink } from './transports/transport.js';
+import type { StreamState, Transport, TransportKind, TransportSink } from './transports/transport.js';
 import { WebSocketTransport } from './transports/websocket.js';
 
 export type ClientEvents = {
@@ -24,8 +24,9 @@ export type ClientEvents = {
   /**
    * The gateway's notice that Kafka stopped answering ('stalled': nothing flows, publishes are
    * refused) or answers again ('live': delivery goes on with no gap). Nothing to do but show it.
+   * Emitted when `streamState` changes, on any transport and across reconnects.
    */
-  stream: (state: 'stalled' | 'live' | string, reason: string | undefined) => void;
+  stream: (state: StreamState, reason: string | undefined) => void;
   /**
    * The token's fortunes: `authenticated` (a connection accepted it, or an in-band refresh did),
    * `refreshing` (the server warned that it expires; a new one is being fetched), `failed` (the
@@ -52,6 +53,7 @@ export class Chorus {
   private readonly negotiator: Negotiator;
   private readonly auth: Auth;
   private authInfo: AuthInfo = {};
+  private stream: StreamState = 'live';
 
   constructor(options: ChorusOptions) {
     const o = (this.options = resolveOptions(options));
@@ -89,7 +91,7 @@ export class Chorus {
       makeTransport: (kind, sink) => this.makeTransport(kind, sink),
       onState: (state, reason) => this.events.emit('state', state, reason),
       onTransport: (kind) => this.events.emit('transport', kind),
-      onStream: (state, reason) => this.events.emit('stream', state, reason),
+      onStream: (state, reason) => this.onStream(state, reason),
       report: (e) => this.reportError(e),
       auth: this.auth,
       features: {
@@ -109,6 +111,14 @@ export class Chorus {
 
   get state(): ConnectionState {
     return this.connection.state;
+  }
+
+  /**
+   * Whether messages flow ('live') or the gateway told that Kafka stopped answering ('stalled'), as
+   * last told by any gateway; 'live' until told otherwise.
+   */
+  get streamState(): StreamState {
+    return this.stream;
   }
 
   /** The transport in use while connected. */
@@ -176,11 +186,22 @@ export class Chorus {
       clock: o.clock,
       token: () => this.auth.token(),
       entered: () => this.entered(),
+      streamState: () => this.stream,
       pollRequestTimeoutMs: o.pollRequestTimeoutMs,
     };
     if (kind === 'websocket' && o.WebSocket) return new WebSocketTransport(ctx, o.WebSocket);
     if (kind === 'sse' && o.EventSource) return new SseTransport(ctx, o.EventSource);
     return new PollingTransport(ctx);
+  }
+
+  /**
+   * A `stream` notice. Only a change reaches the application: a session opened while Kafka is stalled
+   * says so although this client may know it already (it said nothing, or another pod told it).
+   */
+  private onStream(state: string, reason: string | undefined): void {
+    if ((state !== 'live' && state !== 'stalled') || state === this.stream) return;
+    this.stream = state;
+    this.events.emit('stream', state, reason);
   }
 
   /** Channel → member data of every channel this client wants to be entered in. */

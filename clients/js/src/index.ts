@@ -6,7 +6,7 @@ export type { ConnectionState, StateReason } from './state.js';
 export type { Message } from './frames.js';
 export type { SubscribeOptions, SubscribeResult, MessageListener } from './subscriptions.js';
 export type { HistoryOptions, HistoryPage, FetchLike } from './transports/http.js';
-export type { TransportKind } from './transports/transport.js';
+export type { StreamState, TransportKind } from './transports/transport.js';
 export type { WebSocketLike } from './transports/websocket.js';
 export type { EventSourceLike } from './transports/sse.js';
 export type { Clock } from './clock.js';

@@ -24,6 +24,10 @@ interface PollAnswer {
  * period bridges the gap between polls, so others see nothing) and a watch gets a fresh
  * `presence_sync` in every answer, which the member list diffs against what it had. A presence write
  * or a token refresh aborts the waiting poll and polls again at once with the new query.
+ *
+ * Each poll also says which stream state the application last saw (`stream=live|stalled`): the
+ * server answers at once with a `stream` notice when that is no longer true, so Kafka going away or
+ * coming back between two polls is never missed.
  */
 export class PollingTransport extends HttpTransport {
   readonly kind = 'polling' as const;
@@ -53,7 +57,10 @@ export class PollingTransport extends HttpTransport {
       this.writes.opening(query.entered);
       let answer: PollAnswer;
       try {
-        answer = await this.ctx.http.json<PollAnswer>(`/v1/poll?${query.query(token, undefined, confirm)}`, {
+        // Always says what it last saw: a notice then answers the poll at once, and a transition that
+        // fell between two polls comes with the next one.
+        const url = `/v1/poll?${query.query(token, undefined, confirm, this.ctx.streamState())}`;
+        answer = await this.ctx.http.json<PollAnswer>(url, {
           signal: controller.signal,
           timeoutMs: this.ctx.pollRequestTimeoutMs,
         });

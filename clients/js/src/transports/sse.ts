@@ -40,7 +40,10 @@ export class SseTransport extends HttpTransport {
     }
     if (!current()) return;
     this.writes.opening(query.entered);
-    const es = new this.EventSourceImpl(`${this.ctx.baseUrl}/v1/sse?${query.query(query.ownPositions(), auth)}`);
+    // `stream=stalled` when that is what the application last saw: a new stream then opens with `live`
+    // if Kafka came back meanwhile (absent means live, so a stalled Kafka is told at once anyway).
+    const stalled = this.ctx.streamState() === 'stalled' ? 'stalled' : undefined;
+    const es = new this.EventSourceImpl(`${this.ctx.baseUrl}/v1/sse?${query.query(query.ownPositions(), auth, false, stalled)}`);
     this.es = es;
     const names = query.delivered;
     const on = (type: string, fn: (e: MessageEvent) => void) =>

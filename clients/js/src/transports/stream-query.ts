@@ -46,10 +46,11 @@ export class StreamQuery {
   }
 
   /**
-   * `channel=A&channel=B[&presence=A][&occupancy=B][&enter={…}][&positions=TOKEN][&token=JWT][&timeout=0]`;
-   * `answerAtOnce` (long-polling): answer as soon as the channels started and the enters were stored.
+   * `channel=A&channel=B[&presence=A][&occupancy=B][&enter={…}][&positions=TOKEN][&token=JWT][&timeout=0][&stream=S]`;
+   * `answerAtOnce` (long-polling): answer as soon as the channels started and the enters were stored;
+   * `stream`: the stream state the client last saw.
    */
-  query(positions: string | undefined, token?: string, answerAtOnce = false): string {
+  query(positions: string | undefined, token?: string, answerAtOnce = false, stream?: string): string {
     const q = new URLSearchParams();
     for (const c of this.channels) q.append('channel', c);
     for (const s of this.specs) if (s.presence) q.append('presence', s.name);
@@ -59,6 +60,7 @@ export class StreamQuery {
     if (positions !== undefined) q.set('positions', positions);
     if (token) q.set('token', token);
     if (answerAtOnce) q.set('timeout', '0');
+    if (stream !== undefined) q.set('stream', stream);
     return q.toString();
   }
 

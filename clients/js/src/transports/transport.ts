@@ -11,6 +11,9 @@ import type { Http } from './http.js';
  */
 export type TransportKind = 'websocket' | 'sse' | 'polling';
 
+/** Whether messages flow (`live`) or Kafka stopped answering the gateway (`stalled`). */
+export type StreamState = 'live' | 'stalled';
+
 /**
  * What one channel needs from the server now: resume after `since`, else replay `rewind`, else live;
  * with the member list and events (`presence`) and counts (`occupancy`) on the same subscription
@@ -111,6 +114,12 @@ export interface TransportContext {
    * carry them in `enter=` (the WebSocket sends `enter` requests instead).
    */
   readonly entered: () => ReadonlyMap<string, unknown>;
+  /**
+   * The stream state the application was last told (PROTOCOL.md "Stream notices"): every transport
+   * sends it as `stream=` when it opens a session, so that a notice the client missed between two
+   * polls or while reconnecting comes with the next one.
+   */
+  readonly streamState: () => StreamState;
   /** Client-side bound of one long-poll request (the server answers within poll.timeout). */
   readonly pollRequestTimeoutMs: number;
 }

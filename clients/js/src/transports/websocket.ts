@@ -52,7 +52,12 @@ export class WebSocketTransport implements Transport {
 
   private connect(token: string | undefined): void {
     if (this.closed) return;
-    const url = `${this.ctx.baseUrl.replace(/^http/, 'ws')}/v1/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+    const q = new URLSearchParams();
+    if (token) q.set('token', token);
+    // As on SSE: after a reconnect the server says `live` if Kafka came back while we were away.
+    if (this.ctx.streamState() === 'stalled') q.set('stream', 'stalled');
+    const query = q.toString();
+    const url = `${this.ctx.baseUrl.replace(/^http/, 'ws')}/v1/ws${query ? `?${query}` : ''}`;
     let ws: WebSocket;
     try {
       ws = new this.WebSocketImpl(url);

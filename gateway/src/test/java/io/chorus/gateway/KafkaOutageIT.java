@@ -2,6 +2,7 @@ package io.chorus.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.config.ConfigLoader;
@@ -15,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,10 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broker dies (SIGKILL) during traffic and comes back: subscribers on every transport (WebSocket,
- * SSE, long-polling) are told the stream stalled
- * and then is live again, publishes meanwhile are refused with a retryable error (never acknowledged
- * and lost), readiness follows, and live delivery resumes with no gap and no duplicate. The broker is
- * its own process here ({@code BrokerMain} of kafka-embedded), so that it can be killed and restarted.
+ * SSE, long-polling) are told the stream stalled and then is live again, also those that opened during
+ * the outage and polls whose transition fell between two polls; publishes meanwhile are refused with a
+ * retryable error (never acknowledged and lost), readiness follows, and live delivery resumes with no
+ * gap and no duplicate. The broker is its own process here ({@code chorus kafka}), so that it can be
+ * killed and restarted.
  */
 class KafkaOutageIT {
 
@@ -46,13 +49,28 @@ class KafkaOutageIT {
         }
     }
 
+    /**
+     * The broker's process: the embedded broker (module kafka-embedded, on the test class path) on a
+     * data directory and fixed ports, so that a restart after SIGKILL comes back where it was.
+     */
+    static final class BrokerProcess {
+        public static void main(String[] args) throws Exception {
+            var broker = io.chorus.kafka.embedded.EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]),
+                    Integer.parseInt(args[2]));
+            System.out.println("Kafka is running: " + broker.bootstrapServers());
+            Thread.currentThread().join(); // until killed
+        }
+    }
+
     static Process broker(Path dir, int port, int controller) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.chorus.kafka.embedded.BrokerMain",
+                "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(),
                 dir.resolve("kafka").toString(), String.valueOf(port), String.valueOf(controller))
                 .directory(dir.toFile()).redirectErrorStream(true);
         Process p = pb.start();
         CompletableFuture<Void> up = new CompletableFuture<>();
+        // The broker's last lines, to say why it exited (bounded: it logs as long as it runs).
+        java.util.Deque<String> last = new java.util.ArrayDeque<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                 String line;
@@ -60,11 +78,17 @@ class KafkaOutageIT {
                     if (line.startsWith("Kafka is running")) {
                         up.complete(null);
                     }
+                    if (!up.isDone()) {
+                        last.addLast(line);
+                        if (last.size() > 40) {
+                            last.removeFirst();
+                        }
+                    }
                 }
             } catch (IOException e) {
                 // process ended
             }
-            up.completeExceptionally(new IllegalStateException("broker exited"));
+            up.completeExceptionally(new IllegalStateException("broker exited:\n" + String.join("\n", last)));
         });
         reader.setDaemon(true);
         reader.start();
@@ -125,31 +149,73 @@ class KafkaOutageIT {
             assertEquals("kafka_unavailable", refused.get("error").asText());
             assertTrue(refused.get("retryable").asBoolean());
 
+            // Sessions opened during the outage heard no transition: each starts by being told.
+            Map<Kind, ClientProbe> late = new EnumMap<>(Kind.class);
+            for (Kind kind : Kind.values()) {
+                late.put(kind, kind.open(g.wsUri().getPort(), Open.of(ch)));
+                assertEquals("stalled", opening(late.get(kind)).get("state").asText(), "opened during the outage: " + kind);
+            }
+            // A poll that says it last saw "stalled" is not told again; one that saw "live" is.
+            JsonNode known = poll(g, ch, null, "stalled", "&timeout=0");
+            assertEquals(List.of(), notices(known), known::toString);
+            JsonNode told = poll(g, ch, null, "live", "");
+            assertEquals(List.of("stalled"), notices(told), told::toString);
+            for (String path : List.of("/v1/poll", "/v1/sse")) {
+                HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(g.http(path + "?channel=" + ch
+                        + "&stream=maybe")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, bad.statusCode(), path + ": an unknown stream state is refused");
+                assertEquals("invalid_field", WsProbe.JSON.readTree(bad.body()).path("error").asText(), bad::body);
+            }
+
             kafka = broker(dir, port, controller);
+            // The broker's own start is not the notices' business: wait for the gateway to see it,
+            // then each notice has its own timeout.
+            Conditions.await("ready again", Duration.ofSeconds(60), () -> callReady(g) == 200);
+            // A transition that fell between two polls: the next poll, saying "stalled", hears "live".
+            JsonNode between = poll(g, ch, told.path("positions").asText(), "stalled", "");
+            assertEquals(List.of("live"), notices(between), between::toString);
+            // So does a client that reconnects after the outage and says it last saw "stalled".
+            try (WsProbe back = WsProbe.connect(URI.create(g.wsUri() + "?stream=stalled"))) {
+                assertEquals("live", back.expect("stream").get("state").asText());
+            }
             for (var e : subscribers.entrySet()) {
                 JsonNode live = notice(e.getValue(), delivered.get(e.getKey()));
                 assertEquals("live", live.get("state").asText(), e.getKey().toString());
             }
-            Conditions.await("ready again", Duration.ofSeconds(30), () -> callReady(g) == 200);
+            Map<Kind, List<String>> lateDelivered = new EnumMap<>(Kind.class);
+            for (var e : late.entrySet()) {
+                lateDelivered.put(e.getKey(), new ArrayList<>());
+                JsonNode live = notice(e.getValue(), lateDelivered.get(e.getKey()));
+                assertEquals("live", live.get("state").asText(), "opened during the outage: " + e.getKey());
+            }
+            List<String> after = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 JsonNode r = publish(publisher, ch, "after-" + i);
                 assertEquals("ack", r.get("type").asText(), r::toString);
                 acked.add("after-" + i);
+                after.add("after-" + i);
             }
-            for (var e : subscribers.entrySet()) {
-                List<String> got = delivered.get(e.getKey());
-                while (got.size() < acked.size()) {
-                    JsonNode m = e.getValue().await("message", f -> "message".equals(f.path("type").asText()));
-                    if (!"during-0".equals(m.get("id").asText())) {
-                        got.add(m.get("id").asText());
-                    }
-                }
-                assertEquals(acked, got, e.getKey() + ": every acknowledged publish, once, in order");
-                e.getValue().close();
-            }
+            expectDelivered(subscribers, delivered, acked, "");
+            expectDelivered(late, lateDelivered, after, "opened during the outage: ");
         } finally {
             kafka.destroyForcibly();
             kafka.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every acknowledged publish, once, in order, on every transport; then the probes close. */
+    static void expectDelivered(Map<Kind, ClientProbe> probes, Map<Kind, List<String>> delivered, List<String> acked,
+                                String what) throws InterruptedException {
+        for (var e : probes.entrySet()) {
+            List<String> got = delivered.get(e.getKey());
+            while (got.size() < acked.size()) {
+                JsonNode m = e.getValue().await("message", f -> "message".equals(f.path("type").asText()));
+                if (!"during-0".equals(m.get("id").asText())) {
+                    got.add(m.get("id").asText());
+                }
+            }
+            assertEquals(acked, got, what + e.getKey() + ": every acknowledged publish, once, in order");
+            e.getValue().close();
         }
     }
 
@@ -161,6 +227,45 @@ class KafkaOutageIT {
             }
             return "stream".equals(n.path("type").asText());
         });
+    }
+
+    /**
+     * A new session's first frames: its {@code subscribed} and one stream notice, in the order its
+     * transport gives them (a poll answer lists {@code subscribed} before {@code events}); nothing else.
+     */
+    static JsonNode opening(ClientProbe p) throws Exception {
+        JsonNode notice = null;
+        boolean subscribed = false;
+        while (notice == null || !subscribed) {
+            JsonNode n = p.await("the session's first frames", f -> true);
+            switch (n.path("type").asText()) {
+                case "subscribed" -> subscribed = true;
+                case "stream" -> notice = n;
+                default -> fail("unexpected frame " + n);
+            }
+        }
+        return notice;
+    }
+
+    /** One long-poll by hand: {@code stream} is the state this client says it last saw. */
+    static JsonNode poll(TestGateway g, String ch, String positions, String stream, String extra) throws Exception {
+        String q = "/v1/poll?channel=" + ch + "&stream=" + stream + extra
+                + (positions == null ? "" : "&positions=" + java.net.URLEncoder.encode(positions, "UTF-8"));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(g.http(q)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r::body);
+        return WsProbe.JSON.readTree(r.body());
+    }
+
+    /** The states of a poll answer's stream notices, in order. */
+    static List<String> notices(JsonNode answer) {
+        List<String> states = new ArrayList<>();
+        answer.path("events").forEach(e -> {
+            if ("stream".equals(e.path("type").asText())) {
+                states.add(e.path("state").asText());
+            }
+        });
+        return states;
     }
 
     static int callReady(TestGateway g) {

@@ -18,18 +18,23 @@ public final class Connections {
 
     private final Map<Object, Entry> entries = new ConcurrentHashMap<>();
     private boolean draining;
+    /** The last notice broadcast while it still describes the present (stalled), else null. */
+    private Buffer standing;
 
     /**
      * Registers a connection. When the pod already drains, {@code leave} runs at once: a connection
-     * admitted just before the drain began must not be missed.
+     * admitted just before the drain began must not be missed. Returns the standing notice (or null),
+     * which the caller shows its client itself: registering and reading it under one lock means a
+     * connection hears every transition either here or through {@link #broadcast}, never neither.
      */
-    public synchronized void add(Object connection, Context context, Runnable leave, Consumer<Buffer> notice) {
+    public synchronized Buffer add(Object connection, Context context, Runnable leave, Consumer<Buffer> notice) {
         Entry e = new Entry(context, leave, notice);
         if (draining) {
             context.runOnContext(v -> leave.run());
         } else {
             entries.put(connection, e);
         }
+        return standing;
     }
 
     public void remove(Object connection) {
@@ -46,8 +51,12 @@ public final class Connections {
         entries.values().forEach(e -> e.context.runOnContext(v -> e.leave.run()));
     }
 
-    /** Shows a notice frame to every connection's client. */
-    public void broadcast(Buffer frame) {
+    /**
+     * Shows a notice frame to every connection's client; a {@code standing} one is also returned to
+     * every connection registered until the next broadcast.
+     */
+    public synchronized void broadcast(Buffer frame, boolean standing) {
+        this.standing = standing ? frame : null;
         entries.values().forEach(e -> e.context.runOnContext(v -> e.notice.accept(frame)));
     }
 }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.slf4j.Logger;
@@ -17,13 +16,20 @@ import org.slf4j.LoggerFactory;
  * {@link #check()} reads the last result without blocking (readiness probes). When Kafka stops or
  * starts answering, the listener hears a {@code stream} notice frame for every client: "stalled"
  * (messages are not flowing; publishes are refused with kafka_unavailable) or "live" (flowing again;
- * live delivery continues from where it stopped).
+ * live delivery continues from where it stopped). "stalled" is a standing notice: it also concerns
+ * every client that connects before the next transition, which a transition alone would never tell.
  */
 public final class Readiness implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
-    static final Buffer STALLED = Buffer.buffer("{\"type\":\"stream\",\"state\":\"stalled\",\"reason\":\"kafka_unavailable\"}");
-    static final Buffer LIVE = Buffer.buffer("{\"type\":\"stream\",\"state\":\"live\"}");
+    public static final Buffer STALLED = Buffer.buffer("{\"type\":\"stream\",\"state\":\"stalled\",\"reason\":\"kafka_unavailable\"}");
+    public static final Buffer LIVE = Buffer.buffer("{\"type\":\"stream\",\"state\":\"live\"}");
+
+    /** Where transitions go: the notice for every client, and whether it stands for later ones too. */
+    @FunctionalInterface
+    public interface Notices {
+        void broadcast(Buffer notice, boolean standing);
+    }
 
     private final Admin admin;
     private final Duration timeout;
@@ -34,7 +40,8 @@ public final class Readiness implements AutoCloseable {
     });
     private volatile String problem = "not checked yet";
     private volatile boolean draining;
-    private Consumer<Buffer> notices = b -> { };
+    private Notices notices = (b, standing) -> { };
+    private GatewayMetrics metrics;
     private boolean wasUp = true;
 
     public Readiness(Admin admin, Duration timeout) {
@@ -43,8 +50,9 @@ public final class Readiness implements AutoCloseable {
     }
 
     /** Starts watching; {@code notices} receives the stream frames on transitions. */
-    public void start(Duration interval, Consumer<Buffer> notices, GatewayMetrics metrics) {
+    public void start(Duration interval, Notices notices, GatewayMetrics metrics) {
         this.notices = notices;
+        this.metrics = metrics;
         metrics.gauge("chorus_kafka_up", "1 while Kafka answers the gateway's probes", () -> problem == null ? 1 : 0);
         metrics.gauge("chorus_draining", "1 while the pod drains", () -> draining ? 1 : 0);
         thread.scheduleWithFixedDelay(this::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -77,7 +85,8 @@ public final class Readiness implements AutoCloseable {
         if (up != wasUp) {
             wasUp = up;
             LOG.warn(up ? "Kafka answers again; streams are live" : "Kafka does not answer; streams are stalled");
-            notices.accept(up ? LIVE : STALLED);
+            metrics.registry().counter("chorus_stream_transitions_total", "state", up ? "live" : "stalled").increment();
+            notices.broadcast(up ? LIVE : STALLED, !up);
         }
     }
 

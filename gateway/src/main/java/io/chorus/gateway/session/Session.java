@@ -42,6 +42,8 @@ public final class Session implements MessageSink {
     /** This session's slot in its event loop's {@link Heartbeats}. */
     int heartbeatSlot;
     private boolean closed;
+    /** What the client says it last saw of the stream ({@link StreamNotices#PARAM}). */
+    private boolean sawStalled;
 
     public Session(String id, Transport transport, Shard shard, SessionDeps deps, Vertx vertx, Principal principal) {
         this.principal = principal;
@@ -53,13 +55,28 @@ public final class Session implements MessageSink {
         this.channels = new SessionChannels(this);
     }
 
-    /** Sends {@code connected}, registers for drain and notices, arms the expiry and the heartbeat. */
+    /** Before {@link #open}: the client last saw the stream stalled, so it must hear if it is live now. */
+    public void clientSawStalled(boolean stalled) {
+        sawStalled = stalled;
+    }
+
+    /**
+     * Sends {@code connected}, registers for drain and notices, arms the expiry and the heartbeat. The
+     * present stream state, when the client does not know it, follows {@code connected} before any
+     * other frame; later transitions come in order after it (see {@code Connections.add}).
+     */
     public void open() {
         var c = deps.config();
         lastSeen = deps.clock().millis();
         transport.send(Out.CONNECTED, Frames.connected(id, principal.clientId(), principal.expiresAtMs(), c));
-        deps.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN),
+        Buffer standing = deps.connections().add(this, shard.context(), () -> close(CloseReason.SERVER_SHUTDOWN),
                 notice -> send(Out.STREAM, notice));
+        Buffer notice = StreamNotices.atOpen(standing, sawStalled);
+        if (notice != null) {
+            deps.metrics().registry().counter("chorus_stream_notices_at_open_total", "transport", transport.kind(),
+                    "state", standing != null ? "stalled" : "live").increment();
+            send(Out.STREAM, notice);
+        }
         armExpiry();
         heartbeats = Heartbeats.on(shard.context(), vertx, c.connection().heartbeat().toMillis());
         heartbeats.add(this);

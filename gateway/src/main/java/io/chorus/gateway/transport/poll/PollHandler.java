@@ -2,6 +2,7 @@ package io.chorus.gateway.transport.poll;
 
 import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.session.Session;
+import io.chorus.gateway.session.StreamNotices;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
 import io.chorus.gateway.http.HttpErrors;
@@ -32,13 +33,17 @@ public final class PollHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         long timeoutMs;
+        String stream = ctx.request().getParam(StreamNotices.PARAM);
+        boolean sawStalled;
         try {
             timeoutMs = timeout(ctx.request().getParam("timeout"), deps.config().fallback().pollTimeout().toMillis());
+            sawStalled = StreamNotices.sawStalled(stream);
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, deps.metrics());
             return;
         }
-        StreamRequests.admitThen(ctx, deps, "poll", admitted -> start(ctx, admitted, timeoutMs));
+        StreamRequests.admitThen(ctx, deps, "poll", admitted -> start(ctx, admitted, timeoutMs, stream != null,
+                sawStalled));
     }
 
     /**
@@ -62,10 +67,18 @@ public final class PollHandler implements Handler<RoutingContext> {
         return t;
     }
 
-    private void start(RoutingContext ctx, StreamRequests.Admitted admitted, long timeoutMs) {
+    /**
+     * {@code reportsStream}: the poll says which stream state its client last saw ({@code stream=}), so a
+     * {@code stream} notice is news to it and answers the poll at once. A poll that says nothing gets
+     * notices riding along instead: while Kafka is stalled each of its polls opens with {@code stalled},
+     * and answering those at once would make it poll in a loop.
+     */
+    private void start(RoutingContext ctx, StreamRequests.Admitted admitted, long timeoutMs, boolean reportsStream,
+                       boolean sawStalled) {
         PollTransport transport = new PollTransport(ctx.response(), admitted.request(),
-                deps.config().fallback().pollMaxMessages(), timeoutMs == 0, shard.context());
+                deps.config().fallback().pollMaxMessages(), timeoutMs == 0, reportsStream, shard.context());
         Session session = new Session(admitted.id(), transport, shard, deps, vertx, admitted.principal());
+        session.clientSawStalled(sawStalled);
         transport.bind(session);
         long timer = timeoutMs == 0 ? -1 : vertx.setTimer(timeoutMs, t -> transport.answer());
         ctx.response().endHandler(v -> vertx.cancelTimer(timer));

@@ -23,14 +23,18 @@ import java.util.List;
  * closes (a refused token then answers 401 {@code token_expired}). What describes the state as the poll
  * began (the first {@code presence_sync} and {@code occupancy} of a watch, {@code entered}, the
  * {@code auth_expiring} warning) rides along
- * but does not answer by itself, or every poll that watches would return at once. Bounded: beyond the
- * maximum, catch-up waits and live overflow answers.
+ * but does not answer by itself, or every poll that watches would return at once. A {@code stream}
+ * notice answers at once when the poll said which state its client last saw (then every notice is
+ * news: the session sends one at open only when the state differs); otherwise it rides along. Bounded:
+ * beyond the maximum, catch-up waits and live overflow answers.
  */
 final class PollTransport implements Transport {
 
     private final HttpServerResponse response;
     private final Context context;
     private final int maxMessages;
+    /** The poll carried {@code stream=}: stream notices are news to its client and answer at once. */
+    private final boolean reportsStream;
     private final List<Buffer> subscribed = new ArrayList<>();
     private final List<Buffer> messages = new ArrayList<>();
     private final List<Buffer> events = new ArrayList<>();
@@ -48,10 +52,12 @@ final class PollTransport implements Transport {
     private long bytes;
 
     /** {@code now}: answer as soon as the channels started and the enters were stored (timeout 0). */
-    PollTransport(HttpServerResponse response, StreamRequest request, int maxMessages, boolean now, Context context) {
+    PollTransport(HttpServerResponse response, StreamRequest request, int maxMessages, boolean now,
+                  boolean reportsStream, Context context) {
         this.response = response;
         this.context = context;
         this.maxMessages = maxMessages;
+        this.reportsStream = reportsStream;
         this.answerNow = now;
         // Entering counts as starting: an answer never goes out before the enters were stored.
         this.pendingSubscribes = request.channels().size() + request.enter().size();
@@ -111,8 +117,15 @@ final class PollTransport implements Transport {
                 pendingSubscribes--;
                 maybeAnswer();
             }
+            case STREAM -> {
+                events.add(frame);
+                if (reportsStream) {
+                    answerNow = true;
+                    maybeAnswer();
+                }
+            }
             // A warning would answer every poll of its last minute at once: it rides along instead.
-            case STREAM, AUTH_EXPIRING -> events.add(frame);
+            case AUTH_EXPIRING -> events.add(frame);
             default -> { } // connected, ping: a poll needs neither
         }
     }

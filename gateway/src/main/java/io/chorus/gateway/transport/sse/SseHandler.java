@@ -2,6 +2,9 @@ package io.chorus.gateway.transport.sse;
 
 import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.session.Session;
+import io.chorus.gateway.session.StreamNotices;
+import io.chorus.gateway.http.HttpErrors;
+import io.chorus.schema.ChorusException;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.Flusher;
 import io.chorus.gateway.transport.StreamRequests;
@@ -34,10 +37,17 @@ public final class SseHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        StreamRequests.admitThen(ctx, deps, "sse", admitted -> start(ctx, admitted));
+        boolean sawStalled;
+        try {
+            sawStalled = StreamNotices.sawStalled(ctx.request().getParam(StreamNotices.PARAM));
+        } catch (ChorusException e) {
+            HttpErrors.send(ctx, e, deps.metrics());
+            return;
+        }
+        StreamRequests.admitThen(ctx, deps, "sse", admitted -> start(ctx, admitted, sawStalled));
     }
 
-    private void start(RoutingContext ctx, StreamRequests.Admitted admitted) {
+    private void start(RoutingContext ctx, StreamRequests.Admitted admitted, boolean sawStalled) {
         HttpServerResponse response = ctx.response();
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
@@ -47,6 +57,7 @@ public final class SseHandler implements Handler<RoutingContext> {
                 deps.config().connection().outboundBufferBytes(), deps.config().fallback().sseRetry().toMillis());
         Session session = new Session(admitted.id(), transport, shard, deps, vertx,
                 admitted.principal());
+        session.clientSawStalled(sawStalled);
         transport.bind(session);
         session.openStream(admitted.request());
     }

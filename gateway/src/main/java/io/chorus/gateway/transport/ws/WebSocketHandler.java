@@ -6,6 +6,7 @@ import io.chorus.gateway.http.HttpErrors;
 import io.chorus.gateway.session.Frames;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.session.SessionDeps;
+import io.chorus.gateway.session.StreamNotices;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.http.Credentials;
 import io.chorus.gateway.transport.Flusher;
@@ -77,7 +78,9 @@ public final class WebSocketHandler {
             HttpErrors.send(ctx, new IllegalStateException("connection off its shard's event loop"), deps.metrics());
             return;
         }
+        boolean sawStalled;
         try {
+            sawStalled = StreamNotices.sawStalled(ctx.request().getParam(StreamNotices.PARAM));
             deps.admission().admit(ctx.request().remoteAddress().host(), "ws");
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, deps.metrics());
@@ -85,7 +88,7 @@ public final class WebSocketHandler {
         }
         String id = "c-" + UUID.randomUUID();
         Credentials.authenticate(ctx.request(), ctx.vertx().getOrCreateContext(), deps.auth(), id)
-                .onSuccess(principal -> upgrade(ctx.request(), id, principal))
+                .onSuccess(principal -> upgrade(ctx.request(), id, principal, sawStalled))
                 .onFailure(err -> refuse(ctx.request(), Failures.toChorus(err)));
     }
 
@@ -104,11 +107,11 @@ public final class WebSocketHandler {
      * Takes the socket over once the request has ended (as Vert.x's own upgrade waits for it): then
      * the HTTP decoder holds nothing of the request, only what the client sent after it.
      */
-    private void upgrade(HttpServerRequest request, String id, Principal principal) {
+    private void upgrade(HttpServerRequest request, String id, Principal principal, boolean sawStalled) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
         String key = request.getHeader("sec-websocket-key");
         if (request.isEnded()) {
-            takeOver(channel, key, id, principal);
+            takeOver(channel, key, id, principal, sawStalled);
             return;
         }
         // One of the two, once: Vert.x may report more than one failure for a request.
@@ -123,19 +126,20 @@ public final class WebSocketHandler {
         request.endHandler(v -> {
             if (!settled[0]) {
                 settled[0] = true;
-                takeOver(channel, key, id, principal);
+                takeOver(channel, key, id, principal, sawStalled);
             }
         });
         request.resume(); // in case the router paused it
     }
 
-    private void takeOver(Channel channel, String key, String id, Principal principal) {
+    private void takeOver(Channel channel, String key, String id, Principal principal, boolean sawStalled) {
         WebSocketTransport transport = new WebSocketTransport(frames, shard.context(), flusher, CLOSE_TIMEOUT_MS);
         try {
             Handshake.takeOver(channel.pipeline(), new WebSocket13FrameDecoder(decoderConfig), transport);
             int budget = deps.config().connection().outboundBufferBytes();
             channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(budget / 2, budget));
             Session session = new Session(id, transport, shard, deps, vertx, principal);
+            session.clientSawStalled(sawStalled);
             transport.open(session, new FrameAssembler(session, deps.config().http().maxMessageBytes()),
                     Handshake.response(key));
             Handshake.finish(channel.pipeline());

@@ -14,7 +14,9 @@ import java.util.Set;
  * The contract over long-polling: a loop of polls, each sending the token of the answer before. The
  * frames of an answer are recorded in the order {@code subscribed}, {@code messages}, {@code events};
  * a channel that resumed silently gets a {@code subscribed} with {@code resumed:true} on the first
- * answer, as the SDKs make. An error answer is END with its error, and the loop stops.
+ * answer, as the SDKs make. Like the SDKs, each poll says which stream state the client last saw
+ * ({@code stream=live|stalled}, from the {@code stream} notices so far), so a transition that fell
+ * between two polls is told by the next one. An error answer is END with its error, and the loop stops.
  */
 final class PollClientProbe extends ClientProbe {
 
@@ -33,9 +35,10 @@ final class PollClientProbe extends ClientProbe {
     private void run(URI base, Open open) {
         String positions = StreamQuery.positions(open);
         Set<String> announced = new HashSet<>();
+        String stream = "live";
         try {
             while (!closed) {
-                URI uri = base.resolve("/v1/poll?" + StreamQuery.of(open, positions));
+                URI uri = base.resolve("/v1/poll?" + StreamQuery.of(open, positions) + "&stream=" + stream);
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (closed) {
@@ -58,7 +61,12 @@ final class PollClientProbe extends ClientProbe {
                     }
                 }
                 answer.path("messages").forEach(this::received);
-                answer.path("events").forEach(this::received);
+                for (JsonNode e : answer.path("events")) {
+                    if ("stream".equals(e.path("type").asText())) {
+                        stream = e.path("state").asText();
+                    }
+                    received(e);
+                }
                 positions = answer.path("positions").asText();
             }
         } catch (InterruptedException e) {
