@@ -62,10 +62,11 @@ public final class ResumeStorm {
             report.put("produced", produced);
             report.put("publishErrors", pub.errors());
 
+            // Before the step starts: the catch-up times count from the step's start.
+            Map<String, Double> counters0 = GatewayCounters.scrape(s.plan.host(), s.plan.port());
             long[] expect = new long[s.plan.channels()];
             Arrays.fill(expect, messages);
             fleet.startStep(new StepSpec(2, base, expect));
-            Map<String, Double> counters0 = GatewayCounters.scrape(s.plan.host(), s.plan.port());
             Map<String, Long> cpu0 = s.servers.cpuTicks();
             long t0 = System.nanoTime();
             Setup.log("reconnecting %d clients at once with since", s.plan.count());
