@@ -120,6 +120,9 @@ public final class ConfigLoader {
             problems.add("partitions, cache, catchup, history and publish sizes must be positive"
                     + " (catchup.threads: 0 = one per core)");
         }
+        if (c.catchup().pollTimeout() == null || c.catchup().pollTimeout().toMillis() < 1) {
+            problems.add("catchup.pollTimeout must be at least 1ms");
+        }
         var conn = c.connection();
         if (conn.writeDelay() == null || conn.writeDelay().isNegative()
                 || conn.writeDelay().compareTo(ConnectionConfig.MAX_WRITE_DELAY) > 0

@@ -62,6 +62,16 @@ class CatchupReaderIT {
         return new CatchupReader(config, this::consumer);
     }
 
+    /** One record per poll: what a pass reads is then exactly what it counts. */
+    private CatchupReader recordByRecord(int queue, long maxScanRecords) {
+        CatchupConfig config = new CatchupConfig(1, queue, 500, maxScanRecords, Duration.ofMillis(200), 1, 16);
+        return new CatchupReader(config, o -> {
+            Map<String, Object> props = new HashMap<>(o);
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+            return consumer(props);
+        });
+    }
+
     /** A topic with its channels' records, and where each record went. */
     private record Data(TopicInfo topic, Map<String, List<Long>> offsets) {
     }
@@ -202,6 +212,139 @@ class CatchupReaderIT {
                 assertEquals(end, r.nextOffset(), req.toString());
             }
             assertEquals(end - lowest, recordsReturned(), "records read from Kafka: every one once");
+        }
+    }
+
+    @Test
+    void aPassEndsEachReadAtItsLimitOrItsEndAndSeeksOverWhatNoReadWants() throws Exception {
+        Data data = produce(1, 4, 30);
+        List<String> ch = new ArrayList<>(data.offsets().keySet());
+        List<Long> a = data.offsets().get(ch.get(0));
+        List<Long> b = data.offsets().get(ch.get(1));
+        List<Long> c = data.offsets().get(ch.get(2));
+        long end = data.offsets().values().stream().mapToLong(l -> l.get(l.size() - 1)).max().orElseThrow() + 1;
+        try (CatchupReader reader = recordByRecord(256, 200_000)) {
+            var byLimit = reader.sharedForward(new ScanRequest(data.topic(), ch.get(0), a.get(0), Long.MAX_VALUE, 3));
+            var byUntil = reader.sharedForward(new ScanRequest(data.topic(), ch.get(1), b.get(0), b.get(2), 1000));
+            var later = reader.sharedForward(new ScanRequest(data.topic(), ch.get(2), c.get(25), Long.MAX_VALUE, 1000));
+            reader.start();
+            ScanResult r1 = byLimit.get(60, TimeUnit.SECONDS);
+            assertEquals(a.subList(0, 3), offsets(r1));
+            assertEquals(a.get(2) + 1, r1.nextOffset());
+            ScanResult r2 = byUntil.get(60, TimeUnit.SECONDS);
+            assertEquals(b.subList(0, 2), offsets(r2));
+            assertEquals(b.get(2), r2.nextOffset());
+            ScanResult r3 = later.get(60, TimeUnit.SECONDS);
+            assertEquals(c.subList(25, 30), offsets(r3));
+            assertEquals(end, r3.nextOffset());
+            assertEquals(end, r3.endOffset());
+            for (ScanResult r : List.of(r1, r2, r3)) {
+                assertFalse(r.truncated());
+            }
+            // Read: from the first read's start to where the first two were done, then from the third's.
+            long firstStretch = Math.max(a.get(2) + 1, b.get(2)) - Math.min(a.get(0), b.get(0));
+            assertEquals(firstStretch + (end - c.get(25)), reader.counters().records());
+            assertEquals(2, reader.counters().seeks());
+            assertEquals(1, reader.counters().passes());
+        }
+    }
+
+    @Test
+    void readsAPassCannotReachWithinItsBudgetAreServedByTheNextAndNoReadIsLeftWithoutProgress() throws Exception {
+        Data data = produce(1, 4, 30);
+        List<String> ch = new ArrayList<>(data.offsets().keySet());
+        List<Long> a = data.offsets().get(ch.get(0));
+        List<Long> d = data.offsets().get(ch.get(3));
+        try (CatchupReader reader = recordByRecord(256, 10)) {
+            var early = reader.sharedForward(new ScanRequest(data.topic(), ch.get(0), a.get(0), Long.MAX_VALUE, 1000));
+            var late = reader.sharedForward(new ScanRequest(data.topic(), ch.get(3), d.get(20), Long.MAX_VALUE, 1000));
+            reader.start();
+            for (var pair : List.of(Map.entry(early, a.get(0)), Map.entry(late, d.get(20)))) {
+                ScanResult r = pair.getKey().get(60, TimeUnit.SECONDS);
+                long from = pair.getValue();
+                assertEquals(from + 10, r.nextOffset(), "ten records read, from the read's start");
+                assertEquals(true, r.truncated());
+                String channel = pair.getKey() == early ? ch.get(0) : ch.get(3);
+                assertEquals(data.offsets().get(channel).stream().filter(o -> o >= from && o < from + 10).toList(),
+                        offsets(r));
+            }
+            assertEquals(2, reader.counters().passes());
+        }
+    }
+
+    @Test
+    void aFullQueueAnswersBusyAtOnceWhileIdenticalCatchUpsShareTheirPlace() throws Exception {
+        Data data = produce(2, 2, 5);
+        List<String> ch = new ArrayList<>(data.offsets().keySet());
+        try (CatchupReader reader = recordByRecord(2, 200_000)) {
+            ScanRequest first = new ScanRequest(data.topic(), ch.get(0), 0, Long.MAX_VALUE, 100);
+            var one = reader.sharedForward(first);
+            var same = reader.sharedForward(new ScanRequest(data.topic(), ch.get(0), 0, Long.MAX_VALUE, 100));
+            var two = reader.forward(new ScanRequest(data.topic(), ch.get(1), 0, Long.MAX_VALUE, 100));
+            assertEquals(2, reader.queued());
+            for (var refused : List.of(reader.sharedForward(new ScanRequest(data.topic(), ch.get(2), 0, Long.MAX_VALUE, 100)),
+                    reader.backward(new ScanRequest(data.topic(), ch.get(3), 0, Long.MAX_VALUE, 10)))) {
+                var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> refused.get(1, TimeUnit.SECONDS));
+                assertEquals(io.chorus.schema.ErrorCode.BUSY, ((io.chorus.schema.ChorusException) e.getCause()).code());
+            }
+            reader.start();
+            assertEquals(data.offsets().get(ch.get(0)), offsets(one.get(60, TimeUnit.SECONDS)));
+            org.junit.jupiter.api.Assertions.assertSame(one.get(), same.get());
+            assertEquals(data.offsets().get(ch.get(1)), offsets(two.get(60, TimeUnit.SECONDS)));
+        }
+    }
+
+    @Test
+    void readsOfATransactionalTopicSkipAbortedRecordsAndMarkersAndEndAtTheLastStableOffset() throws Exception {
+        String name = "catchup-it-tx-" + UUID.randomUUID();
+        TestKafka.ensureTopic(name, 1);
+        UUID id;
+        try (var admin = TestKafka.admin()) {
+            var desc = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+            id = new UUID(desc.topicId().getMostSignificantBits(), desc.topicId().getLeastSignificantBits());
+        }
+        TopicInfo topic = new TopicInfo(name, id, 1);
+        List<Long> committed = new ArrayList<>();
+        Map<String, Object> props = new HashMap<>();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "catchup-it-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> tx = new KafkaProducer<>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            tx.initTransactions();
+            for (int batch = 0; batch < 4; batch++) {
+                tx.beginTransaction();
+                List<Long> sent = new ArrayList<>();
+                for (int n = 0; n < 3; n++) {
+                    for (String channel : List.of("tx:a", "tx:b")) {
+                        long offset = tx.send(new ProducerRecord<>(name, channel.getBytes(StandardCharsets.UTF_8),
+                                "{}".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS).offset();
+                        if (channel.equals("tx:a")) {
+                            sent.add(offset);
+                        }
+                    }
+                }
+                if (batch % 2 == 0) {
+                    tx.commitTransaction();
+                    committed.addAll(sent);
+                } else {
+                    tx.abortTransaction();
+                }
+            }
+        }
+        try (CatchupReader reader = reader(1)) {
+            reader.start();
+            ScanResult all = reader.sharedForward(new ScanRequest(topic, "tx:a", 0, Long.MAX_VALUE, 1000))
+                    .get(60, TimeUnit.SECONDS);
+            assertEquals(committed, offsets(all));
+            assertEquals(all.endOffset(), all.nextOffset(), "the last marker is read past, not waited on");
+            // From inside an aborted batch: the next committed records, none of the aborted ones.
+            long inAborted = committed.get(2) + 4;
+            ScanResult after = reader.forward(new ScanRequest(topic, "tx:a", inAborted, Long.MAX_VALUE, 2))
+                    .get(60, TimeUnit.SECONDS);
+            assertEquals(committed.subList(3, 5), offsets(after));
+            assertEquals(committed.get(4) + 1, after.nextOffset());
         }
     }
 }
