@@ -107,19 +107,24 @@ public final class Tables {
     }
 
     private static void resume(StringBuilder out, List<JsonNode> results) {
-        out.append("| clients | messages missed | all resubscribed ms | all caught up ms | catch-up p50 / p99 / max ms "
+        out.append("| run | clients | channels | missed per channel | all resubscribed ms | all caught up ms "
+                + "| catch-up p50 / p99 / max ms "
                 + "| lost | duplicated | redelivered from before | resumed:false | retries "
                 + "| resumes from cache / Kafka | catch-up passes / reads / records read |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : results) {
             if (!r.path("scenario").asText().equals("resume") || !r.has("expected")) {
                 continue;
             }
             JsonNode c = r.path("catchupMs");
             JsonNode g = r.path("gatewayCounters");
-            out.append(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s / %s / %s | %d | %d | %d | %d | %d "
-                    + "| %s / %s | %s / %s / %s |%n",
-                    r.path("subscriptions").asLong(), r.path("produced").asLong(), r.path("allResubscribedMs").asLong(),
+            String run = Path.of(r.path("options").path("out").asText("?")).getFileName().toString()
+                    .replaceFirst("\\.json$", "");
+            long channels = Math.max(1, r.path("setup").path("plan").path("channels").asLong(1));
+            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s / %s / %s | %d | %d | %d | %d | %d "
+                    + "| %s / %s | %s / %s / %s |%n", run,
+                    r.path("subscriptions").asLong(), channels, r.path("produced").asLong() / channels,
+                    r.path("allResubscribedMs").asLong(),
                     r.path("allCaughtUpMs").isNull() ? "not all" : r.path("allCaughtUpMs").asText(),
                     num(c, "p50"), num(c, "p99"), num(c, "max"), r.path("lost").asLong(),
                     r.path("duplicatedAfterReconnect").asLong(), r.path("redeliveredFromBeforeDisconnect").asLong(),
