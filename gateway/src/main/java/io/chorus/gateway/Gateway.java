@@ -17,6 +17,8 @@ import io.chorus.gateway.publish.Publisher;
 import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.subscription.Hub;
 import io.chorus.gateway.subscription.SubscriptionService;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -101,10 +103,16 @@ public final class Gateway implements AutoCloseable {
         Hub hub = new Hub();
         LiveReader live = new LiveReader(clients.consumer("live"), cache, config, metrics, hub);
         parts.add(0, live);
-        CatchupReader catchup = new CatchupReader(config.catchup(), () -> clients.consumer("catchup"));
+        CatchupReader catchup = new CatchupReader(config.catchup(), o -> clients.consumer("catchup", o));
         parts.add(0, catchup);
-        metrics.gauge("chorus_catchup_queue", "catch-up jobs waiting", catchup::queued);
-        Publisher publisher = new Publisher(clients.producer("publisher"), catchup, config.publish(), clock, metrics);
+        readerMetrics(metrics, "catchup", catchup);
+        // Keyed publishes' id look-ups have readers of their own: a resume storm cannot hold up a
+        // publish, nor a burst of keyed publishes a resume.
+        CatchupReader lookups = new CatchupReader("lookup", config.catchup().lookups(),
+                o -> clients.consumer("lookup", o));
+        parts.add(0, lookups);
+        readerMetrics(metrics, "lookup", lookups);
+        Publisher publisher = new Publisher(clients.producer("publisher"), lookups, config.publish(), clock, metrics);
         parts.add(0, publisher);
         Admission admission = new Admission(config.limits(), clock, metrics);
         Connections connections = new Connections();
@@ -136,6 +144,7 @@ public final class Gateway implements AutoCloseable {
         }
         live.start();
         catchup.start();
+        lookups.start();
         presence.start();
         readiness.start(config.kafka().healthInterval(), connections::broadcast, metrics);
 
@@ -152,6 +161,27 @@ public final class Gateway implements AutoCloseable {
                 new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture());
         LOG.info("Chorus gateway listening on http://{}:{} (Kafka {})", config.http().host(), port, bootstrapServers);
+    }
+
+    /** The readers' meters, labelled {@code reader}: catchup (resumes, history) or lookup (keyed publishes). */
+    private static void readerMetrics(GatewayMetrics metrics, String name, CatchupReader reader) {
+        var registry = metrics.registry();
+        var counters = reader.counters();
+        Gauge.builder("chorus_catchup_queue", reader, CatchupReader::queued).tag("reader", name)
+                .description("reads and jobs waiting for a reader of the past").register(registry);
+        Gauge.builder("chorus_catchup_threads", reader, CatchupReader::threads).tag("reader", name)
+                .description("consumers (threads) of a reader of the past").register(registry);
+        FunctionCounter.builder("chorus_catchup_passes", counters, c -> c.passes()).tag("reader", name)
+                .description("passes over a partition, each serving every forward read waiting for it")
+                .register(registry);
+        FunctionCounter.builder("chorus_catchup_reads", counters, c -> c.reads()).tag("reader", name)
+                .description("forward reads served by passes (over passes: how much reads were shared)")
+                .register(registry);
+        FunctionCounter.builder("chorus_catchup_records_read", counters, c -> c.records()).tag("reader", name)
+                .description("records read from Kafka by a reader of the past").register(registry);
+        FunctionCounter.builder("chorus_catchup_empty_polls", counters, c -> c.emptyPolls()).tag("reader", name)
+                .description("polls that returned nothing while records were due (Kafka slow to answer)")
+                .register(registry);
     }
 
     public int port() {

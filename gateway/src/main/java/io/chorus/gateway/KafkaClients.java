@@ -71,7 +71,12 @@ final class KafkaClients {
 
     /** Assigned (no group), committed data only, never resets silently: offsets are the clients' serials. */
     Consumer<byte[], byte[]> consumer(String role) {
-        return new KafkaConsumer<>(settings(Map.of(
+        return consumer(role, Map.of());
+    }
+
+    /** As {@link #consumer(String)}, with a reader's own {@code overrides} (the catch-up readers' fetch wait). */
+    Consumer<byte[], byte[]> consumer(String role, Map<String, Object> overrides) {
+        Map<String, Object> props = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
                 ConsumerConfig.CLIENT_ID_CONFIG, "chorus-" + role + "-" + pod,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -79,8 +84,9 @@ final class KafkaClients {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
                 ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis(),
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis())),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis()));
+        props.putAll(overrides);
+        return new KafkaConsumer<>(settings(props), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Idempotent, acks=all; gives up within the publish timeout so a client is never left waiting. */

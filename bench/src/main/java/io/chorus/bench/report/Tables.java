@@ -107,22 +107,49 @@ public final class Tables {
     }
 
     private static void resume(StringBuilder out, List<JsonNode> results) {
-        out.append("| clients | messages missed | all resubscribed ms | all caught up ms | catch-up p50 / p99 / max ms "
-                + "| lost | duplicated | redelivered from before | resumed:false | retries |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| run | clients | channels | missed per channel | all resubscribed ms | all caught up ms "
+                + "| catch-up p50 / p99 / max ms "
+                + "| lost | duplicated | redelivered from before | resumed:false | retries "
+                + "| resumes from cache / Kafka | catch-up passes / reads / records read |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : results) {
             if (!r.path("scenario").asText().equals("resume") || !r.has("expected")) {
                 continue;
             }
             JsonNode c = r.path("catchupMs");
-            out.append(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s / %s / %s | %d | %d | %d | %d | %d |%n",
-                    r.path("subscriptions").asLong(), r.path("produced").asLong(), r.path("allResubscribedMs").asLong(),
+            JsonNode g = r.path("gatewayCounters");
+            String run = Path.of(r.path("options").path("out").asText("?")).getFileName().toString()
+                    .replaceFirst("\\.json$", "");
+            long channels = Math.max(1, r.path("setup").path("plan").path("channels").asLong(1));
+            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s / %s / %s | %d | %d | %d | %d | %d "
+                    + "| %s / %s | %s / %s / %s |%n", run,
+                    r.path("subscriptions").asLong(), channels, r.path("produced").asLong() / channels,
+                    r.path("allResubscribedMs").asLong(),
                     r.path("allCaughtUpMs").isNull() ? "not all" : r.path("allCaughtUpMs").asText(),
                     num(c, "p50"), num(c, "p99"), num(c, "max"), r.path("lost").asLong(),
                     r.path("duplicatedAfterReconnect").asLong(), r.path("redeliveredFromBeforeDisconnect").asLong(),
-                    r.path("notResumed").asLong(), r.path("subscribeRetries").asLong()));
+                    r.path("notResumed").asLong(), r.path("subscribeRetries").asLong(),
+                    counter(g, "chorus_subscribe_outcomes_total", "outcome=\"cache\""),
+                    counter(g, "chorus_subscribe_outcomes_total", "outcome=\"kafka\""),
+                    counter(g, "chorus_catchup_passes_total", "reader=\"catchup\""),
+                    counter(g, "chorus_catchup_reads_total", "reader=\"catchup\""),
+                    counter(g, "chorus_catchup_records_read_total", "reader=\"catchup\"")));
         }
         out.append('\n');
+    }
+
+    /** The sum of a scraped counter's series that carry {@code label}; "–" when the gateway has none. */
+    private static String counter(JsonNode scraped, String name, String label) {
+        double sum = 0;
+        boolean found = false;
+        for (var it = scraped.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getKey().startsWith(name + "{") && e.getKey().contains(label)) {
+                sum += e.getValue().asDouble();
+                found = true;
+            }
+        }
+        return found ? String.format(Locale.ROOT, "%,.0f", sum) : "–";
     }
 
     private static String num(JsonNode n, String field) {

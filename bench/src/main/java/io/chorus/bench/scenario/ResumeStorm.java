@@ -17,8 +17,11 @@ import java.util.Map;
  * all disconnect, M messages per channel are produced, and all reconnect at once with {@code since}
  * their last position. Measured: time until every subscription received all M messages, per-client
  * catch-up times, and what went wrong: lost (never came), duplicated (came twice after the reconnect,
- * or a message from before the disconnect came again), and {@code resumed:false} answers. Only for
- * servers whose protocol can resume from a position (Chorus).
+ * or a message from before the disconnect came again), and {@code resumed:false} answers; and, from
+ * the gateway's {@code /metrics}, how the resumes were served (cache or Kafka, catch-up passes and the
+ * reads they served, records read). Only for servers whose protocol can resume from a position
+ * (Chorus). Misses beyond the cache: {@code --messages} above {@code cache.messagesPerChannel}; inside
+ * it: the same with the gateway's cache raised ({@code CHORUS_CACHE_MESSAGES_PER_CHANNEL}).
  */
 public final class ResumeStorm {
 
@@ -59,6 +62,8 @@ public final class ResumeStorm {
             report.put("produced", produced);
             report.put("publishErrors", pub.errors());
 
+            // Before the step starts: the catch-up times count from the step's start.
+            Map<String, Double> counters0 = GatewayCounters.scrape(s.plan.host(), s.plan.port());
             long[] expect = new long[s.plan.channels()];
             Arrays.fill(expect, messages);
             fleet.startStep(new StepSpec(2, base, expect));
@@ -77,6 +82,8 @@ public final class ResumeStorm {
             Setup.sleep(1);
             c = fleet.counts();
             Map<String, Long> cpu1 = s.servers.cpuTicks();
+            report.put("gatewayCounters", GatewayCounters.delta(counters0,
+                    GatewayCounters.scrape(s.plan.host(), s.plan.port())));
             report.put("reconnect", again);
             report.put("allResubscribedMs", resubscribedMs);
             report.put("allCaughtUpMs", c.caughtUp() >= subscriptions ? allMs : null);
@@ -90,7 +97,7 @@ public final class ResumeStorm {
             report.put("redeliveredFromBeforeDisconnect", c.stale());
             report.put("notResumed", c.notResumed());
             report.put("subscribeRetries", c.retries());
-        report.put("subscriptionsEndedByServer", c.subscriptionsEnded());
+            report.put("subscriptionsEndedByServer", c.subscriptionsEnded());
             report.put("cpu", CpuWindow.between(cpu0, cpu1, (System.nanoTime() - t0) / 1e9, c.unique()));
             report.put("closeCodes", fleet.closeCodes());
             report.put("failureSamples", fleet.failureSamples());
