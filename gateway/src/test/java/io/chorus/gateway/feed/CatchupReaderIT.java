@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.chorus.gateway.config.CatchupConfig;
+import io.chorus.gateway.config.Partitioner;
 import io.chorus.gateway.testing.TestKafka;
 import io.chorus.schema.ChannelName;
 import java.lang.management.ManagementFactory;
@@ -88,7 +89,7 @@ class CatchupReaderIT {
         Map<Integer, List<String>> byPartition = new HashMap<>();
         for (int i = 0; byPartition.values().stream().mapToInt(List::size).sum() < partitions * channelsPerPartition; i++) {
             String channel = "room:" + i;
-            List<String> list = byPartition.computeIfAbsent(topic.partitionFor(ChannelName.parse(channel)).partition(),
+            List<String> list = byPartition.computeIfAbsent(topic.partitionFor(ChannelName.parse(channel), Partitioner.MURMUR2).partition(),
                     p -> new ArrayList<>());
             if (list.size() < channelsPerPartition) {
                 list.add(channel);
@@ -164,12 +165,12 @@ class CatchupReaderIT {
             // at the end of one read used to hold up the next.
             for (Map.Entry<String, List<Long>> e : data.offsets().entrySet()) {
                 List<Long> all = e.getValue();
-                ScanResult r = reader.sharedForward(new ScanRequest(data.topic(), e.getKey(), all.get(0), Long.MAX_VALUE,
+                ScanResult r = reader.sharedForward(scan(data.topic(), e.getKey(), all.get(0), Long.MAX_VALUE,
                         1000)).get(60, TimeUnit.SECONDS);
                 assertEquals(all, offsets(r), e.getKey());
                 assertFalse(r.truncated());
             }
-            ScanRequest history = new ScanRequest(data.topic(), "room:0", 0, Long.MAX_VALUE, 1000);
+            ScanRequest history = scan(data.topic(), "room:0", 0, Long.MAX_VALUE, 1000);
             assertEquals(data.offsets().get("room:0"), offsets(reader.forward(history).get(60, TimeUnit.SECONDS)));
             assertEquals(0, heldFetches() - before, "fetches the broker held for fetch.max.wait.ms");
         }
@@ -179,22 +180,22 @@ class CatchupReaderIT {
     void catchUpsOfOnePartitionWaitingTogetherAreServedByOnePass() throws Exception {
         Data data = produce(2, 6, 20);
         TopicInfo topic = data.topic();
-        int partition = topic.partitionFor(ChannelName.parse(data.offsets().keySet().iterator().next())).partition();
+        int partition = topic.partitionFor(ChannelName.parse(data.offsets().keySet().iterator().next()), Partitioner.MURMUR2).partition();
         List<ScanRequest> requests = new ArrayList<>();
         long lowest = Long.MAX_VALUE;
         long end = 0;
         int i = 0;
         for (Map.Entry<String, List<Long>> e : data.offsets().entrySet()) {
-            if (topic.partitionFor(ChannelName.parse(e.getKey())).partition() != partition) {
+            if (topic.partitionFor(ChannelName.parse(e.getKey()), Partitioner.MURMUR2).partition() != partition) {
                 continue;
             }
             List<Long> all = e.getValue();
             long from = all.get(i % all.size());
             lowest = Math.min(lowest, from);
             end = Math.max(end, all.get(all.size() - 1) + 1);
-            requests.add(new ScanRequest(topic, e.getKey(), from, Long.MAX_VALUE, 1000));
+            requests.add(scan(topic, e.getKey(), from, Long.MAX_VALUE, 1000));
             // Different channels, different positions; each also asked twice, as a crowd would.
-            requests.add(new ScanRequest(topic, e.getKey(), from, Long.MAX_VALUE, 1000));
+            requests.add(scan(topic, e.getKey(), from, Long.MAX_VALUE, 1000));
             i += 3;
         }
         try (CatchupReader reader = reader(1)) {
@@ -224,9 +225,9 @@ class CatchupReaderIT {
         List<Long> c = data.offsets().get(ch.get(2));
         long end = data.offsets().values().stream().mapToLong(l -> l.get(l.size() - 1)).max().orElseThrow() + 1;
         try (CatchupReader reader = recordByRecord(256, 200_000)) {
-            var byLimit = reader.sharedForward(new ScanRequest(data.topic(), ch.get(0), a.get(0), Long.MAX_VALUE, 3));
-            var byUntil = reader.sharedForward(new ScanRequest(data.topic(), ch.get(1), b.get(0), b.get(2), 1000));
-            var later = reader.sharedForward(new ScanRequest(data.topic(), ch.get(2), c.get(25), Long.MAX_VALUE, 1000));
+            var byLimit = reader.sharedForward(scan(data.topic(), ch.get(0), a.get(0), Long.MAX_VALUE, 3));
+            var byUntil = reader.sharedForward(scan(data.topic(), ch.get(1), b.get(0), b.get(2), 1000));
+            var later = reader.sharedForward(scan(data.topic(), ch.get(2), c.get(25), Long.MAX_VALUE, 1000));
             reader.start();
             ScanResult r1 = byLimit.get(60, TimeUnit.SECONDS);
             assertEquals(a.subList(0, 3), offsets(r1));
@@ -256,8 +257,8 @@ class CatchupReaderIT {
         List<Long> a = data.offsets().get(ch.get(0));
         List<Long> d = data.offsets().get(ch.get(3));
         try (CatchupReader reader = recordByRecord(256, 10)) {
-            var early = reader.sharedForward(new ScanRequest(data.topic(), ch.get(0), a.get(0), Long.MAX_VALUE, 1000));
-            var late = reader.sharedForward(new ScanRequest(data.topic(), ch.get(3), d.get(20), Long.MAX_VALUE, 1000));
+            var early = reader.sharedForward(scan(data.topic(), ch.get(0), a.get(0), Long.MAX_VALUE, 1000));
+            var late = reader.sharedForward(scan(data.topic(), ch.get(3), d.get(20), Long.MAX_VALUE, 1000));
             reader.start();
             for (var pair : List.of(Map.entry(early, a.get(0)), Map.entry(late, d.get(20)))) {
                 ScanResult r = pair.getKey().get(60, TimeUnit.SECONDS);
@@ -277,13 +278,13 @@ class CatchupReaderIT {
         Data data = produce(2, 2, 5);
         List<String> ch = new ArrayList<>(data.offsets().keySet());
         try (CatchupReader reader = recordByRecord(2, 200_000)) {
-            ScanRequest first = new ScanRequest(data.topic(), ch.get(0), 0, Long.MAX_VALUE, 100);
+            ScanRequest first = scan(data.topic(), ch.get(0), 0, Long.MAX_VALUE, 100);
             var one = reader.sharedForward(first);
-            var same = reader.sharedForward(new ScanRequest(data.topic(), ch.get(0), 0, Long.MAX_VALUE, 100));
-            var two = reader.forward(new ScanRequest(data.topic(), ch.get(1), 0, Long.MAX_VALUE, 100));
+            var same = reader.sharedForward(scan(data.topic(), ch.get(0), 0, Long.MAX_VALUE, 100));
+            var two = reader.forward(scan(data.topic(), ch.get(1), 0, Long.MAX_VALUE, 100));
             assertEquals(2, reader.queued());
-            for (var refused : List.of(reader.sharedForward(new ScanRequest(data.topic(), ch.get(2), 0, Long.MAX_VALUE, 100)),
-                    reader.backward(new ScanRequest(data.topic(), ch.get(3), 0, Long.MAX_VALUE, 10)))) {
+            for (var refused : List.of(reader.sharedForward(scan(data.topic(), ch.get(2), 0, Long.MAX_VALUE, 100)),
+                    reader.backward(scan(data.topic(), ch.get(3), 0, Long.MAX_VALUE, 10)))) {
                 var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
                         () -> refused.get(1, TimeUnit.SECONDS));
                 assertEquals(io.chorus.schema.ErrorCode.BUSY, ((io.chorus.schema.ChorusException) e.getCause()).code());
@@ -335,16 +336,22 @@ class CatchupReaderIT {
         }
         try (CatchupReader reader = reader(1)) {
             reader.start();
-            ScanResult all = reader.sharedForward(new ScanRequest(topic, "tx:a", 0, Long.MAX_VALUE, 1000))
+            ScanResult all = reader.sharedForward(scan(topic, "tx:a", 0, Long.MAX_VALUE, 1000))
                     .get(60, TimeUnit.SECONDS);
             assertEquals(committed, offsets(all));
             assertEquals(all.endOffset(), all.nextOffset(), "the last marker is read past, not waited on");
             // From inside an aborted batch: the next committed records, none of the aborted ones.
             long inAborted = committed.get(2) + 4;
-            ScanResult after = reader.forward(new ScanRequest(topic, "tx:a", inAborted, Long.MAX_VALUE, 2))
+            ScanResult after = reader.forward(scan(topic, "tx:a", inAborted, Long.MAX_VALUE, 2))
                     .get(60, TimeUnit.SECONDS);
             assertEquals(committed.subList(3, 5), offsets(after));
             assertEquals(committed.get(4) + 1, after.nextOffset());
         }
+    }
+
+    /** A read of {@code channel} on the partition Kafka's Java client puts it on (these topics' producers). */
+    private static ScanRequest scan(TopicInfo topic, String channel, long from, long until, int limit) {
+        return new ScanRequest(topic, channel, topic.partitionOf(ChannelName.parse(channel), Partitioner.MURMUR2), from,
+                until, limit);
     }
 }
