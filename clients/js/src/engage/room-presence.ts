@@ -26,6 +26,7 @@ export interface RoomMembers {
 /** What RoomPresence needs from its session. */
 export interface RoomPresenceHost {
   readonly code: string;
+  readonly participant: string;
   readonly client: Chorus;
   readonly room: Observable<number | null>;
   report(error: unknown): void;
@@ -38,6 +39,8 @@ interface Here {
   readonly room: number;
   readonly channel: Channel;
   readonly stops: Array<() => void>;
+  /** The gateway stored this participant's enter (answered `entered`). */
+  entered: boolean;
 }
 
 /**
@@ -97,11 +100,16 @@ export class RoomPresence {
       this.members.set(OUTSIDE);
       return;
     }
-    const here: Here = { room, channel: this.host.client.channel(`engage-chat:${this.host.code}:room:${room}`), stops: [] };
+    const here: Here = { room, channel: this.host.client.channel(`engage-chat:${this.host.code}:room:${room}`), stops: [], entered: false };
     this.here = here;
     this.members.set({ room, members: [], count: 0, complete: true });
     if (this.listening) this.watch(here);
-    if (this.name !== undefined) here.channel.presence.enter({ name: this.name }).catch((e) => this.failed(here, e));
+    if (this.name !== undefined) {
+      here.channel.presence.enter({ name: this.name }).then(() => {
+        here.entered = true;
+        if (this.here === here) this.changed();
+      }, (e) => this.failed(here, e));
+    }
   }
 
   private watch(here: Here): void {
@@ -135,10 +143,19 @@ export class RoomPresence {
       this.scheduled = false;
       const here = this.here;
       if (!here || !this.listening) return;
+      if (this.last?.complete === false) {
+        // Over the gateway's cap: a count only (the SDK's list is the last complete one, now stale).
+        this.members.set({ room: here.room, members: [], count: this.last.count, complete: false });
+        return;
+      }
       const members = here.channel.presence.members.map((m) => ({ participant: m.clientId, name: nameOf(m.data) }));
+      // Its own enter is stored, though the list may not show it yet: a long-poll's member list
+      // taken as the poll began comes only with that poll's answer, up to a poll timeout later.
+      const me = this.host.participant;
+      const addMe = here.entered && this.name !== undefined && !members.some((m) => m.participant === me);
+      if (addMe) members.push({ participant: me, name: nameOf({ name: this.name }) });
       members.sort((a, b) => a.name.localeCompare(b.name) || (a.participant < b.participant ? -1 : 1));
-      const complete = this.last?.complete ?? true;
-      this.members.set({ room: here.room, members, count: complete ? members.length : (this.last?.count ?? 0), complete });
+      this.members.set({ room: here.room, members, count: members.length, complete: true });
     });
   }
 

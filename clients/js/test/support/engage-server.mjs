@@ -30,6 +30,7 @@ export class EngageServer {
     this.holdAcks = false;
     this.members = new Map(); // channel -> Map(clientId -> member): the gateway's presence
     this.refusePresence = undefined; // an error name: every enter is refused with it (e.g. 'forbidden')
+    this.listLags = false; // enters are stored (`entered`) but the member lists do not show them yet
     const server = this;
     this.WebSocket = class extends FakeWebSocket {
       constructor(url) {
@@ -112,7 +113,9 @@ export class EngageServer {
         return;
       }
       const sender = subOf(new URL(ws.url).searchParams.get('token'));
-      if (f.type === 'enter') this.enter(f.channel, sender, f.data ?? null);
+      if (f.type === 'enter') {
+        if (!this.listLags) this.enter(f.channel, sender, f.data ?? null);
+      }
       else this.leave(f.channel, sender);
       ws.receive({ type: f.type === 'enter' ? 'entered' : 'left', ref: f.ref, channel: f.channel });
     }

@@ -97,6 +97,24 @@ test('a refused enter (a token without room presence) is reported once and not s
   live.close();
 });
 
+test('once its enter is stored the participant lists itself, even before the gateway\'s list shows it (a long-poll gap)', async () => {
+  const server = new EngageServer();
+  server.listLags = true;
+  server.enter(ROOM(2), 'p-7', { name: 'Bob' });
+  const live = await joinEvent(server.options({ code: 'ABC234', name: 'Ada' }));
+  const seen = [];
+  live.breakout.onMembers((members, r) => seen.push([r.room, names(members)]));
+  server.send('engage-me:ABC234:p-1', { type: 'room', room: 2, rooms: 2 });
+  await settle();
+  assert.equal(server.room(ROOM(2)).has('p-1'), false, 'the gateway\'s list lags');
+  assert.deepEqual(seen.at(-1), [2, ['Ada', 'Bob']]);
+  assert.deepEqual(live.breakout.members.map((m) => m.participant), ['p-1', 'p-7']);
+  server.enter(ROOM(2), 'p-1', { name: 'Ada' }); // the list catches up: Ada is not listed twice
+  await settle();
+  assert.deepEqual(seen.at(-1), [2, ['Ada', 'Bob']]);
+  live.close();
+});
+
 test('the host enters no room and its member list stays empty', async () => {
   const server = new EngageServer();
   const host = await hostEvent(server.options({ code: 'ABC234', hostToken: jwt('host-1') }));
