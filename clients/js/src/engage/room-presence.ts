@@ -44,8 +44,8 @@ interface Here {
 }
 
 /**
- * Presence in this participant's breakout room (`engage-chat:CODE:room:N`, ENGAGE.md "Breakout
- * rooms"): a participant enters the room it is assigned with `{name}` and leaves it when sent back,
+ * Presence in this participant's breakout room (`engage-chat:CODE:room:N`, ENGAGE.md "Room
+ * presence"): a participant enters the room it is assigned with `{name}` and leaves it when sent back,
  * and the room's members are kept while the application listens. The room comes from `engage-me`,
  * replayed at start, so a reload re-enters the room it was in (within the gateway's presence grace
  * the others see no leave and no enter). The main event chat has no presence: it may hold 100,000.
