@@ -51,6 +51,7 @@ async function enter(main, code, name) {
     if (r !== null) toast(`You are now in room ${r}`);
   });
   live.slides.onChange((s) => (slide.textContent = s ? `Slide ${s.slide + 1}` : ''));
+  const roomMembers = roomMembersLine(live);
 
   const now = h('section', { class: 'card now', 'aria-label': 'now', 'aria-live': 'polite' });
   nowCard(live, now);
@@ -58,6 +59,7 @@ async function enter(main, code, name) {
   main.replaceChildren(
     h('header', { class: 'audience-head' }, title, h('p', { class: 'muted' }, `${name} · `, connectionBadge(live.client), ' ', slide)),
     room,
+    roomMembers,
     now,
     reactionBar(live),
     tabs('Talk', [['Q&A', qaBox(live)], ['Chat', chatBox(live)]]),
@@ -140,6 +142,18 @@ function qaBox(live) {
   const reviewed = h('p', { class: 'hint', hidden: true }, 'A moderator reviews questions before they appear.');
   live.event.on((e) => (reviewed.hidden = e.qa?.moderated !== true));
   return h('div', {}, form, reviewed, list);
+}
+
+/** "In your room: Ada (you), Bob" from the room's presence; hidden in the main event. */
+function roomMembersLine(live) {
+  const line = h('p', { class: 'room-members', hidden: true, 'aria-live': 'polite' });
+  live.breakout.onMembers((members, r) => {
+    line.hidden = r.room === null;
+    const who = members.map((m) => (m.participant === live.participant ? `${m.name || 'you'} (you)` : m.name || 'someone'));
+    if (!r.complete) line.textContent = `${r.count} people in your room`;
+    else line.textContent = who.length ? `In your room: ${who.join(', ')}` : 'Looking for the others in your room…';
+  });
+  return line;
 }
 
 function chatBox(live) {

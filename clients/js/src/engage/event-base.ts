@@ -34,7 +34,7 @@ export abstract class EventBase<A extends ActivityView = ActivityView> {
     this.chat = chat ?? new ChatView(core);
     this.reactions = new ReactionsView(core);
     this.slides = new SlidesView(core.slides);
-    this.breakout = new BreakoutView(core.breakoutState, core.room);
+    this.breakout = new BreakoutView(core.breakoutState, core.room, core.roomPresence);
   }
 
   /**

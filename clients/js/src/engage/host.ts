@@ -108,7 +108,7 @@ export class HostEvent extends EventBase<ActivityView> {
       show: (deck: string, slide: number, state?: Record<string, unknown>, options?: CommandOptions) =>
         staff('host', state === undefined ? { type: 'slides.show', deck, slide } : { type: 'slides.show', deck, slide, state }, options),
     });
-    this.breakout = Object.assign(new BreakoutView(core.breakoutState, core.room), {
+    this.breakout = Object.assign(new BreakoutView(core.breakoutState, core.room, core.roomPresence), {
       open: (plan: BreakoutPlan, options?: CommandOptions) => staff('host', { type: 'breakout.open', ...plan }, options),
       close: (options?: CommandOptions) => staff('host', { type: 'breakout.close' }, options),
     });

@@ -9,6 +9,7 @@ export { EventBase } from './event-base.js';
 export { ActivityView, LiveActivity, LiveQuiz } from './activity.js';
 export { QaView, ChatView, ReactionsView, SlidesView, BreakoutView } from './social.js';
 export { Observable, SnapshotFeed, Signal, type Listener } from './observable.js';
+export type { RoomMember, RoomMembers } from './room-presence.js';
 export {
   EngageError,
   COMMAND_ERRORS,

@@ -58,6 +58,7 @@ export async function joinEvent(options: JoinOptions): Promise<LiveEvent> {
   const first = await joinKeepingId(api, store, code, name);
   const client = new Chorus({ ...options.chorus, url: options.url, authCallback: renewing(api, store, code, name, first) });
   const core = new SessionCore(client, code, first.participant, resolveEngageOptions(options), `engage-in:${code}`);
+  core.roomPresence.enterAs(name); // before start: the room replayed from engage-me is entered again
   await startSession(core, true, () => core.send({ type: 'participant.join', name }));
   return new LiveEvent(core);
 }

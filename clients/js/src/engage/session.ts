@@ -4,6 +4,7 @@ import type { Message } from '../frames.js';
 import { Commands, type Command, type CommandOptions } from './commands.js';
 import { EngageError } from './errors.js';
 import { Observable, SnapshotFeed } from './observable.js';
+import { RoomPresence } from './room-presence.js';
 import { isObject, type BreakoutState, type EventSnapshot, type SlidesState, type You } from './wire.js';
 
 /** Limits and timing of the engagement API (all optional). */
@@ -72,6 +73,8 @@ export class SessionCore implements SessionLink {
   readonly event: SnapshotFeed<EventSnapshot>;
   readonly you: Observable<You>;
   readonly room: Observable<number | null>;
+  /** Presence in this participant's breakout room (entered by participants, listed on demand). */
+  readonly roomPresence: RoomPresence;
   readonly slides: Observable<SlidesState | null>;
   readonly breakoutState: Observable<BreakoutState | null>;
   readonly current: Observable<string | null>;
@@ -95,6 +98,7 @@ export class SessionCore implements SessionLink {
     this.event = new SnapshotFeed<EventSnapshot>('event', report, (why) => this.report(new EngageError('unexpected', `engage:${code}: ${why}`)));
     this.you = new Observable<You>(report);
     this.room = new Observable<number | null>(report);
+    this.roomPresence = new RoomPresence(this);
     this.slides = new Observable<SlidesState | null>(report);
     this.breakoutState = new Observable<BreakoutState | null>(report);
     this.current = new Observable<string | null>(report);
@@ -181,6 +185,7 @@ export class SessionCore implements SessionLink {
     if (this.closed) return;
     this.closed = true;
     this.commands.close();
+    this.roomPresence.close(); // before the connection closes, so that the room sees the leave at once
     for (const off of this.unwatch.splice(0)) off();
     this.client.close();
   }

@@ -1,6 +1,7 @@
 import { type CommandOptions, handled } from './commands.js';
 import { EngageError } from './errors.js';
 import { Observable, Signal, SnapshotFeed } from './observable.js';
+import type { RoomMember, RoomMembers, RoomPresence } from './room-presence.js';
 import type { SessionLink } from './session.js';
 import { isObject, type BreakoutState, type ChatMessage, type QaQuestion, type QaSnapshot, type ReactionsSnapshot, type SlidesState } from './wire.js';
 
@@ -189,12 +190,28 @@ export class SlidesView {
   }
 }
 
-/** Breakout rooms: the event's breakout state and this participant's room. */
+/** Breakout rooms: the event's breakout state, this participant's room and who is in it. */
 export class BreakoutView {
   constructor(
     private readonly state: Observable<BreakoutState | null>,
     private readonly room: Observable<number | null>,
+    private readonly presence: RoomPresence,
   ) {}
+
+  /** Who is in this participant's room, sorted by name ([] in the main event); kept from first use. */
+  get members(): readonly RoomMember[] {
+    this.presence.listen();
+    return this.presence.members.value?.members ?? [];
+  }
+
+  /**
+   * The room's members whenever they change: at once, on each enter and leave, and with an empty
+   * list and `room: null` when back in the main event.
+   */
+  onMembers(listener: (members: readonly RoomMember[], room: RoomMembers) => void): () => void {
+    this.presence.listen();
+    return this.presence.members.on((r) => listener(r.members, r));
+  }
 
   /** This participant's room (from 1), or null in the main event. */
   get myRoom(): number | null {

@@ -309,6 +309,21 @@ test('a host, a display and three phones run polls, a quiz, moderated Q&A, react
   await phone[pair[0]].locator('.chat-log').getByText('just us two').waitFor();
   for (const k of pair) assert.equal(await phone[k].locator('.chat-log').getByText('anyone here?').count(), 0, `${k} is not in ${alone}'s room`);
   for (const text of ['hello room', 'just us two']) assert.equal(await phone[alone].locator('.chat-log').getByText(text).count(), 0, `${alone} is not in the pair's room`);
+  // Room presence: each phone lists the members of its own room (its partner, or itself alone), by
+  // name and sorted, and nobody of the other room. Checked after the room's chat: a long-poll phone's
+  // member list is refreshed by its poll answers (PROTOCOL.md: changes between two polls come with
+  // the next answer).
+  const names = { ada: 'Ada', bob: 'Bob', cy: 'Cy' };
+  for (const [key, p] of Object.entries(phone)) {
+    const roommates = members(roomOf[key]).map((k) => (k === key ? `${names[k]} (you)` : names[k])).sort();
+    const expected = `In your room: ${roommates.join(', ')}`;
+    const line = p.locator('.room-members');
+    await line.filter({ hasText: new RegExp(`^${expected.replace(/[()]/g, '\\$&')}$`) }).waitFor().catch(() => {});
+    assert.equal(await line.textContent(), expected, `${key}'s room members`);
+    for (const other of Object.keys(phone).filter((k) => roomOf[k] !== roomOf[key])) {
+      assert.ok(!(await line.textContent()).includes(names[other]), `${key} does not see ${other} of the other room`);
+    }
+  }
   await shot('breakout', { host, ada, bob, cy });
 
   // Closing brings everyone back to the main event and its chat.
@@ -316,6 +331,7 @@ test('a host, a display and three phones run polls, a quiz, moderated Q&A, react
   await host.getByText('No breakout running.').waitFor();
   for (const p of [ada, bob, cy]) {
     await p.locator('.room-banner').waitFor({ state: 'hidden' });
+    await p.locator('.room-members').waitFor({ state: 'hidden' });
     await p.getByText('Chatting with everyone').waitFor();
   }
   await say(alone, 'back together');

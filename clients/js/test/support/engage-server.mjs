@@ -28,6 +28,9 @@ export class EngageServer {
     this.tokens = new Map(); // token -> sub
     this.events = new Map([['ABC234', { title: 'Town hall' }]]);
     this.holdAcks = false;
+    this.members = new Map(); // channel -> Map(clientId -> member): the gateway's presence
+    this.refusePresence = undefined; // an error name: every enter is refused with it (e.g. 'forbidden')
+    this.listLags = false; // enters are stored (`entered`) but the member lists do not show them yet
     const server = this;
     this.WebSocket = class extends FakeWebSocket {
       constructor(url) {
@@ -92,13 +95,54 @@ export class EngageServer {
       ws.subs.add(f.channel);
       const from = f.rewind ? Math.max(0, log.length - f.rewind) : log.length;
       ws.receive({ type: 'subscribed', ref: f.ref, channel: f.channel, position: this.pos(from - 1) });
+      if (f.presence) {
+        (ws.presence ??= new Set()).add(f.channel);
+        const members = [...this.room(f.channel).values()];
+        ws.receive({ type: 'presence_sync', channel: f.channel, members, count: members.length, complete: true });
+      }
       for (const r of log.slice(from)) ws.receive(this.frame(f.channel, r));
     } else if (f.type === 'unsubscribe') {
       ws.subs.delete(f.channel);
+      ws.presence?.delete(f.channel);
       ws.receive({ type: 'unsubscribed', ref: f.ref, channel: f.channel });
     } else if (f.type === 'publish') {
       this.publish(ws, f);
+    } else if (f.type === 'enter' || f.type === 'leave') {
+      if (this.refusePresence) {
+        ws.receive({ type: 'error', ref: f.ref, code: 40302, error: this.refusePresence, message: `gateway: ${this.refusePresence}`, retryable: false });
+        return;
+      }
+      const sender = subOf(new URL(ws.url).searchParams.get('token'));
+      if (f.type === 'enter') {
+        if (!this.listLags) this.enter(f.channel, sender, f.data ?? null);
+      }
+      else this.leave(f.channel, sender);
+      ws.receive({ type: f.type === 'enter' ? 'entered' : 'left', ref: f.ref, channel: f.channel });
     }
+  }
+
+  /** The gateway's member list of a channel. */
+  room(channel) {
+    if (!this.members.has(channel)) this.members.set(channel, new Map());
+    return this.members.get(channel);
+  }
+
+  /** A member enters (this SDK, or another client on any pod): every presence watcher is told. */
+  enter(channel, clientId, data) {
+    const member = { clientId, data, updatedAt: this.clock.now() };
+    this.room(channel).set(clientId, member);
+    this.tellPresence(channel, 'enter', member);
+  }
+
+  leave(channel, clientId) {
+    const member = this.room(channel).get(clientId);
+    if (!member) return;
+    this.room(channel).delete(clientId);
+    this.tellPresence(channel, 'leave', member);
+  }
+
+  tellPresence(channel, action, member) {
+    for (const ws of this.sockets) if (ws.presence?.has(channel)) ws.receive({ type: 'presence_event', channel, action, member });
   }
 
   publish(ws, f) {

@@ -153,6 +153,7 @@ class JoinApiTest {
             }
             assertFalse(allows(p, "engage-ctl:" + code + ":host", Operation.PUBLISH));
             assertFalse(allows(p, "engage:" + code, Operation.PUBLISH));
+            assertPresenceInRoomsOnly(p, code);
 
             Principal host = gateway.verify(created.get("hostToken").asText());
             for (String role : List.of("host", "moderator", "presenter")) {
@@ -161,6 +162,18 @@ class JoinApiTest {
             assertTrue(allows(host, "engage-mod:" + code, Operation.SUBSCRIBE));
             assertTrue(allows(host, "engage-me:" + code + ":" + pid, Operation.SUBSCRIBE));
             assertFalse(allows(host, "engage-ctl:OTHER1:host", Operation.PUBLISH));
+            assertPresenceInRoomsOnly(host, code);
+        }
+    }
+
+    /** Presence in the event's breakout rooms, never on the main chat (100,000 members) or another event. */
+    private static void assertPresenceInRoomsOnly(Principal p, String code) {
+        for (String room : List.of("engage-chat:" + code + ":room:1", "engage-chat:" + code + ":room:50")) {
+            assertTrue(allows(p, room, Operation.PRESENCE), room);
+        }
+        for (String not : List.of("engage-chat:" + code, "engage:" + code, "engage-in:" + code,
+                "engage-me:" + code + ":" + p.clientId(), "engage-chat:OTHER1:room:1")) {
+            assertFalse(allows(p, not, Operation.PRESENCE), not);
         }
     }
 
