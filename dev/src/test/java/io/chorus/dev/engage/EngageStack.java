@@ -39,7 +39,8 @@ final class EngageStack implements AutoCloseable {
         ApiConfig d = ApiConfig.dev(servers, config.auth().hmacSecret(), "http://localhost/");
         ApiConfig production = new ApiConfig(servers, false, d.host(), d.port(), d.corsOrigins(), d.hmacSecret(),
                 ADMIN_KEY, d.tokenTtl(), d.hostTokenTtl(), d.rejoinWindow(), d.demoUrl(), d.maxBodyBytes(),
-                d.maxEvents(), d.maxExportRows(), d.maxExports(), d.exportTimeout(), d.loadTimeout(), d.topics());
+                d.maxEvents(), d.maxExportRows(), d.maxExports(), d.exportTimeout(), d.loadTimeout(), d.topics(),
+                Map.of());
         api = EngageApi.start(production, new SimpleMeterRegistry(), Clock.systemUTC());
         gateway = Gateway.start(config, Clock.systemUTC(), api::mount);
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The join API's settings ({@code engage.*} in ingest's config; README-api.md lists them).
@@ -30,7 +31,8 @@ public record ApiConfig(
         int maxExports,
         Duration exportTimeout,
         Duration loadTimeout,
-        Topics topics) {
+        Topics topics,
+        Map<String, String> kafkaClient) {
 
     /** The topics the API reads and writes; created when {@code create} is set (dev), else they must exist. */
     public record Topics(String events, String control, String audit, boolean create, int partitions,
@@ -43,13 +45,32 @@ public record ApiConfig(
     public ApiConfig {
         corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
         adminKey = adminKey == null ? "" : adminKey;
+        kafkaClient = kafkaClient == null ? Map.of() : Map.copyOf(kafkaClient);
+    }
+
+    /**
+     * The settings of one of the API's Kafka clients: the cluster's security settings
+     * ({@code kafkaClient}: SASL, TLS, config providers, the same ingest's Streams clients use) under
+     * the client's own.
+     */
+    public Map<String, Object> kafka(Map<String, Object> own) {
+        Map<String, Object> all = new java.util.HashMap<>(kafkaClient);
+        all.putAll(own);
+        return all;
+    }
+
+    /** These settings with the cluster's security settings for the API's Kafka clients. */
+    public ApiConfig withKafkaClient(Map<String, String> settings) {
+        return new ApiConfig(bootstrapServers, dev, host, port, corsOrigins, hmacSecret, adminKey, tokenTtl,
+                hostTokenTtl, rejoinWindow, demoUrl, maxBodyBytes, maxEvents, maxExportRows, maxExports, exportTimeout,
+                loadTimeout, topics, settings);
     }
 
     /** Production defaults: port 8081, 4 h participant tokens, 24 h rejoin window. */
     public static ApiConfig defaults(String bootstrapServers, String hmacSecret, String adminKey, String demoUrl) {
         return new ApiConfig(bootstrapServers, false, "0.0.0.0", 8081, List.of(), hmacSecret, adminKey,
                 Duration.ofHours(4), Duration.ofHours(24), Duration.ofHours(24), demoUrl, 16 * 1024, 100_000, 100_000,
-                2, Duration.ofMinutes(2), Duration.ofSeconds(60), Topics.defaults());
+                2, Duration.ofMinutes(2), Duration.ofSeconds(60), Topics.defaults(), Map.of());
     }
 
     /** Dev mode: open creation, topics created, the demo on the gateway's port. */
@@ -59,31 +80,31 @@ public record ApiConfig(
         return new ApiConfig(bootstrapServers, true, d.host(), d.port(), List.of("*"), hmacSecret, "", d.tokenTtl(),
                 d.hostTokenTtl(), d.rejoinWindow(), demoUrl, d.maxBodyBytes(), d.maxEvents(), d.maxExportRows(),
                 d.maxExports(), d.exportTimeout(), d.loadTimeout(),
-                new Topics(t.events(), t.control(), t.audit(), true, t.partitions(), t.replicationFactor()));
+                new Topics(t.events(), t.control(), t.audit(), true, t.partitions(), t.replicationFactor()), Map.of());
     }
 
     public ApiConfig withPort(String host, int port) {
         return new ApiConfig(bootstrapServers, dev, host, port, corsOrigins, hmacSecret, adminKey, tokenTtl,
                 hostTokenTtl, rejoinWindow, demoUrl, maxBodyBytes, maxEvents, maxExportRows, maxExports, exportTimeout,
-                loadTimeout, topics);
+                loadTimeout, topics, kafkaClient);
     }
 
     public ApiConfig withLimits(int maxEvents, int maxExportRows, int maxExports) {
         return new ApiConfig(bootstrapServers, dev, host, port, corsOrigins, hmacSecret, adminKey, tokenTtl,
                 hostTokenTtl, rejoinWindow, demoUrl, maxBodyBytes, maxEvents, maxExportRows, maxExports, exportTimeout,
-                loadTimeout, topics);
+                loadTimeout, topics, kafkaClient);
     }
 
     public ApiConfig withTopics(Topics t) {
         return new ApiConfig(bootstrapServers, dev, host, port, corsOrigins, hmacSecret, adminKey, tokenTtl,
                 hostTokenTtl, rejoinWindow, demoUrl, maxBodyBytes, maxEvents, maxExportRows, maxExports, exportTimeout,
-                loadTimeout, t);
+                loadTimeout, t, kafkaClient);
     }
 
     public ApiConfig withAdminKey(boolean dev, String adminKey) {
         return new ApiConfig(bootstrapServers, dev, host, port, corsOrigins, hmacSecret, adminKey, tokenTtl,
                 hostTokenTtl, rejoinWindow, demoUrl, maxBodyBytes, maxEvents, maxExportRows, maxExports, exportTimeout,
-                loadTimeout, topics);
+                loadTimeout, topics, kafkaClient);
     }
 
     /** What is wrong, in one message per problem; empty when the config is usable. */

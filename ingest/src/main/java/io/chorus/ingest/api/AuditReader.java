@@ -50,12 +50,12 @@ final class AuditReader {
         format.begin(out, code, activity);
         int rows = 0;
         boolean truncated = false;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.kafka(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "chorus-engage-api-export"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "chorus-engage-api-export")),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             Duration timeout = remaining(deadlineNanos);
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);

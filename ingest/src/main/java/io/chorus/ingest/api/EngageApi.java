@@ -66,11 +66,11 @@ public final class EngageApi implements AutoCloseable {
         this.metrics = metrics;
         this.tokens = new Tokens(config.hmacSecret());
         this.registry = new EventRegistry(config, metrics);
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        this.producer = new KafkaProducer<>(config.kafka(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "chorus-engage-api"),
+                ProducerConfig.CLIENT_ID_CONFIG, "chorus-engage-api")),
                 new StringSerializer(), new ByteArraySerializer());
         this.sends = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CREATE_QUEUE),
                 r -> {

@@ -60,10 +60,10 @@ final class EventRegistry implements AutoCloseable {
         Gauge.builder("chorus_engage_api_known_events", this, EventRegistry::size)
                 .description("events the join API knows").register(metrics);
         this.topic = config.topics().events();
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        this.consumer = new KafkaConsumer<>(config.kafka(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "chorus-engage-api-registry"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "chorus-engage-api-registry")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "engage-api-registry");
         this.thread.setDaemon(true);

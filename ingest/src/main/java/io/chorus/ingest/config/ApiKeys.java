@@ -3,6 +3,7 @@ package io.chorus.ingest.config;
 import io.chorus.ingest.api.ApiConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The join API's keys in ingest's config ({@code engage.http.*}, {@code engage.hmacSecret}, ...;
@@ -31,7 +32,25 @@ public record ApiKeys(Http http, String hmacSecret, String adminKey, String demo
         return new ApiConfig(kafka.bootstrapServers(), false, http.host(), http.port(), http.corsOrigins(), hmacSecret,
                 adminKey, tokenTtl, hostTokenTtl, rejoinWindow, demoUrl, maxBodyBytes, maxEvents, maxExportRows,
                 maxExports, exportTimeout, loadTimeout, new ApiConfig.Topics(topics.events(), topics.control(),
-                        topics.audit(), topics.create(), kafka.partitions(), kafka.replicationFactor()));
+                        topics.audit(), topics.create(), kafka.partitions(), kafka.replicationFactor()),
+                securitySettings(kafka.streams()));
+    }
+
+    /**
+     * The entries of {@code kafka.streams} that say how to reach a secured cluster (SASL, TLS, config
+     * providers such as the chart's client.properties file): the API's own clients need them too.
+     */
+    static Map<String, String> securitySettings(Map<String, String> streams) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (streams != null) {
+            streams.forEach((k, v) -> {
+                if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
+                        || k.startsWith("config.providers")) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
     }
 
     /** Secrets stay out of logs. */

@@ -37,6 +37,20 @@ class ApiKeysTest {
     }
 
     @Test
+    void theApisKafkaClientsGetTheClustersSecuritySettingsFromKafkaStreams(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ingest.yaml");
+        Files.writeString(file, "kafka:\n  streams:\n    security.protocol: SASL_SSL\n    sasl.mechanism: SCRAM-SHA-512\n"
+                + "    config.providers: file\n    commit.interval.ms: \"50\"\n");
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1");
+        ApiConfig api = ConfigLoader.loadApi(file, env).toApiConfig(ConfigLoader.load(file, env).kafka());
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "config.providers", "file"),
+                api.kafkaClient(), "security settings only, not the Streams application's own");
+        Map<String, Object> producer = api.kafka(Map.of("bootstrap.servers", "k:1", "acks", "all"));
+        assertEquals("SASL_SSL", producer.get("security.protocol"));
+        assertEquals("all", producer.get("acks"));
+    }
+
+    @Test
     void theDefaultsAreReadmeApisAndTheSecretsAreMissing() {
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1");
         ApiConfig api = ConfigLoader.loadApi(null, env).toApiConfig(ConfigLoader.load(null, env).kafka());
