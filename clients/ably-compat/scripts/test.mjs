@@ -1,10 +1,12 @@
 // npm test: starts ONE dev gateway (embedded Kafka, the Ably keys of test/support/gateway.mjs) for the
 // whole run, runs every test file against it with node --test, and stops it at the end.
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { startGateway } from '../test/support/gateway.mjs';
 
 const RUN_LIMIT_MS = 10 * 60_000;
-const files = process.argv.slice(2).length ? process.argv.slice(2) : ['test/'];
+const files = process.argv.slice(2).length ? process.argv.slice(2)
+  : readdirSync('test').filter((f) => f.endsWith('.test.mjs')).sort().map((f) => `test/${f}`);
 const started = Date.now();
 const gw = await startGateway();
 console.log(`gateway ready at ${gw.url} (Kafka ${gw.kafka}) in ${Date.now() - started} ms`);

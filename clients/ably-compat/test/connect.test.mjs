@@ -108,3 +108,15 @@ test('CLOSE is answered with CLOSED and the connection ends cleanly', T, async (
   const change = await closed;
   assert.equal(change.current, 'closed');
 });
+
+test("the README's example works: ./chorus dev's key, publish and subscribe", T, async () => {
+  // Exactly the README's options (its key comes from chorus-dev.yaml, which the test gateway also runs).
+  const ably = realtime(gw, 'dev.chorus:chorus-dev-ably-secret');
+  const channel = ably.channels.get(`readme${Math.random().toString(36).slice(2, 8)}:lobby`);
+  const got = new Promise((resolve) => channel.subscribe((m) => resolve(m)));
+  await channel.attach();
+  await channel.publish('hello', { from: 'ably-js' });
+  const m = await got;
+  assert.equal(m.name, 'hello');
+  assert.deepEqual(m.data, { from: 'ably-js' });
+});

@@ -384,6 +384,20 @@ class AblyTranslatorTest {
     }
 
     @Test
+    void kafkaStallsAndRecoveriesAreConnectionUpdates() {
+        AblyTranslator t = translator();
+        t.fromSession(Out.STREAM, frame("{\"type\":\"stream\",\"state\":\"stalled\",\"reason\":\"kafka_unavailable\"}"));
+        JsonNode stalled = peer.client();
+        assertEquals(4, stalled.get("action").asInt(), "RTN24: CONNECTED on the connection is an update");
+        assertEquals("a-conn", stalled.get("connectionId").asText());
+        assertEquals(50005, stalled.at("/error/code").asInt());
+        t.fromSession(Out.STREAM, frame("{\"type\":\"stream\",\"state\":\"live\"}"));
+        JsonNode live = peer.client();
+        assertEquals(4, live.get("action").asInt());
+        assertFalse(live.has("error"));
+    }
+
+    @Test
     void closingSaysWhyInAblyTerms() {
         AblyTranslator t = translator();
         t.closing(CloseReason.SERVER_SHUTDOWN);
