@@ -45,6 +45,21 @@ record AblyError(AblyCode code, String message, boolean retry) {
         return new AblyError(a, e.getMessage() + " (chorus: " + c.wireName() + ")", c.retryable());
     }
 
+    /** Why the session ends a connection, in Ably's terms (sent as DISCONNECTED or ERROR). */
+    static AblyError closing(io.chorus.schema.CloseReason reason) {
+        return switch (reason) {
+            case IDLE_TIMEOUT -> of(AblyCode.CONNECTION_DISCONNECTED, "no activity from the client");
+            case SERVER_SHUTDOWN -> new AblyError(AblyCode.SERVICE_TEMPORARILY_UNAVAILABLE,
+                    "this gateway is shutting down: reconnect", true);
+            case SLOW_CONSUMER -> new AblyError(AblyCode.CONTINUITY_LOST_RATE_EXCEEDED,
+                    "the client did not read fast enough", true);
+            case INTERNAL -> of(AblyCode.INTERNAL_CONNECTION_ERROR, "internal error");
+            case TOKEN_EXPIRED -> of(AblyCode.TOKEN_EXPIRED, "the credentials expired");
+            case UNAUTHORIZED -> new AblyError(AblyCode.INVALID_CREDENTIALS, "unauthorized", false);
+            case POLICY_VIOLATION -> new AblyError(AblyCode.PROTOCOL_ERROR, "policy violation", false);
+        };
+    }
+
     void writeTo(ObjectNode parent) {
         parent.putObject("error").put("code", code.code()).put("statusCode", code.statusCode())
                 .put("message", message);

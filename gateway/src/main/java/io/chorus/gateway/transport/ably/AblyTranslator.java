@@ -498,17 +498,7 @@ final class AblyTranslator {
         if (ended) {
             return;
         }
-        AblyError error = switch (reason) {
-            case IDLE_TIMEOUT -> AblyError.of(AblyCode.CONNECTION_DISCONNECTED, "no activity from the client");
-            case SERVER_SHUTDOWN -> new AblyError(AblyCode.SERVICE_TEMPORARILY_UNAVAILABLE,
-                    "this gateway is shutting down: reconnect", true);
-            case SLOW_CONSUMER -> new AblyError(AblyCode.CONTINUITY_LOST_RATE_EXCEEDED,
-                    "the client did not read fast enough", true);
-            case INTERNAL -> AblyError.of(AblyCode.INTERNAL_CONNECTION_ERROR, "internal error");
-            case TOKEN_EXPIRED -> AblyError.of(AblyCode.TOKEN_EXPIRED, "the credentials expired");
-            case UNAUTHORIZED -> new AblyError(AblyCode.INVALID_CREDENTIALS, "unauthorized", false);
-            case POLICY_VIOLATION -> new AblyError(AblyCode.PROTOCOL_ERROR, "policy violation", false);
-        };
+        AblyError error = AblyError.closing(reason);
         metrics.error(error.code());
         String pm = reason.reconnect() ? AblyFrames.disconnected(error) : AblyFrames.error(null, error);
         ended = true;
