@@ -6,9 +6,11 @@ import io.chorus.gateway.http.PresenceHandler;
 import io.chorus.gateway.http.OpsHandlers;
 import io.chorus.gateway.http.PublishHandler;
 import io.chorus.gateway.http.RestDeps;
+import io.chorus.gateway.http.ably.AblyRest;
 import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.Flusher;
+import io.chorus.gateway.transport.ably.AblyHandler;
 import io.chorus.gateway.transport.poll.PollHandler;
 import io.chorus.gateway.transport.sse.SseHandler;
 import io.chorus.gateway.transport.ws.WebSocketHandler;
@@ -79,6 +81,9 @@ final class GatewayVerticle extends VerticleBase {
         });
         router.post("/v1/channels/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
                 .handler(new PublishHandler(rest));
+        // Ably's realtime protocol (ABLY.md): ably-js upgrades GET / (anything else on / goes on).
+        router.get("/").handler(new AblyHandler(sessions, shard, vertx)::handle);
+        router.route().handler(new AblyRest(sessions.metrics())::refuse);
         // Routes of the embedding application (Gateway.start's extraRoutes): after ours, before the error pages.
         extraRoutes.accept(router);
         ErrorPages.install(router, sessions.metrics());

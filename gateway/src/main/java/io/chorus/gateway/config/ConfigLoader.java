@@ -138,6 +138,7 @@ public final class ConfigLoader {
                     + " grace >= 0, 10ms <= flushInterval < lease, occupancyInterval >= 10ms");
         }
         problems.addAll(authProblems(c.auth()));
+        problems.addAll(c.ably().problems());
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", problems));
         }

@@ -28,7 +28,7 @@ public final class GatewayMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The transports, the only values of the {@code transport} label. */
-    private static final List<String> TRANSPORTS = List.of("ws", "sse", "poll");
+    private static final List<String> TRANSPORTS = List.of("ws", "sse", "poll", "ably");
 
     private final Map<String, AtomicLong> connections = new HashMap<>();
     private final Map<String, Counter> messagesOut = new HashMap<>();

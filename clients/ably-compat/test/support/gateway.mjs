@@ -1,0 +1,135 @@
+// Starts one Chorus dev gateway (dev/target/chorus-dev.jar: embedded Kafka and the gateway) for the
+// Ably compatibility tests, with Ably keys from a config file written here. The jar runs from a
+// snapshot in a temp directory, so a rebuild of target/ during the run cannot pull classes from under it.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.mjs';
+
+export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const REPO_DIR = resolve(PACKAGE_DIR, '../..');
+
+/** The keys every test uses: full rights, and one with narrow Ably capabilities. */
+export const KEYS = {
+  full: 'compat.full:full-secret',
+  narrow: 'compat.narrow:narrow-secret',
+};
+
+const CONFIG = `
+ably:
+  keys:
+    compat.full: {secret: full-secret, capability: {"*": ["*"]}}
+    compat.narrow:
+      secret: narrow-secret
+      capability: {"ro:*": ["subscribe"], "wo:*": ["publish"], "both:*": ["subscribe", "publish", "push-admin"]}
+`;
+
+/** connection.heartbeat of the test gateway: CONNECTED's maxIdleInterval. */
+export const HEARTBEAT_MS = 2000;
+const HEARTBEAT = `${HEARTBEAT_MS}ms`;
+
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function freePorts(n) {
+  const ports = new Set();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/** Returns { url, port, kafka, stop() } once /health/ready answers 200. */
+export async function startGateway({ readyTimeoutMs = 120_000 } = {}) {
+  const target = join(REPO_DIR, 'dev/target');
+  if (!existsSync(join(target, 'chorus-dev.jar'))) {
+    execFileSync('mvn', ['-q', '-o', 'package', '-DskipTests', '-pl', 'gateway,dev', '-am'], { cwd: REPO_DIR, stdio: 'inherit' });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'chorus-ably-'));
+  cpSync(join(target, 'chorus-dev.jar'), join(dir, 'jar/chorus-dev.jar'));
+  cpSync(join(target, 'lib'), join(dir, 'jar/lib'), { recursive: true });
+  writeFileSync(join(dir, 'chorus.yaml'), CONFIG);
+  const [port, kp, cp] = await freePorts(3);
+  const log = openSync(join(dir, 'gateway.log'), 'a');
+  const child = spawn('java', ['-jar', join(dir, 'jar/chorus-dev.jar'), 'dev', '--config', join(dir, 'chorus.yaml')], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      CHORUS_HTTP_HOST: '127.0.0.1',
+      CHORUS_HTTP_PORT: String(port),
+      CHORUS_HTTP_SDK_DIR: join(REPO_DIR, 'clients/js/dist'),
+      CHORUS_KAFKA_EMBEDDED_PORT: String(kp),
+      CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT: String(cp),
+      CHORUS_DEV_DEMO_DIR: join(REPO_DIR, 'demo'),
+      // A short heartbeat, so the heartbeat test sees one without waiting the default 15 s.
+      CHORUS_CONNECTION_HEARTBEAT: HEARTBEAT,
+    },
+    stdio: ['ignore', log, log],
+  });
+  children.add(child);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => {
+      if (exited) throw new Error(`the gateway exited during start; see ${dir}/gateway.log`);
+      try {
+        return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
+      } catch {
+        return false;
+      }
+    }, { timeoutMs: readyTimeoutMs, everyMs: 200, what: 'gateway ready' });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    url,
+    port,
+    kafka: `127.0.0.1:${kp}`,
+    dir,
+    async stop() {
+      if (!exited) child.kill('SIGTERM');
+      try {
+        await waitFor(() => exited, { timeoutMs: 30_000, what: 'gateway exit' });
+      } catch {
+        child.kill('SIGKILL');
+      }
+      if (!process.env.CHORUS_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh namespace per test, so no test sees another's messages. */
+export function freshChannel(prefix = 't') {
+  return `${prefix}${Math.random().toString(36).slice(2, 10)}:room`;
+}
+
+/**
+ * The gateway of this run: the one scripts/test.mjs started (CHORUS_TEST_URL), or a new one when a
+ * test file runs alone. `release()` stops it only in the second case.
+ */
+export async function sharedGateway() {
+  if (process.env.CHORUS_TEST_URL) {
+    const url = process.env.CHORUS_TEST_URL;
+    return { url, port: Number(new URL(url).port), kafka: process.env.CHORUS_TEST_KAFKA, release: async () => {} };
+  }
+  const gw = await startGateway();
+  return { url: gw.url, port: gw.port, kafka: gw.kafka, release: () => gw.stop() };
+}

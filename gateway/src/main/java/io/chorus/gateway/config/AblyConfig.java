@@ -1,0 +1,81 @@
+package io.chorus.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ably's realtime protocol (ABLY.md). {@code enabled}: WebSocket upgrades of {@code GET /} on the
+ * gateway's port speak it. {@code keys}: Ably API keys by key name ({@code appId.keyId}), each with its
+ * secret and an Ably capability (channel pattern to Ably operations). {@code connectionStateTtl} is what
+ * CONNECTED reports (CD2f); {@code maxPendingPublishes} bounds the publishes of one connection waiting
+ * for Kafka, whose ACKs must go out in {@code msgSerial} order.
+ */
+public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
+                         int maxPendingPublishes) {
+
+    /** One Ably key: its secret and capability, e.g. {@code {"chat:*":["subscribe","publish"]}}. */
+    public record AblyKeyConfig(String secret, Map<String, List<String>> capability) {
+
+        public AblyKeyConfig {
+            capability = capability == null ? Map.of("*", List.of("*")) : Map.copyOf(capability);
+        }
+
+        @Override
+        public String toString() {
+            return "AblyKeyConfig[secret=***, capability=" + capability + "]";
+        }
+    }
+
+    public static final AblyConfig DISABLED = new AblyConfig(false, Map.of(), Duration.ofMinutes(2), 100);
+
+    public AblyConfig {
+        keys = keys == null ? Map.of() : Map.copyOf(keys);
+        connectionStateTtl = connectionStateTtl == null ? Duration.ofMinutes(2) : connectionStateTtl;
+    }
+
+    /** Ably's capability operations (ably-js ably.d.ts, {@code capabilityOp}, and "*"); ABLY.md says which Chorus keeps. */
+    public static final java.util.Set<String> OPERATIONS = java.util.Set.of("*", "subscribe", "publish", "presence",
+            "history", "stats", "push-subscribe", "push-admin", "channel-metadata", "privileged-headers",
+            "object-subscribe", "object-publish", "annotation-subscribe", "annotation-publish", "message-update-own",
+            "message-update-any", "message-delete-own", "message-delete-any");
+    private static final java.util.regex.Pattern KEY_NAME = java.util.regex.Pattern.compile("[^.:\\s]+\\.[^.:\\s]+");
+
+    /** What is wrong with this section, for the loader's start-up error; empty when nothing. */
+    public java.util.List<String> problems() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (maxPendingPublishes < 1 || connectionStateTtl.isNegative()) {
+            out.add("ably.maxPendingPublishes must be >= 1 and ably.connectionStateTtl >= 0");
+        }
+        keys.forEach((name, k) -> {
+            if (!KEY_NAME.matcher(name).matches()) {
+                out.add("ably.keys: '" + name + "' is not an Ably key name (appId.keyId)");
+            }
+            if (k == null || k.secret() == null || k.secret().isEmpty() || k.secret().contains(":")) {
+                out.add("ably.keys." + name + ".secret must be set (no ':')");
+                return;
+            }
+            k.capability().forEach((pattern, ops) -> {
+                int star = pattern.indexOf('*');
+                String stem = star >= 0 ? pattern.substring(0, star) : pattern;
+                if (pattern.isEmpty() || (star >= 0 && star != pattern.length() - 1)
+                        || (star > 0 && pattern.charAt(star - 1) != ':')
+                        || (star < 0 && io.chorus.schema.ChannelName.problem(stem) != null)) {
+                    out.add("ably.keys." + name + ".capability: pattern '" + pattern
+                            + "' must be a channel name, 'namespace:*' or '*'");
+                }
+                if (ops == null || ops.isEmpty() || !OPERATIONS.containsAll(ops)) {
+                    out.add("ably.keys." + name + ".capability." + pattern + ": operations must be among " + OPERATIONS);
+                }
+            });
+        });
+        return out;
+    }
+
+    /** Key names only: secrets stay out of logs. */
+    @Override
+    public String toString() {
+        return "AblyConfig[enabled=" + enabled + ", keys=" + keys + ", connectionStateTtl=" + connectionStateTtl
+                + ", maxPendingPublishes=" + maxPendingPublishes + "]";
+    }
+}

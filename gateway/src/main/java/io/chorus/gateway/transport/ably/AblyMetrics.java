@@ -1,0 +1,36 @@
+package io.chorus.gateway.transport.ably;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The Ably adapter's own events; the session's (connections, deliveries, publishes, errors) are counted
+ * as for every transport, with {@code transport="ably"}. Tags take enumerated values only.
+ */
+final class AblyMetrics {
+
+    private final MeterRegistry registry;
+
+    AblyMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A ProtocolMessage from a client, by action (TR2; unknown actions as "other"). */
+    void frameIn(int action) {
+        String a = action >= 0 && action <= AblyProtocol.ANNOTATION ? Integer.toString(action) : "other";
+        Counter.builder("chorus_ably_frames_in").description("Ably ProtocolMessages received, by action")
+                .tag("action", a).register(registry).increment();
+    }
+
+    /** An Ably error sent to a client (NACK, channel error, connection error), by Ably code. */
+    void error(AblyCode code) {
+        Counter.builder("chorus_ably_errors").description("Ably errors sent to clients, by Ably error code")
+                .tag("code", Integer.toString(code.code())).register(registry).increment();
+    }
+
+    /** A connection request refused before the session opened (bad parameters or key), by Ably code. */
+    void refused(AblyCode code) {
+        Counter.builder("chorus_ably_connections_refused").description("Ably connection requests refused")
+                .tag("code", Integer.toString(code.code())).register(registry).increment();
+    }
+}

@@ -1,0 +1,546 @@
+package io.chorus.gateway.transport.ably;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.gateway.auth.Capabilities;
+import io.chorus.gateway.auth.Operation;
+import io.chorus.gateway.session.Out;
+import io.chorus.schema.ChannelName;
+import io.chorus.schema.ChorusException;
+import io.chorus.schema.CloseReason;
+import io.chorus.schema.ErrorCode;
+import io.chorus.schema.Position;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Ably connection's protocol-message translator. Client ProtocolMessages become the session's
+ * request frames (PROTOCOL.md), each with a ref of ours; the session's frames come back and become
+ * ProtocolMessages: {@code subscribed} → ATTACHED, {@code unsubscribed} → DETACHED, {@code ack} and
+ * {@code error} → ACK and NACK in {@code msgSerial} order ({@link PublishAcks}), {@code message} →
+ * MESSAGE. So the session decides everything (capabilities, limits, ids, positions) as for its own
+ * clients, and this class only speaks. Touched on the connection's event loop only.
+ *
+ * <p>Bounds: at most {@code maxChannels} channels (attaching, attached or detaching), at most
+ * {@code maxPendingPublishes} ProtocolMessages waiting for Kafka (more are NACKed in turn; twice as
+ * many ends the connection, RTN15h), at most {@link #MAX_MESSAGES_PER_PUBLISH} messages in one; the refs
+ * in flight are bounded by these.
+ */
+final class AblyTranslator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AblyTranslator.class);
+    /** Messages in one MESSAGE ProtocolMessage (Ably: 40034 beyond its own limit). */
+    static final int MAX_MESSAGES_PER_PUBLISH = 100;
+
+    /** Where the translator's output goes: the session, and the client's socket. */
+    interface Peer {
+        /** A Chorus request frame for the session. */
+        void toSession(Buffer frame);
+
+        /** Any client traffic: proof of life for the idle timeout. */
+        void activity();
+
+        void toClient(String protocolMessage);
+
+        /** Closes the socket after what was written. */
+        void end();
+    }
+
+    record Limits(int maxChannels, int maxPendingPublishes) {
+    }
+
+    private enum State { ATTACHING, ATTACHED, DETACHING }
+
+    private static final class Channel {
+        State state = State.ATTACHING;
+        final int modes;
+        String serial;
+        String ref;
+        /** Why the channel lost continuity at this attach: told in ATTACHED (RTL4c1's channelSerial was unusable). */
+        AblyError discontinuity;
+        /** An ATTACH that came while detaching: sent once the detach is done. */
+        JsonNode attachAfterDetach;
+
+        Channel(int modes) {
+            this.modes = modes;
+        }
+    }
+
+    private enum Kind { ATTACH, DETACH, PUBLISH }
+
+    private record Pending(Kind kind, String channel, PublishAcks.Entry entry, int index) {
+    }
+
+    private final Peer peer;
+    private final AblyFrames.Details details;
+    private final Capabilities capabilities;
+    private final ConnectParams params;
+    private final Limits limits;
+    private final MessageFrames messages;
+    private final AblyMetrics metrics;
+    private final MessageCodec.Publisher publisher;
+    private final Map<String, Channel> channels = new HashMap<>();
+    private final Map<String, Pending> refs = new HashMap<>();
+    private final PublishAcks acks = new PublishAcks();
+    private long nextRef;
+    /** The ref of the request being handed to the session: a refusal without a ref answers it. */
+    private String dispatching;
+    private boolean ended;
+
+    AblyTranslator(Peer peer, AblyFrames.Details details, Capabilities capabilities, ConnectParams params, Limits limits,
+                   MessageFrames messages, AblyMetrics metrics) {
+        this.peer = peer;
+        this.details = details;
+        this.capabilities = capabilities;
+        this.params = params;
+        this.limits = limits;
+        this.messages = messages;
+        this.metrics = metrics;
+        this.publisher = new MessageCodec.Publisher(details.clientId());
+    }
+
+    // ---- client → session ----
+
+    /** One text frame from the client: one ProtocolMessage. */
+    void fromClient(String text) {
+        if (ended) {
+            return;
+        }
+        peer.activity(); // every frame is proof of life (the session's idle timeout)
+        JsonNode pm;
+        try {
+            pm = MessageCodec.JSON.readTree(text);
+        } catch (IOException e) {
+            pm = null;
+        }
+        if (pm == null || !pm.isObject() || !pm.path("action").isInt()) {
+            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "a frame must be one JSON ProtocolMessage with an action"));
+            return;
+        }
+        int action = pm.get("action").intValue();
+        metrics.frameIn(action);
+        try {
+            switch (action) {
+                case AblyProtocol.HEARTBEAT ->
+                        send(AblyFrames.heartbeat(pm.path("id").isTextual() ? pm.get("id").textValue() : null));
+                case AblyProtocol.CLOSE -> { // RTN12a: CLOSED, then the server closes the transport
+                    send(AblyFrames.closed());
+                    end();
+                }
+                case AblyProtocol.DISCONNECT -> end();
+                case AblyProtocol.ATTACH -> attach(pm);
+                case AblyProtocol.DETACH -> detach(pm);
+                case AblyProtocol.MESSAGE -> publish(pm);
+                case AblyProtocol.PRESENCE -> refuseAckable(pm, AblyError.unsupported("presence"));
+                case AblyProtocol.ANNOTATION -> refuseAckable(pm, AblyError.unsupported("annotations"));
+                case AblyProtocol.OBJECT -> refuseAckable(pm, AblyError.unsupported("LiveObjects"));
+                case AblyProtocol.AUTH -> fatal(AblyError.unsupported("in-band reauthentication (AUTH, RTC8)"));
+                default -> fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "action " + action + " is not one a client sends"));
+            }
+        } catch (AblyRefusal r) {
+            fatal(r.error()); // a ProtocolMessage too broken to answer on its own terms
+        }
+    }
+
+    /** RTL4: ATTACH. The session subscribes when the granted modes include SUBSCRIBE. */
+    private void attach(JsonNode pm) {
+        String name = channelOf(pm);
+        Channel existing = channels.get(name);
+        if (existing != null) {
+            switch (existing.state) {
+                // Still attached here: continuity was never broken (RESUMED).
+                case ATTACHED -> send(AblyFrames.attached(name, existing.serial,
+                        existing.modes | AblyProtocol.RESUMED, null));
+                case DETACHING -> existing.attachAfterDetach = pm;
+                case ATTACHING -> { } // its ATTACHED is on the way
+            }
+            return;
+        }
+        if (channels.size() >= limits.maxChannels()) {
+            channelFailed(name, new AblyError(AblyCode.TOO_MANY_CHANNELS, "at most " + limits.maxChannels()
+                    + " channels per connection", false));
+            return;
+        }
+        ChannelName channel;
+        try {
+            channel = ChannelName.parse(name);
+        } catch (ChorusException e) {
+            channelFailed(name, AblyError.of(AblyCode.INVALID_CHANNEL_NAME, e.getMessage()));
+            return;
+        }
+        JsonNode chParams = pm.get("params");
+        if (chParams != null && chParams.isObject()) {
+            var it = chParams.fieldNames();
+            while (it.hasNext()) {
+                String p = it.next();
+                if (!"agent".equals(p)) { // RTL4k: a param not honoured must be said, not dropped
+                    channelFailed(name, AblyError.unsupported("channel param '" + shorten(p) + "'"));
+                    return;
+                }
+            }
+        }
+        int requested = pm.path("flags").asInt(0) & AblyProtocol.MODE_ALL;
+        if (requested == 0) {
+            requested = AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH; // no modes asked: the defaults
+        }
+        int granted = 0;
+        if ((requested & AblyProtocol.MODE_SUBSCRIBE) != 0 && capabilities.allows(channel, Operation.SUBSCRIBE)) {
+            granted |= AblyProtocol.MODE_SUBSCRIBE;
+        }
+        if ((requested & AblyProtocol.MODE_PUBLISH) != 0 && capabilities.allows(channel, Operation.PUBLISH)) {
+            granted |= AblyProtocol.MODE_PUBLISH;
+        }
+        if (granted == 0) {
+            boolean wantsPubSub = (requested & (AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH)) != 0;
+            channelFailed(name, wantsPubSub
+                    ? new AblyError(AblyCode.CAPABILITY_DENIED, "the key allows neither subscribe nor publish on "
+                            + name, false)
+                    : AblyError.unsupported("channel modes other than SUBSCRIBE and PUBLISH"));
+            return;
+        }
+        Channel ch = new Channel(granted);
+        channels.put(name, ch);
+        String serial = pm.path("channelSerial").isTextual() ? pm.get("channelSerial").textValue() : null;
+        if ((granted & AblyProtocol.MODE_SUBSCRIBE) == 0) {
+            ch.state = State.ATTACHED; // publish only: nothing to deliver, so no subscription
+            ch.serial = serial;
+            send(AblyFrames.attached(name, serial, granted, null));
+            return;
+        }
+        subscribe(name, ch, serial);
+    }
+
+    /** The session's subscribe; RTL4c1: a channelSerial of ours resumes right after that message. */
+    private void subscribe(String name, Channel ch, String channelSerial) {
+        ObjectNode frame = MessageCodec.JSON.createObjectNode().put("type", "subscribe").put("channel", name);
+        if (channelSerial != null) {
+            try {
+                frame.put("since", Position.decode(channelSerial).encode());
+            } catch (ChorusException e) {
+                ch.discontinuity = AblyError.of(AblyCode.CHANNEL_CONTINUITY_NOT_GUARANTEED,
+                        "the channelSerial is not a Chorus position: attached from now on");
+            }
+        }
+        ch.ref = "a" + (++nextRef);
+        refs.put(ch.ref, new Pending(Kind.ATTACH, name, null, 0));
+        dispatch(ch.ref, frame);
+    }
+
+    /** RTL5: DETACH. */
+    private void detach(JsonNode pm) {
+        String name = channelOf(pm);
+        Channel ch = channels.get(name);
+        if (ch == null || (ch.modes & AblyProtocol.MODE_SUBSCRIBE) == 0) {
+            channels.remove(name);
+            send(AblyFrames.detached(name, null));
+            return;
+        }
+        if (ch.state == State.DETACHING) {
+            ch.attachAfterDetach = null; // the latest request wins
+            return;
+        }
+        if (ch.ref != null) {
+            refs.remove(ch.ref); // an attach still pending: the session drops its answer once unsubscribed
+        }
+        ch.state = State.DETACHING;
+        ch.ref = "d" + (++nextRef);
+        refs.put(ch.ref, new Pending(Kind.DETACH, name, null, 0));
+        dispatch(ch.ref, MessageCodec.JSON.createObjectNode().put("type", "unsubscribe").put("channel", name));
+    }
+
+    /** RTL6 and RTN7: MESSAGE, one session publish per message, one ACK or NACK for the ProtocolMessage. */
+    private void publish(JsonNode pm) {
+        JsonNode serialNode = pm.get("msgSerial");
+        if (serialNode == null || !serialNode.canConvertToLong() || !serialNode.isIntegralNumber()
+                || serialNode.longValue() < 0 || !acks.inOrder(serialNode.longValue())) {
+            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "MESSAGE needs a msgSerial above the previous one (RTN7b)"));
+            return;
+        }
+        long msgSerial = serialNode.longValue();
+        JsonNode list = pm.get("messages");
+        int n = list != null && list.isArray() ? list.size() : 0;
+        PublishAcks.Entry entry = acks.add(msgSerial, Math.max(n, 1));
+        if (acks.size() > 2 * limits.maxPendingPublishes()) {
+            close(new AblyError(AblyCode.RATE_LIMIT_PER_CONNECTION_INBOUND_FATAL, "far more than "
+                    + limits.maxPendingPublishes() + " publishes waiting on this connection", true));
+            return;
+        }
+        AblyError refusal = null;
+        ObjectNode[] frames = new ObjectNode[n];
+        String name = pm.path("channel").asText("");
+        if (acks.size() > limits.maxPendingPublishes()) {
+            refusal = AblyError.of(AblyCode.RATE_LIMIT_PER_CONNECTION_INBOUND, "more than "
+                    + limits.maxPendingPublishes() + " publishes waiting on this connection");
+        } else if (n == 0) {
+            refusal = AblyError.of(AblyCode.BAD_REQUEST, "MESSAGE needs a non-empty messages array");
+        } else if (n > MAX_MESSAGES_PER_PUBLISH) {
+            refusal = AblyError.of(AblyCode.TOO_MANY_MESSAGES_IN_ONE_PUBLISH, "at most " + MAX_MESSAGES_PER_PUBLISH
+                    + " messages in one publish");
+        } else if (pm.hasNonNull("params") && !pm.get("params").isEmpty()) {
+            refusal = AblyError.unsupported("publish params");
+        } else {
+            try {
+                ChannelName.parse(name);
+                for (int i = 0; i < n; i++) {
+                    frames[i] = MessageCodec.toPublish(list.get(i), name, details.connectionId() + ':' + msgSerial
+                            + ':' + i, publisher);
+                }
+            } catch (ChorusException e) {
+                refusal = AblyError.of(AblyCode.INVALID_CHANNEL_NAME, e.getMessage());
+            } catch (AblyRefusal r) {
+                refusal = r.error();
+            }
+        }
+        if (refusal != null) {
+            metrics.error(refusal.code());
+            acks.failed(entry, refusal);
+            flushAcks();
+            return;
+        }
+        for (int i = 0; i < n && !ended; i++) {
+            String ref = "p" + msgSerial + "." + i;
+            refs.put(ref, new Pending(Kind.PUBLISH, name, entry, i));
+            dispatch(ref, frames[i]);
+        }
+    }
+
+    /** PRESENCE, ANNOTATION, OBJECT: they expect an ACK or NACK (RTN7a); Chorus NACKs them in turn. */
+    private void refuseAckable(JsonNode pm, AblyError error) {
+        JsonNode serial = pm.get("msgSerial");
+        if (serial == null || !serial.isIntegralNumber() || serial.longValue() < 0 || !acks.inOrder(serial.longValue())) {
+            fatal(error);
+            return;
+        }
+        metrics.error(error.code());
+        acks.failed(acks.add(serial.longValue(), 1), error);
+        flushAcks();
+    }
+
+    private void dispatch(String ref, ObjectNode frame) {
+        frame.put("ref", ref);
+        dispatching = ref;
+        try {
+            peer.toSession(Buffer.buffer(AblyFrames.text(frame)));
+        } finally {
+            dispatching = null;
+        }
+    }
+
+    // ---- session → client ----
+
+    /** A frame the session sent (see {@link Out}). */
+    void fromSession(Out kind, Buffer frame) {
+        if (ended) {
+            return;
+        }
+        try {
+            switch (kind) {
+                case CONNECTED -> send(AblyFrames.connected(details, params.resume() == null ? null
+                        : AblyError.of(AblyCode.INVALID_CONNECTION_KEY, "Chorus does not resume Ably connections yet:"
+                                + " this is a new connection; channels reattach from their channelSerial")));
+                case MESSAGE -> deliver(frame);
+                case SUBSCRIBED, RESUMED -> attached(MessageCodec.JSON.readTree(frame.getBytes()));
+                case ERROR, CHANNEL_ERROR -> error(MessageCodec.JSON.readTree(frame.getBytes()));
+                case REPLY -> reply(MessageCodec.JSON.readTree(frame.getBytes()));
+                case STREAM -> stream(MessageCodec.JSON.readTree(frame.getBytes()));
+                default -> { } // presence, occupancy and token notices: never asked for on this transport
+            }
+        } catch (IOException e) {
+            LOG.error("unreadable session frame {}", kind, e);
+        }
+    }
+
+    private void deliver(Buffer frame) throws IOException {
+        MessageCodec.Delivered m = messages.translate(frame);
+        Channel ch = channels.get(m.channel());
+        if (ch == null || ch.state != State.ATTACHED) {
+            return; // RTL17: only an attached channel delivers
+        }
+        ch.serial = m.position();
+        // RTN2b: echo=false. Only ids Chorus gave (connectionId:msgSerial:index) say which connection published.
+        if (!params.echo() && m.id().startsWith(details.connectionId() + ':')) {
+            return;
+        }
+        send(m.json());
+    }
+
+    private void attached(JsonNode f) {
+        Pending p = refs.remove(f.path("ref").asText());
+        Channel ch = p == null ? null : channels.get(p.channel());
+        if (ch == null || !f.path("ref").asText().equals(ch.ref)) {
+            return;
+        }
+        ch.ref = null;
+        ch.state = State.ATTACHED;
+        ch.serial = f.path("position").asText();
+        boolean resumed = f.path("resumed").asBoolean(false);
+        AblyError error = ch.discontinuity;
+        ch.discontinuity = null;
+        if (f.has("resumed") && !resumed) {
+            error = AblyError.of(AblyCode.CHANNEL_CONTINUITY_NOT_GUARANTEED, "continuity lost ("
+                    + f.path("reason").asText() + "): delivery starts at channelSerial " + ch.serial);
+        }
+        send(AblyFrames.attached(p.channel(), ch.serial, ch.modes | (resumed ? AblyProtocol.RESUMED : 0), error));
+    }
+
+    private void reply(JsonNode f) {
+        String type = f.path("type").asText();
+        Pending p = refs.remove(f.path("ref").asText());
+        if (p == null) {
+            return;
+        }
+        if ("ack".equals(type) && p.kind() == Kind.PUBLISH) {
+            acks.succeeded(p.entry(), p.index(), f.path("position").asText());
+            flushAcks();
+        } else if ("unsubscribed".equals(type) && p.kind() == Kind.DETACH) {
+            detached(p.channel());
+        }
+    }
+
+    private void error(JsonNode f) {
+        ErrorCode code = ErrorCode.byWireName(f.path("error").asText());
+        ChorusException e = new ChorusException(code == null ? ErrorCode.INTERNAL : code, f.path("message").asText());
+        String ref = f.hasNonNull("ref") ? f.get("ref").asText() : null;
+        String channel = f.hasNonNull("channel") ? f.get("channel").asText() : null;
+        if (ref == null && channel == null) {
+            ref = dispatching; // refused before the session could read its ref (e.g. a frame over the limit)
+        }
+        Pending p = ref == null ? null : refs.remove(ref);
+        if (p != null) {
+            switch (p.kind()) {
+                case PUBLISH -> {
+                    AblyError a = AblyError.from(e, true);
+                    metrics.error(a.code());
+                    acks.failed(p.entry(), a);
+                    flushAcks();
+                }
+                case ATTACH -> attachFailed(ref, p.channel(), e);
+                case DETACH -> detached(p.channel()); // not subscribed: detached all the same
+            }
+            return;
+        }
+        if (channel != null) {
+            // RTL13a: a subscription that ended is a server-initiated DETACHED: the SDK reattaches at once
+            // with its channelSerial, which resumes where delivery stopped.
+            Channel ch = channels.get(channel);
+            if (ch != null && ch.state == State.ATTACHED) {
+                channels.remove(channel);
+                AblyError a = AblyError.from(e, false);
+                metrics.error(a.code());
+                send(AblyFrames.detached(channel, a));
+            }
+            return;
+        }
+        LOG.warn("ably connection {}: session error without a request: {}", details.connectionId(), e.getMessage());
+        fatal(AblyError.from(e, false));
+    }
+
+    private void attachFailed(String ref, String channel, ChorusException e) {
+        Channel ch = channels.get(channel);
+        if (ch == null || !ref.equals(ch.ref)) {
+            return;
+        }
+        if (e.code() == ErrorCode.INVALID_POSITION && ch.discontinuity == null) {
+            // A position of another channel or topic: attach from now on, and say continuity was lost.
+            ch.discontinuity = AblyError.of(AblyCode.CHANNEL_CONTINUITY_NOT_GUARANTEED, e.getMessage());
+            subscribe(channel, ch, null);
+            return;
+        }
+        channels.remove(channel);
+        channelFailed(channel, AblyError.from(e, false));
+    }
+
+    private void detached(String channel) {
+        Channel ch = channels.remove(channel);
+        send(AblyFrames.detached(channel, null));
+        if (ch != null && ch.attachAfterDetach != null) {
+            attach(ch.attachAfterDetach);
+        }
+    }
+
+    /**
+     * Kafka stopped or started answering (PROTOCOL.md, stream notices): a CONNECTED on the same
+     * connection is an UPDATE event for ably-js (RTN24), with the reason while stalled.
+     */
+    private void stream(JsonNode f) {
+        boolean stalled = "stalled".equals(f.path("state").asText());
+        send(AblyFrames.connected(details, stalled ? AblyError.of(AblyCode.SERVICE_TEMPORARILY_UNAVAILABLE,
+                "Kafka is not answering (" + f.path("reason").asText() + "): no messages flow, publishes fail") : null));
+    }
+
+    /** A channel refused: ERROR (the channel FAILS, RTL14) or, when a retry may succeed, DETACHED (RTL13b). */
+    private void channelFailed(String channel, AblyError error) {
+        metrics.error(error.code());
+        send(error.retry() ? AblyFrames.detached(channel, error) : AblyFrames.error(channel, error));
+    }
+
+    private void flushAcks() {
+        for (ObjectNode pm : acks.ready()) {
+            send(AblyFrames.text(pm));
+        }
+    }
+
+    // ---- the connection ----
+
+    /** A heartbeat of the session: HEARTBEAT when the client asked for protocol heartbeats (RTN23b). */
+    void heartbeat() {
+        if (params.heartbeats() && !ended) {
+            send(AblyFrames.heartbeat(null));
+        }
+    }
+
+    /** The session ends the connection: a last DISCONNECTED (reconnect) or ERROR (terminal), RTN15h, RTN14g. */
+    void closing(CloseReason reason) {
+        if (ended) {
+            return;
+        }
+        AblyError error = AblyError.closing(reason);
+        metrics.error(error.code());
+        String pm = reason.reconnect() ? AblyFrames.disconnected(error) : AblyFrames.error(null, error);
+        ended = true;
+        peer.toClient(pm);
+    }
+
+    /** Ends the connection, telling the client to reconnect. */
+    private void close(AblyError error) {
+        metrics.error(error.code());
+        send(AblyFrames.disconnected(error));
+        end();
+    }
+
+    /** A connection-level ERROR: the client's connection FAILS (RTN14g, RTN15c4); then the socket closes. */
+    private void fatal(AblyError error) {
+        metrics.error(error.code());
+        send(AblyFrames.error(null, error));
+        end();
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            peer.end();
+        }
+    }
+
+    private void send(String pm) {
+        if (!ended) {
+            peer.toClient(pm);
+        }
+    }
+
+    private static String channelOf(JsonNode pm) {
+        JsonNode c = pm.get("channel");
+        if (c == null || !c.isTextual() || c.textValue().isEmpty() || c.textValue().length() > 1024) {
+            throw new AblyRefusal(AblyError.of(AblyCode.PROTOCOL_ERROR, "ATTACH and DETACH need a channel"));
+        }
+        return c.textValue();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 32 ? s.substring(0, 32) + "…" : s;
+    }
+}
