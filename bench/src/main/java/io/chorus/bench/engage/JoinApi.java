@@ -42,24 +42,33 @@ public final class JoinApi {
         }
     }
 
-    /** One value of a Prometheus text scrape summed over every series whose line starts with {@code prefix}. */
+    /**
+     * One value of a Prometheus text scrape, summed over every series whose line starts with
+     * {@code prefix} (0 when none has it yet); NaN when three scrapes in a row failed.
+     */
     public static double metric(String baseUrl, String prefix) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(10))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(30))
                 .GET().build();
-        try {
-            String body = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body();
-            double sum = 0;
-            for (String line : body.split("\n")) {
-                if (line.startsWith(prefix)) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                HttpResponse<String> res = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+                if (res.statusCode() != 200) {
+                    continue;
                 }
+                double sum = 0;
+                for (String line : res.body().split("\n")) {
+                    if (line.startsWith(prefix)) {
+                        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+                return sum;
+            } catch (IOException | RuntimeException e) {
+                System.err.println("scraping " + baseUrl + "/metrics: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Double.NaN;
             }
-            return sum;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Double.NaN;
         }
+        return Double.NaN;
     }
 }
