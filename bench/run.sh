@@ -472,6 +472,9 @@ run_one() {
   [ $rc -eq 0 ] || log "$scenario on $t ended with status $rc (see $out)"
 }
 
+# 10,000 participants are 10,000 sockets in the load generator and in the gateway: open files up to
+# the hard limit (20,000 here).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 need_loadgen
 for t in "${targets[@]}"; do
   case "$t" in chorus|socketio|nchan) ;; *) die "unknown target $t" ;; esac

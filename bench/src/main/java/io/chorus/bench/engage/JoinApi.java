@@ -13,6 +13,9 @@ import java.time.Duration;
 public final class JoinApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** HTTP/1.1: the API's server answers plain HTTP/1.1, and an h2c upgrade attempt only adds a round trip. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     /** What {@code POST /engage/events} answered. */
     public record Event(String code, String hostToken, String host) {
@@ -28,7 +31,7 @@ public final class JoinApi {
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("title", title).toString()))
                 .build();
         try {
-            HttpResponse<String> res = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
             if (res.statusCode() != 201) {
                 throw new IllegalStateException("POST /engage/events answered " + res.statusCode() + ": " + res.body());
             }
@@ -51,7 +54,7 @@ public final class JoinApi {
                 .GET().build();
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                HttpResponse<String> res = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
                 if (res.statusCode() != 200) {
                     continue;
                 }
