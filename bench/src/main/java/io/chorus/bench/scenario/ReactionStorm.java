@@ -154,7 +154,8 @@ public final class ReactionStorm {
         m.put("appliedPerSecond", CpuWindow.round(appliedInWindow / seconds, 1));
         m.put("refusedInWindow", (long) (refused1 - refused0));
         m.put("ingestAppliedAtWindowStartAndEnd", List.of(applied0, applied1));
-        Object ingestCpu = ((Map<?, ?>) ((Map<?, ?>) window.get("cpu")).get("ingest")).get("cpuSeconds");
+        Object ingestEntry = ((Map<?, ?>) window.get("cpu")).get("ingest");
+        Object ingestCpu = ingestEntry == null ? null : ((Map<?, ?>) ingestEntry).get("cpuSeconds");
         m.put("ingestUsPerAppliedReaction", appliedInWindow > 0 && ingestCpu != null
                 ? CpuWindow.round(((Number) ingestCpu).doubleValue() * 1e6 / appliedInWindow, 1) : null);
         m.put("ackMs", Report.millis(ack));
