@@ -3,8 +3,8 @@
 #
 #   bench/run.sh SCENARIO [TARGET|all] [load generator options…]
 #
-#   SCENARIO  fanout | channels | idle | resume | sse | charts
-#   TARGET    chorus | socketio | nchan | all (default; resume and sse are Chorus only)
+#   SCENARIO  fanout | channels | idle | resume | sse | votes | reactions | charts
+#   TARGET    chorus | socketio | nchan | all (default; resume, sse, votes and reactions are Chorus only)
 #
 # Without --subscribers/--payload, fanout runs its matrix (N = 1,000 and 10,000; payload 64 B and
 # 1 KB). Extra options go to the load generator (see BENCHMARKS.md), e.g.
@@ -29,6 +29,12 @@
 #   BENCH_PORT_OFFSET=N        add N to every server port (two checkouts benchmarking at once)
 #   BENCH_QUIET_PERCENT/_WAIT  before each run, wait up to _WAIT s (180) for the machine to be under
 #                              _PERCENT % busy (20): the machine may be shared
+#   votes, reactions           the broker (`chorus-dev.jar kafka`), ingest (`chorus-ingest.jar`, its own
+#                              JVM) and the gateway (`serve`, engagement namespaces) as three processes:
+#   CHORUS_INGEST_JAR          a built chorus-ingest.jar (with lib/ beside it); default: build it
+#   INGEST_JAVA_OPTS           ingest JVM options (default -Xmx2g)
+#   REACTIONS_PER_WINDOW       ingest's engage.limits.reactionsPerWindow for the run (default 30 per
+#                              10 s: 2 reactions/s per participant fit; ingest's own default is 5)
 set -euo pipefail
 # The whole script is one block, read before it runs: editing this file mid-run cannot break a run.
 {
@@ -56,6 +62,12 @@ o=${BENCH_PORT_OFFSET:-0}
 CHORUS_PORT=$((28080 + o)) KAFKA_PORT=$((29092 + o)) KAFKA_CTRL_PORT=$((29093 + o))
 BROKER_HTTP_PORT=$((28180 + o)) BROKER_KAFKA_PORT=$((29192 + o)) BROKER_CTRL_PORT=$((29193 + o))
 SOCKETIO_PORT=$((28300 + o)) REDIS_PORT=$((28379 + o)) NCHAN_PORT=$((28400 + o))
+INGEST_PORT=$((28181 + o))
+INGEST_JAVA_OPTS=${INGEST_JAVA_OPTS:--Xmx2g}
+REACTIONS_PER_WINDOW=${REACTIONS_PER_WINDOW:-30}
+# The engagement storms sign participant tokens with the gateway's secret; the join API needs both.
+ENGAGE_SECRET=chorus-bench-hmac-secret-0123456789abcdef
+ENGAGE_ADMIN_KEY=chorus-bench-admin-key
 
 log() { printf '[run %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -67,7 +79,7 @@ usage() {
 
 case "$scenario" in
   fanout|channels|idle) targets_all=(chorus socketio nchan) ;;
-  resume|sse) targets_all=(chorus) ;;
+  resume|sse|votes|reactions) targets_all=(chorus) ;;
   charts) exec "$here/charts.sh" ;;
   *) usage ;;
 esac
@@ -246,6 +258,93 @@ start_chorus() {
   port=$CHORUS_PORT
 }
 
+# The engagement stack as three processes, each measured on its own: the broker alone
+# (`chorus-dev.jar kafka`), ingest (`chorus-ingest.jar`: Kafka Streams and the join API) and the gateway
+# (`serve`, with the namespaces of ENGAGE.md and the run's HMAC secret).
+need_ingest() {
+  local jar=${CHORUS_INGEST_JAR:-$root/ingest/target/chorus-ingest.jar}
+  if [ ! -f "$jar" ]; then
+    log "building ingest"
+    (cd "$root" && mvn -q -o package -DskipTests -pl ingest -am)
+  fi
+  mkdir -p "$gateway_dir/ingest"
+  cp "$jar" "$gateway_dir/ingest/chorus-ingest.jar"
+  cp -r "$(dirname "$jar")/lib" "$gateway_dir/ingest/lib"
+}
+
+port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+start_engage() {
+  need_gateway
+  need_ingest
+  # Another checkout's servers on one of these ports would silently take this run's traffic.
+  local p
+  for p in "$BROKER_KAFKA_PORT" "$BROKER_CTRL_PORT" "$CHORUS_PORT" "$INGEST_PORT"; do
+    port_free "$p" || die "port $p is in use (another run? set BENCH_PORT_OFFSET)"
+  done
+  mkdir -p "$scratch/broker" "$scratch/gateway" "$scratch/ingest"
+  (cd "$scratch/broker" && exec env CHORUS_KAFKA_EMBEDDED_PORT=$BROKER_KAFKA_PORT \
+    CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$BROKER_CTRL_PORT \
+    taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" kafka \
+    >"$scratch/broker.log" 2>&1) &
+  local broker=$!
+  started+=("$broker")
+  wait_tcp "$BROKER_KAFKA_PORT" "broker" "$broker"
+  local bootstrap=127.0.0.1:$BROKER_KAFKA_PORT
+  cat >"$scratch/gateway/chorus.yaml" <<YAML
+namespaces:
+  configured:
+    engage-in: {}
+    engage-ctl: {}
+    engage: {clientPublish: false, conflate: true}
+    engage-chat: {clientPublish: false}
+    engage-mod: {clientPublish: false, conflate: true}
+    engage-me: {clientPublish: false}
+YAML
+  (cd "$scratch/gateway" && exec env CHORUS_HTTP_HOST=127.0.0.1 CHORUS_HTTP_PORT=$CHORUS_PORT \
+    CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000 \
+    CHORUS_LIMITS_MAX_CONNECTIONS=100000 KAFKA_BOOTSTRAP_SERVERS=$bootstrap CHORUS_KAFKA_CREATE_TOPICS=true \
+    CHORUS_AUTH_HMAC_SECRET=$ENGAGE_SECRET \
+    taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/chorus-gateway.jar" serve \
+    --config "$scratch/gateway/chorus.yaml" >"$scratch/gateway.log" 2>&1) &
+  local gw=$!
+  started+=("$gw")
+  wait_http "http://127.0.0.1:$CHORUS_PORT/health/ready" "gateway" "$gw"
+  # The broker listens before it is unfenced (the dev jar does not wait for that), and ingest stops
+  # when it cannot create its topics: start it after the gateway saw Kafka answer, and again if it
+  # stopped while the broker was still fenced.
+  local ingest="" attempt
+  for attempt in 1 2 3 4 5; do
+    (cd "$scratch/ingest" && exec env KAFKA_BOOTSTRAP_SERVERS=$bootstrap \
+      CHORUS_INGEST_KAFKA_CREATE_TOPICS=true CHORUS_INGEST_KAFKA_STATE_DIR="$scratch/ingest/state" \
+      CHORUS_INGEST_ENGAGE_HTTP_HOST=127.0.0.1 CHORUS_INGEST_ENGAGE_HTTP_PORT=$INGEST_PORT \
+      CHORUS_INGEST_ENGAGE_HMAC_SECRET=$ENGAGE_SECRET CHORUS_INGEST_ENGAGE_ADMIN_KEY=$ENGAGE_ADMIN_KEY \
+      CHORUS_INGEST_ENGAGE_DEMO_URL=http://127.0.0.1:$CHORUS_PORT/ CHORUS_INGEST_ENGAGE_TOPICS_CREATE=true \
+      CHORUS_INGEST_ENGAGE_LIMITS_REACTIONS_PER_WINDOW=$REACTIONS_PER_WINDOW \
+      taskset -c "$SERVER_CPU" java $INGEST_JAVA_OPTS -jar "$gateway_dir/ingest/chorus-ingest.jar" \
+      >>"$scratch/ingest.log" 2>&1) &
+    ingest=$!
+    started+=("$ingest")
+    local up=""
+    for _ in $(seq 1 480); do
+      curl -fsS -o /dev/null "http://127.0.0.1:$INGEST_PORT/health/ready" 2>/dev/null && { up=1; break; }
+      kill -0 "$ingest" 2>/dev/null || break
+      sleep 0.25
+    done
+    [ -n "$up" ] && break
+    kill -0 "$ingest" 2>/dev/null && die "ingest did not become ready (logs in $scratch)"
+    log "ingest stopped while starting (attempt $attempt): $(tail -1 "$scratch/ingest.log")"
+    sleep 2
+  done
+  [ -n "$up" ] || die "ingest could not start (logs in $scratch)"
+  pids=(--pid "gateway=$gw" --pid "broker=$broker" --pid "ingest=$ingest")
+  gateway_pid=$gw
+  publish_endpoint=$bootstrap
+  port=$CHORUS_PORT
+}
+
 start_socketio() {
   need_socketio
   taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
@@ -338,7 +437,14 @@ run_one() {
   wait_quiet
   scratch=$(mktemp -d /tmp/chorus-bench-run.XXXXXX)
   log "$scenario on $t: starting servers (core $SERVER_CPU), scratch $scratch"
-  "start_$t"
+  local engage=()
+  if [ "$scenario" = votes ] || [ "$scenario" = reactions ]; then
+    start_engage
+    engage=(--api "http://127.0.0.1:$INGEST_PORT" --secret "$ENGAGE_SECRET" --admin-key "$ENGAGE_ADMIN_KEY")
+    [ "$scenario" = reactions ] && engage+=(--reaction-limit "$REACTIONS_PER_WINDOW per 10 s")
+  else
+    "start_$t"
+  fi
   local out="$results/$name.json"
   local profile=()
   if [ -n "${BENCH_PROFILE:-}" ] && [ "$t" = chorus ]; then
@@ -355,7 +461,7 @@ run_one() {
   local rc=0
   pin "$CLIENT_CPU" java $BENCH_JAVA_OPTS -jar "$here/target/chorus-bench.jar" "$scenario" --target "$t" \
     --port "$port" --publish-endpoint "$publish_endpoint" --server-cpu "$SERVER_CPU" --client-cpu "$CLIENT_CPU" \
-    "${pids[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
+    "${pids[@]}" "${engage[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
   if [ ${#profile[@]} -gt 0 ]; then
     # Collapsed stacks (for tables of hot frames) and a flame graph of the same samples.
     jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "\"dump,file=$results/$name-profile.collapsed\"" >/dev/null || true
@@ -366,6 +472,9 @@ run_one() {
   [ $rc -eq 0 ] || log "$scenario on $t ended with status $rc (see $out)"
 }
 
+# 10,000 participants are 10,000 sockets in the load generator and in the gateway: open files up to
+# the hard limit (20,000 here).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 need_loadgen
 for t in "${targets[@]}"; do
   case "$t" in chorus|socketio|nchan) ;; *) die "unknown target $t" ;; esac
@@ -381,7 +490,7 @@ for t in "${targets[@]}"; do
     (trap cleanup EXIT; run_one "$t" "$scenario-$t") || log "$scenario on $t failed; going on"
   fi
 done
-if [ -x "$here/charts.sh" ] && { command -v gnuplot >/dev/null || apt_install gnuplot-nox; }; then
+if [ "$scenario" != votes ] && [ "$scenario" != reactions ] && [ -x "$here/charts.sh" ] && { command -v gnuplot >/dev/null || apt_install gnuplot-nox; }; then
   "$here/charts.sh" || log "charts failed"
 fi
 exit

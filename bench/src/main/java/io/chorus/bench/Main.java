@@ -18,7 +18,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: chorus-bench fanout|channels|sse|idle|resume --target chorus|socketio|nchan "
+            System.err.println("usage: chorus-bench fanout|channels|sse|idle|resume|votes|reactions --target chorus|socketio|nchan "
                     + "[--subscribers N] [--payload BYTES] [--rates R1,R2,…] [--pid name=PID …] [--out FILE]");
             System.exit(2);
         }
@@ -33,6 +33,8 @@ public final class Main {
             case "sse" -> Sweep.run("sse", o, "sse", 1000, 1, "bench:sse-");
             case "idle" -> IdleMemory.run(o);
             case "resume" -> ResumeStorm.run(o);
+            case "votes" -> io.chorus.bench.scenario.VoteStorm.run(o);
+            case "reactions" -> io.chorus.bench.scenario.ReactionStorm.run(o);
             default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
         };
         Path out = Path.of(o.str("out", "results/" + args[0] + "-" + report.get("target") + ".json"));

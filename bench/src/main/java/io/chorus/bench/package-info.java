@@ -8,7 +8,9 @@
  *   <li>{@code publish}: each server's backend publishing path, paced at a fixed rate;</li>
  *   <li>{@code load}: the subscribers of a run, in this process or spread over worker processes;</li>
  *   <li>{@code proc}: CPU and memory of the server processes, from {@code /proc} and {@code jcmd};</li>
- *   <li>{@code scenario}: fan-out, many channels, idle memory, resume storm, SSE fan-out;</li>
+ *   <li>{@code engage}: engagement clients (participants, host, displays) and tally freshness;</li>
+ *   <li>{@code scenario}: fan-out, many channels, idle memory, resume storm, SSE fan-out, vote and
+ *       reaction storms;</li>
  *   <li>{@code report}: the JSON result files.</li>
  * </ul>
  */

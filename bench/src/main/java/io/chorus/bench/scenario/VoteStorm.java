@@ -1,0 +1,308 @@
+package io.chorus.bench.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chorus.bench.BenchOptions;
+import io.chorus.bench.engage.CommandLog;
+import io.chorus.bench.engage.Display;
+import io.chorus.bench.engage.Freshness;
+import io.chorus.bench.engage.Participants;
+import io.chorus.bench.report.Report;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Vote storm (issue 12). N participants, each its own socket and token, in one event:
+ * <ol>
+ * <li><b>warm-up</b> (unmeasured): a two-option poll, votes at a moderate rate, so that the servers'
+ *     JIT has seen the path;</li>
+ * <li><b>burst</b>: a choice poll; all N vote within {@code --burst-seconds} (1), evenly spread.
+ *     Measured: the time from the last vote sent until a display (a subscriber to
+ *     {@code engage:CODE:a:burst}) received a snapshot with the exact tally of every acknowledged
+ *     vote;</li>
+ * <li><b>sustained</b>: a 20-option poll with {@code allowChange}; {@code --rate} votes per second for
+ *     {@code --warmup} + {@code --duration} seconds, each participant moving its vote from option j to
+ *     j + 1 (first vote: option 0) only after its previous vote was acknowledged. Measured over the
+ *     duration: tally freshness ({@link Freshness}), acks, snapshot rate and server CPU per vote.</li>
+ * </ol>
+ */
+public final class VoteStorm {
+
+    private static final int LIVE_OPTIONS = 20;
+
+    private VoteStorm() {
+    }
+
+    public static Report run(BenchOptions o) {
+        Report report = EngageSetup.report("votes");
+        try (EngageSetup s = new EngageSetup(o)) {
+            Map<String, Object> setup = s.start("Vote storm");
+            report.put("setup", setup);
+            if (setup.containsKey("error")) {
+                report.put("error", setup.get("error"));
+                return report;
+            }
+            report.put("warmup", warmup(s));
+            report.put("burst", burst(s));
+            report.put("sustained", sustained(s));
+            report.put("goals", goals(report));
+        } catch (RuntimeException e) {
+            report.put("error", e.toString());
+            e.printStackTrace();
+        }
+        return report;
+    }
+
+    /** Creates a choice poll {@code id} with options o0..o(n-1), opens it, and returns its display once it shows it open. */
+    static Display openPoll(EngageSetup s, String id, int options, boolean allowChange) {
+        Display d = s.display("engage:" + s.event.code() + ":a:" + id);
+        StringBuilder opts = new StringBuilder();
+        for (int j = 0; j < options; j++) {
+            opts.append(j == 0 ? "" : ",").append("{\"id\":\"o").append(j).append("\",\"label\":\"Option ")
+                    .append(j + 1).append("\"}");
+        }
+        s.host.command("{\"type\":\"activity.create\",\"activity\":\"" + id + "\",\"kind\":\"choice\",\"title\":\""
+                + id + "\",\"options\":[" + opts + "],\"allowChange\":" + allowChange + "}");
+        s.host.command("{\"type\":\"activity.open\",\"activity\":\"" + id + "\"}");
+        if (d.await(0, n -> "open".equals(n.path("state").asText()), Duration.ofSeconds(60)) == null) {
+            throw new IllegalStateException("poll " + id + " never showed open on its display (" + d.lastError() + ")");
+        }
+        return d;
+    }
+
+    static String vote(String activity, int option) {
+        return "{\"type\":\"poll.vote\",\"activity\":\"" + activity + "\",\"round\":1,\"choices\":[\"o" + option + "\"]}";
+    }
+
+    private static Map<String, Object> warmup(EngageSetup s) {
+        int votes = Math.min(s.participantCount, s.o.integer("warmup-votes", s.participantCount));
+        double rate = s.o.number("warmup-rate", 1000);
+        Display d = openPoll(s, "warm", 2, false);
+        CommandLog log = new CommandLog(votes);
+        s.participants.use(log);
+        Setup.log("warm-up: %d votes at %.0f/s", votes, rate);
+        s.pace(rate, votes / rate, k -> k < votes ? new int[] {k, k % 2} : new int[0], v -> vote("warm", v));
+        EngageSetup.awaitAnswers(log, Duration.ofSeconds(60));
+        long acked = log.ackedCount();
+        Display.Snapshot shown = d.await(0, n -> n.path("responses").asLong() == acked, Duration.ofSeconds(60));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("votes", votes);
+        m.put("rate", rate);
+        m.put("acked", acked);
+        m.put("errors", log.errorCodes());
+        m.put("allShown", shown != null);
+        return m;
+    }
+
+    private static Map<String, Object> burst(EngageSetup s) {
+        int n = s.participantCount;
+        int options = s.o.integer("options", 4);
+        double seconds = s.o.number("burst-seconds", 1);
+        double timeout = s.o.number("settle-timeout", 60);
+        int[] choice = new int[n];
+        Random random = new Random(s.seed);
+        for (int i = 0; i < n; i++) {
+            choice[i] = random.nextInt(options);
+        }
+        Display d = openPoll(s, "burst", options, false);
+        int before = d.count();
+        CommandLog log = new CommandLog(n);
+        s.participants.use(log);
+        Setup.sleep(1);
+        Setup.log("burst: %d votes within %.1f s", n, seconds);
+        EngageSetup.Mark mark = s.mark();
+        s.pace(n / seconds, seconds, k -> k < n ? new int[] {k, choice[k]} : new int[0], v -> vote("burst", v));
+        boolean answered = EngageSetup.awaitAnswers(log, Duration.ofSeconds((long) timeout));
+        long firstSent = Long.MAX_VALUE;
+        long lastSent = Long.MIN_VALUE;
+        long lastAck = Long.MIN_VALUE;
+        long[] expected = new long[options];
+        Histogram ack = new Histogram(3);
+        for (int i = 0; i < log.reserved(); i++) {
+            firstSent = Math.min(firstSent, log.sentAt(i));
+            lastSent = Math.max(lastSent, log.sentAt(i));
+            if (log.offset(i) >= 0) {
+                expected[log.value(i)]++;
+                lastAck = Math.max(lastAck, log.answeredAt(i));
+                ack.recordValue(Math.max(0, (log.answeredAt(i) - log.sentAt(i)) / 1000));
+            }
+        }
+        long acked = log.ackedCount();
+        Display.Snapshot exact = d.await(before, snap -> acked > 0 && snap.path("responses").asLong() == acked
+                && countsEqual(snap.path("results").path("counts"), expected), Duration.ofSeconds((long) timeout));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("votes", log.reserved());
+        m.put("acked", acked);
+        m.put("errors", log.errorCodes());
+        m.put("allAnswered", answered);
+        m.put("sendSpreadMs", (lastSent - firstSent) / 1e6);
+        m.put("ackMs", Report.millis(ack));
+        m.put("lastAckAfterLastVoteMs", (lastAck - lastSent) / 1e6);
+        Map<String, Long> exp = new LinkedHashMap<>();
+        for (int j = 0; j < options; j++) {
+            exp.put("o" + j, expected[j]);
+        }
+        m.put("expectedCounts", exp);
+        m.put("exactTallyShown", exact != null);
+        m.put("exactTallyAfterLastVoteMs", exact == null ? null : (exact.rel() - lastSent) / 1e6);
+        m.put("snapshotsDuringBurst", d.count() - before);
+        m.put("snapshotsOutOfOrder", d.outOfOrder());
+        List<Display.Snapshot> snaps = d.snapshots();
+        Display.Snapshot last = snaps.get(snaps.size() - 1);
+        m.put("lastSnapshot", last.data());
+        m.put("window", s.window(mark, acked, "Vote"));
+        Setup.log("burst: %d acked, exact tally on the display %s ms after the last vote", acked,
+                m.get("exactTallyAfterLastVoteMs"));
+        return m;
+    }
+
+    static boolean countsEqual(JsonNode counts, long[] expected) {
+        for (int j = 0; j < expected.length; j++) {
+            if (counts.path("o" + j).asLong(-1) != expected[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, Object> sustained(EngageSetup s) {
+        int n = s.participantCount;
+        double rate = s.o.number("rate", 2000);
+        double warm = s.o.number("warmup", 10);
+        double duration = s.o.number("duration", 60);
+        double timeout = s.o.number("settle-timeout", 60);
+        long capacity = (long) Math.ceil(rate * (warm + duration)) + 16;
+        if (capacity > (long) n * (LIVE_OPTIONS - 1)) {
+            throw new IllegalArgumentException("--rate x (--warmup + --duration) = " + capacity + " votes is more than "
+                    + n + " participants can cast moving through " + LIVE_OPTIONS + " options; lower the rate or the"
+                    + " duration, or add participants");
+        }
+        Display d = openPoll(s, "live", LIVE_OPTIONS, true);
+        Participants p = s.participants;
+        int[] base = new int[n];
+        for (int i = 0; i < n; i++) {
+            base[i] = p.accepted(i);
+        }
+        CommandLog log = new CommandLog((int) capacity);
+        p.use(log);
+        int[] cursor = {0};
+        long[] skipped = {0};
+        java.util.function.IntFunction<int[]> pick = k -> {
+            // The next participant, round-robin, whose previous vote is acknowledged.
+            for (int tries = 0; tries < n; tries++) {
+                int i = cursor[0];
+                cursor[0] = (i + 1) % n;
+                int v = p.accepted(i) - base[i];
+                if (!p.inFlight(i) && v < LIVE_OPTIONS - 1) {
+                    return new int[] {i, v};
+                }
+            }
+            skipped[0]++;
+            return null;
+        };
+        Setup.log("sustained: %.0f votes/s, %.0f s warm-up + %.0f s measured", rate, warm, duration);
+        s.pace(rate, warm, pick, v -> vote("live", v));
+        int snapsBefore = d.count();
+        long from = System.nanoTime() - s.epoch;
+        EngageSetup.Mark mark = s.mark();
+        long reservedBefore = log.reserved();
+        s.pace(rate, duration, pick, v -> vote("live", v));
+        long to = System.nanoTime() - s.epoch;
+        int snapsInWindow = d.count() - snapsBefore;
+        long sentInWindow = log.reserved() - reservedBefore;
+        boolean answered = EngageSetup.awaitAnswers(log, Duration.ofSeconds((long) timeout));
+        Map<String, Object> window = s.window(mark, sentInWindow, "Vote");
+
+        long[] expected = new long[LIVE_OPTIONS];
+        for (int i = 0; i < n; i++) {
+            int v = p.accepted(i) - base[i];
+            if (v > 0) {
+                expected[v - 1]++;
+            }
+        }
+        long acked = log.ackedCount();
+        Display.Snapshot exact = d.await(0, snap -> countsEqual(snap.path("results").path("counts"), expected),
+                Duration.ofSeconds((long) timeout));
+
+        int m0 = (int) log.reserved();
+        List<Long> offsets = new ArrayList<>();
+        List<Long> sent = new ArrayList<>();
+        List<Boolean> measured = new ArrayList<>();
+        Histogram ack = new Histogram(3);
+        for (int i = 0; i < m0; i++) {
+            if (log.offset(i) >= 0) {
+                offsets.add(log.offset(i));
+                sent.add(log.sentAt(i));
+                boolean in = log.sentAt(i) >= from && log.sentAt(i) < to;
+                measured.add(in);
+                if (in) {
+                    ack.recordValue(Math.max(0, (log.answeredAt(i) - log.sentAt(i)) / 1000));
+                }
+            }
+        }
+        List<Long> arrivals = new ArrayList<>();
+        List<Long> progress = new ArrayList<>();
+        for (Display.Snapshot snap : d.snapshots()) {
+            if (snap.data().path("results").has("counts")) {
+                arrivals.add(snap.rel());
+                progress.add(Freshness.progress(snap.data().path("results").path("counts"), "o", LIVE_OPTIONS));
+            }
+        }
+        boolean[] meas = new boolean[measured.size()];
+        for (int i = 0; i < meas.length; i++) {
+            meas[i] = measured.get(i);
+        }
+        Freshness.Result f = Freshness.compute(offsets.stream().mapToLong(Long::longValue).toArray(),
+                sent.stream().mapToLong(Long::longValue).toArray(), meas, arrivals, progress);
+        long finalProgress = progress.isEmpty() ? 0 : progress.get(progress.size() - 1);
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rate", rate);
+        m.put("warmupSeconds", warm);
+        m.put("durationSeconds", duration);
+        m.put("votes", m0);
+        m.put("acked", acked);
+        m.put("errors", log.errorCodes());
+        m.put("allAnswered", answered);
+        m.put("votesInWindow", sentInWindow);
+        m.put("votesPerSecond", CpuWindow.round(sentInWindow / ((to - from) / 1e9), 1));
+        m.put("beatsWithoutAFreeParticipant", skipped[0]);
+        m.put("ackMs", Report.millis(ack));
+        m.put("freshnessMs", Report.millis(f.micros()));
+        m.put("freshnessVotes", f.measured());
+        m.put("neverShown", f.neverShown());
+        m.put("progressFell", f.regressions());
+        m.put("shownBeforeSent", f.beforeSent());
+        // The progress reading holds only if every acknowledged vote was applied: the last snapshot's
+        // progress must equal the acknowledged votes.
+        m.put("finalProgress", finalProgress);
+        m.put("progressMatchesAcked", finalProgress == acked);
+        m.put("exactFinalTally", exact != null);
+        m.put("finalTallyAfterSendingStoppedMs", exact == null ? null : (exact.rel() - to) / 1e6);
+        m.put("snapshotsInWindow", snapsInWindow);
+        m.put("snapshotsPerSecond", CpuWindow.round(snapsInWindow / ((to - from) / 1e9), 2));
+        m.put("snapshotsOutOfOrder", d.outOfOrder());
+        m.put("window", window);
+        Setup.log("sustained: %.0f votes/s; freshness %s; exact final tally %s", sentInWindow / ((to - from) / 1e9),
+                m.get("freshnessMs"), exact != null);
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> goals(Report r) {
+        Map<String, Object> burst = (Map<String, Object>) r.get("burst");
+        Map<String, Object> sus = (Map<String, Object>) r.get("sustained");
+        Map<String, Object> g = new LinkedHashMap<>();
+        Object after = burst.get("exactTallyAfterLastVoteMs");
+        g.put("burstExactWithin1s", Boolean.TRUE.equals(burst.get("exactTallyShown")) && after != null
+                && ((Number) after).doubleValue() <= 1000);
+        Object p99 = ((Map<String, Object>) sus.get("freshnessMs")).get("p99");
+        g.put("sustainedFreshnessP99Under500ms", p99 != null && ((Number) p99).doubleValue() < 500
+                && Boolean.TRUE.equals(sus.get("progressMatchesAcked")) && ((Number) sus.get("neverShown")).longValue() == 0);
+        return g;
+    }
+}
