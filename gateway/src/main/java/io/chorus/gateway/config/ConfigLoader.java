@@ -114,7 +114,7 @@ public final class ConfigLoader {
         }
         if (c.kafka().partitions() < 1 || c.cache().messagesPerChannel() < 1 || c.cache().maxChannels() < 1
                 || c.catchup().threads() < 1 || c.catchup().queue() < 1 || c.connection().maxSubscriptions() < 1
-                || c.history().maxLimit() < 1 || c.publish().localIds() < 1 || c.publish().maxInFlight() < 1) {
+                || c.history().maxLimit() < 1 || c.publish().dedupRecords() < 1 || c.publish().maxInFlight() < 1) {
             problems.add("partitions, cache, catchup, history and publish sizes must be positive");
         }
         var conn = c.connection();

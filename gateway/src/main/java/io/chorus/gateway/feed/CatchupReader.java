@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads older records of one channel straight from Kafka: forward from an offset (resume, history),
- * backward for the latest N (rewind, history), and lookups of a message id (publish retries). A fixed
+ * backward for the latest N (rewind, history). A fixed
  * pool of threads, each with its own consumer, takes jobs from one bounded queue; when it is full the
  * caller gets {@link ErrorCode#BUSY} at once instead of waiting without bound.
  */
@@ -96,14 +96,6 @@ public final class CatchupReader implements AutoCloseable {
 
     public CompletableFuture<ScanResult> backward(ScanRequest request) {
         return submit(s -> s.backward(request));
-    }
-
-    /**
-     * The offset of the channel's record with this id written at or after {@code sinceMs} on the
-     * channel's partition, or -1.
-     */
-    public CompletableFuture<Long> findId(TopicInfo topic, int partition, String channel, String id, long sinceMs) {
-        return submit(s -> s.findId(topic, partition, channel, id, sinceMs));
     }
 
     private <T> CompletableFuture<T> submit(Function<PartitionScanner, T> work) {

@@ -35,7 +35,7 @@ public final class Readiness implements AutoCloseable {
     private volatile String problem = "not checked yet";
     private volatile boolean draining;
     private Consumer<Buffer> notices = b -> { };
-    private boolean wasUp = true;
+    private volatile boolean wasUp = true;
 
     public Readiness(Admin admin, Duration timeout) {
         this.admin = admin;
@@ -53,6 +53,14 @@ public final class Readiness implements AutoCloseable {
     /** From now on the pod reports itself not ready, so load balancers stop sending it clients. */
     public void draining() {
         draining = true;
+    }
+
+    /**
+     * True after a probe failed and until one succeeds: publishes are refused at once with
+     * kafka_unavailable (nothing written) instead of waiting out their timeout. Never blocks.
+     */
+    public boolean kafkaDown() {
+        return !wasUp;
     }
 
     /** Null when ready, else why not. Never blocks. */

@@ -1,0 +1,165 @@
+package io.chorus.gateway.feed;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One partition's part of the {@link IdIndex}: the ids of its last {@code records} offsets, the
+ * repeats found, how far the live reader has read, and publishes waiting for a decision. The live
+ * reader writes it; publishers and readers query it. Every method holds the object's lock, and only
+ * for in-memory work.
+ */
+final class PartitionIds {
+
+    /** A record that was delivered: the one later records of the same id are repeats of. */
+    private static final class Seen {
+        final IdKey key;
+        final long offset;
+        final long timestamp;
+
+        Seen(IdKey key, long offset, long timestamp) {
+            this.key = key;
+            this.offset = offset;
+            this.timestamp = timestamp;
+        }
+    }
+
+    private final long windowMs;
+    private final int records;
+    private final Map<IdKey, Seen> latest = new HashMap<>();
+    private final ArrayDeque<Seen> byOffset = new ArrayDeque<>();
+    /** Offsets found to be repeats, bounded by {@code records}; catch-up and history drop them too. */
+    private final TreeSet<Long> repeats = new TreeSet<>();
+    private final TreeMap<Long, List<CompletableFuture<Long>>> waiting = new TreeMap<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Where live delivery starts: records before it are read only to fill the index. */
+    private final long liveFrom;
+    private long next;
+
+    PartitionIds(long windowMs, int records, long preReadFrom, long liveFrom) {
+        this.windowMs = windowMs;
+        this.records = records;
+        this.liveFrom = liveFrom;
+        this.next = preReadFrom;
+        if (preReadFrom >= liveFrom) {
+            ready.complete(null);
+        }
+    }
+
+    long liveFrom() {
+        return liveFrom;
+    }
+
+    CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    synchronized boolean preReading() {
+        return next < liveFrom;
+    }
+
+    /**
+     * Applies the rule to one record in partition order; true when it is a repeat. {@code key} is null
+     * for a record without a usable id, which is never a repeat and is not remembered.
+     */
+    synchronized boolean observe(IdKey key, long offset, long timestamp) {
+        while (!byOffset.isEmpty() && byOffset.peekFirst().offset < offset - records) {
+            Seen old = byOffset.pollFirst();
+            latest.remove(old.key, old);
+        }
+        boolean repeat = false;
+        long decided = offset;
+        if (key != null) {
+            Seen first = latest.get(key);
+            if (first != null && timestamp - first.timestamp <= windowMs) {
+                repeat = true;
+                decided = first.offset;
+                repeats.add(offset);
+                if (repeats.size() > records) {
+                    repeats.pollFirst();
+                }
+            } else {
+                Seen s = new Seen(key, offset, timestamp);
+                latest.put(key, s);
+                byOffset.addLast(s);
+            }
+        }
+        List<CompletableFuture<Long>> w = waiting.remove(offset);
+        if (w != null) {
+            for (CompletableFuture<Long> f : w) {
+                f.complete(decided);
+            }
+        }
+        return repeat;
+    }
+
+    /** The reader's position moved to {@code position}; publishes waiting below it that were not seen get -1. */
+    synchronized void passed(long position) {
+        if (position <= next) {
+            return;
+        }
+        next = position;
+        while (!waiting.isEmpty() && waiting.firstKey() < position) {
+            waiting.pollFirstEntry().getValue().forEach(f -> f.complete(-1L));
+        }
+        if (next >= liveFrom) {
+            ready.complete(null);
+        }
+    }
+
+    /**
+     * The offset of the delivered record a new record of this id written now would repeat, or -1.
+     * Approximate by design (the new record's offset and timestamp are not known yet): a hit means a
+     * delivered record of the id exists, so answering with it writes nothing wrong.
+     */
+    synchronized long lookup(IdKey key, long nowMs) {
+        Seen s = latest.get(key);
+        if (s == null || nowMs - s.timestamp > windowMs || next - s.offset > records) {
+            return -1;
+        }
+        return s.offset;
+    }
+
+    /**
+     * What the reader decided about the record at {@code offset} (this pod's write of {@code key}):
+     * its own offset when it is the first, the first record's offset when it is a repeat, -1 when the
+     * reader cannot tell. Completes once the reader has passed the offset.
+     */
+    synchronized CompletableFuture<Long> decision(IdKey key, long offset) {
+        if (offset >= next) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            waiting.computeIfAbsent(offset, o -> new ArrayList<>(1)).add(f);
+            return f;
+        }
+        Seen s = latest.get(key);
+        if (s == null) {
+            return CompletableFuture.completedFuture(-1L);
+        }
+        if (s.offset == offset || (repeats.contains(offset) && s.offset < offset)) {
+            return CompletableFuture.completedFuture(s.offset);
+        }
+        return CompletableFuture.completedFuture(-1L);
+    }
+
+    synchronized boolean isRepeat(long offset) {
+        return repeats.contains(offset);
+    }
+
+    synchronized int size() {
+        return latest.size();
+    }
+
+    /** The partition is no longer read: nobody waits for it any more. */
+    synchronized void close() {
+        waiting.values().forEach(w -> w.forEach(f -> f.complete(-1L)));
+        waiting.clear();
+        ready.completeExceptionally(new io.chorus.schema.ChorusException(io.chorus.schema.ErrorCode.KAFKA_UNAVAILABLE,
+                "the topic changed while its partition was being read"));
+    }
+}
