@@ -198,9 +198,9 @@ public final class LiveReader implements AutoCloseable {
             TopicInfo topic = topics.get(tp.topic());
             List<FeedMessage> batch = new ArrayList<>(raw.size());
             long next = raw.get(raw.size() - 1).offset() + 1;
+            metrics.recordsIn(raw.size());
             // Pre-read records and repeats are indexed, never delivered (IdIndex).
             java.util.BitSet skip = ids.observe(tp, raw, next);
-            metrics.recordsIn(raw.size());
             long liveFrom = ids.liveFrom(tp);
             if (next <= liveFrom) {
                 continue;
