@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +45,7 @@ class PublishOutageIT {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // two broker starts on a shared, busy machine
     void duringABrokerOutageEveryKeyedPublishIsAnsweredWithinTheTimeoutAndNamesItsCause(@TempDir Path dir)
             throws Exception {
         int port = KafkaOutageIT.freePort();
@@ -70,6 +72,7 @@ class PublishOutageIT {
             Conditions.await("not ready", Duration.ofSeconds(20), () -> KafkaOutageIT.callReady(g) == 503);
             // The pod knows now: refused at once, nothing written.
             List<Answer> known = burst(g, phone, ch, "b");
+            System.out.println("outage answers: " + first + " then " + known);
 
             for (Answer a : first) {
                 assertTrue(Set.of("kafka_unavailable", "outcome_unknown").contains(a.outcome()), a::toString);
