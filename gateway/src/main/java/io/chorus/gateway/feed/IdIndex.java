@@ -14,9 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The pod's index of recent message ids, fed by the live reader, and the one place that applies the
- * dedup rule: in a partition, a record with a {@code chorus-id} is a repeat when an earlier,
- * delivered record of the same key and id lies at most {@code records} offsets and
- * {@code windowMs} of record time before it. The rule reads only the log, so every pod decides the
+ * dedup rule: in a partition, a record with a {@code chorus-id} is a repeat when an earlier record
+ * (repeat or not) of the same key and id lies at most {@code records} offsets and {@code windowMs} of
+ * record time before it. The rule reads only the log, so every pod decides the
  * same; a partition first read at its end {@code E} is pre-read from {@code E - records} so that the
  * index knows the window before it decides anything (gateway/README.md, "Publishing").
  */
@@ -58,7 +58,7 @@ public final class IdIndex {
     void preReadFrom(TopicPartition tp, long from) {
         PartitionIds p = partitions.get(tp);
         if (p != null) {
-            p.passed(from);
+            p.logStartsAt(from);
         }
     }
 

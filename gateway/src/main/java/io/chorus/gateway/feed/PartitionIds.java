@@ -17,16 +17,22 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PartitionIds {
 
-    /** A record that was delivered: the one later records of the same id are repeats of. */
+    /**
+     * The latest record of an id, repeat or not (the rule looks only at the window before a record,
+     * so that a reader that pre-read the window decides exactly), and the delivered record its run
+     * of repeats started with.
+     */
     private static final class Seen {
         final IdKey key;
         final long offset;
         final long timestamp;
+        final long head;
 
-        Seen(IdKey key, long offset, long timestamp) {
+        Seen(IdKey key, long offset, long timestamp, long head) {
             this.key = key;
             this.offset = offset;
             this.timestamp = timestamp;
+            this.head = head;
         }
     }
 
@@ -40,6 +46,8 @@ final class PartitionIds {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     /** Where live delivery starts: records before it are read only to fill the index. */
     private final long liveFrom;
+    /** From here on every decision is the log's (before, a record's window may not have been read). */
+    private long exactFrom;
     private long next;
 
     PartitionIds(long windowMs, int records, long preReadFrom, long liveFrom) {
@@ -47,6 +55,7 @@ final class PartitionIds {
         this.records = records;
         this.liveFrom = liveFrom;
         this.next = preReadFrom;
+        this.exactFrom = preReadFrom == 0 ? 0 : liveFrom;
         if (preReadFrom >= liveFrom) {
             ready.complete(null);
         }
@@ -76,19 +85,20 @@ final class PartitionIds {
         boolean repeat = false;
         long decided = offset;
         if (key != null) {
-            Seen first = latest.get(key);
-            if (first != null && timestamp - first.timestamp <= windowMs) {
-                repeat = true;
-                decided = first.offset;
+            Seen previous = latest.get(key);
+            repeat = previous != null && timestamp - previous.timestamp <= windowMs;
+            long head = repeat ? previous.head : offset;
+            // A head before exactFrom may itself repeat a record this pod never read: unknown.
+            decided = head >= exactFrom ? head : -1;
+            if (repeat) {
                 repeats.add(offset);
                 if (repeats.size() > records) {
                     repeats.pollFirst();
                 }
-            } else {
-                Seen s = new Seen(key, offset, timestamp);
-                latest.put(key, s);
-                byOffset.addLast(s);
             }
+            Seen s = new Seen(key, offset, timestamp, head);
+            latest.put(key, s);
+            byOffset.addLast(s);
         }
         List<CompletableFuture<Long>> w = waiting.remove(offset);
         if (w != null) {
@@ -97,6 +107,12 @@ final class PartitionIds {
             }
         }
         return repeat;
+    }
+
+    /** The log starts at {@code first} (retention removed the pre-read's start): all is known from it. */
+    synchronized void logStartsAt(long first) {
+        exactFrom = Math.min(exactFrom, first);
+        passed(first);
     }
 
     /** The reader's position moved to {@code position}; publishes waiting below it that were not seen get -1. */
@@ -120,10 +136,10 @@ final class PartitionIds {
      */
     synchronized long lookup(IdKey key, long nowMs) {
         Seen s = latest.get(key);
-        if (s == null || nowMs - s.timestamp > windowMs || next - s.offset > records) {
+        if (s == null || nowMs - s.timestamp > windowMs || next - s.offset > records || s.head < exactFrom) {
             return -1;
         }
-        return s.offset;
+        return s.head;
     }
 
     /**
@@ -137,14 +153,11 @@ final class PartitionIds {
             waiting.computeIfAbsent(offset, o -> new ArrayList<>(1)).add(f);
             return f;
         }
+        // Passed already: the run the record belongs to is still on the index if it is recent.
         Seen s = latest.get(key);
-        if (s == null) {
-            return CompletableFuture.completedFuture(-1L);
-        }
-        if (s.offset == offset || (repeats.contains(offset) && s.offset < offset)) {
-            return CompletableFuture.completedFuture(s.offset);
-        }
-        return CompletableFuture.completedFuture(-1L);
+        boolean same = s != null && (s.offset == offset || s.head == offset
+                || (repeats.contains(offset) && s.head < offset));
+        return CompletableFuture.completedFuture(same && s.head >= exactFrom ? s.head : -1L);
     }
 
     synchronized boolean isRepeat(long offset) {
