@@ -69,12 +69,15 @@ class IdIndexTest {
         Random random = new Random(14);
         List<ConsumerRecord<byte[], byte[]>> log = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
-            log.add(record(i, i * 10L + random.nextInt(50), "c:" + random.nextInt(3), "m" + random.nextInt(400)));
+            // Among random ids, one retried every 200 offsets for the whole log: a run of repeats that
+            // began long before the late reader's pre-read.
+            String id = i % 200 == 50 ? "again" : "m" + random.nextInt(400);
+            log.add(record(i, i * 10L + random.nextInt(50), "c:" + random.nextInt(3), id));
         }
         int records = 300;
-        List<Long> all = dropped(new IdIndex(2000, records), log);
+        List<Long> all = dropped(new IdIndex(3000, records), log);
         long end = 3000;
-        IdIndex late = new IdIndex(2000, records);
+        IdIndex late = new IdIndex(3000, records);
         long from = late.start(TP, end);
         assertEquals(end - records, from, "the pre-read starts one window before the live start");
         BitSet skip = late.observe(TP, log.subList((int) from, log.size()), log.size());
