@@ -56,6 +56,8 @@ public final class ClientPublishBench {
     private final int lanes;
     private final int channels;
     private final String ns = "bench" + Long.toString(System.nanoTime() % 1_000_000, 36);
+    /** Part of every id: each phase's ids are new, so no keyed publish is answered as a duplicate. */
+    private int phaseNumber;
 
     private ClientPublishBench(Map<String, String> opts) {
         this.opts = opts;
@@ -112,16 +114,18 @@ public final class ClientPublishBench {
 
     /** One phase: lanes publish for warm-up + measured seconds; the measured window is reported. */
     private ObjectNode phase(Phase phase, int warmupS, int measureS) throws Exception {
+        phaseNumber++;
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong[] ok = new AtomicLong[ports.length];
         AtomicLong errors = new AtomicLong();
+        AtomicLong duplicates = new AtomicLong();
         Map<String, AtomicLong> errorKinds = new java.util.concurrent.ConcurrentHashMap<>();
         Recorder latency = new Recorder(3);
         List<AutoCloseable> closers = new ArrayList<>();
         for (int p = 0; p < ports.length; p++) {
             ok[p] = new AtomicLong();
-            Lane.Counts counts = new Lane.Counts(ok[p], errors, errorKinds, latency, measuring, stop);
+            Lane.Counts counts = new Lane.Counts(ok[p], duplicates, errors, errorKinds, latency, measuring, stop);
             if (phase.route.equals("ws")) {
                 closers.add(wsLanes(ports[p], phase.keyed, counts, p));
             } else {
@@ -143,6 +147,7 @@ public final class ClientPublishBench {
                 ok0[i] = ok[i].get();
             }
             long err0 = errors.get();
+            long dup0 = duplicates.get();
             latency.reset();
             long t0 = System.nanoTime();
             measuring.set(true);
@@ -172,6 +177,7 @@ public final class ClientPublishBench {
             out.put("latencyP50Ms", round3(h.getValueAtPercentile(50) / 1e6));
             out.put("latencyP99Ms", round3(h.getValueAtPercentile(99) / 1e6));
             out.put("errors", errors.get() - err0);
+            out.put("duplicateAnswers", duplicates.get() - dup0);
             ObjectNode kinds = out.putObject("errorKinds");
             errorKinds.forEach((k, v) -> kinds.put(k, v.get()));
         }
@@ -204,7 +210,8 @@ public final class ClientPublishBench {
                     JsonNode f = JSON.readTree(text);
                     Lane lane = byRef.get(f.path("ref").asText());
                     if (lane != null) {
-                        lane.answered("ack".equals(f.path("type").asText()) ? null : f.path("error").asText());
+                        boolean ack = "ack".equals(f.path("type").asText());
+                        lane.answered(ack ? null : f.path("error").asText(), f.path("duplicate").asBoolean(false));
                     }
                 } catch (Exception e) {
                     counts.errors().incrementAndGet();
@@ -214,7 +221,7 @@ public final class ClientPublishBench {
                 String ref = "p" + pod + "l" + l;
                 String ch = channel(l);
                 Lane lane = new Lane(counts, seq -> {
-                    String id = keyed ? ",\"id\":\"" + ns + "-" + pod + "-" + ref + "-" + seq + "\"" : "";
+                    String id = keyed ? ",\"id\":\"" + ns + "-" + phaseNumber + "-" + pod + "-" + ref + "-" + seq + "\"" : "";
                     ws.writeTextMessage("{\"type\":\"publish\",\"ref\":\"" + ref + "\",\"channel\":\"" + ch + "\""
                             + id + ",\"data\":{\"v\":" + seq + "}}");
                 });
@@ -235,7 +242,7 @@ public final class ClientPublishBench {
                 new PoolOptions().setHttp1MaxSize(lanes));
         for (int l = 0; l < lanes; l++) {
             String ch = channel(l);
-            String prefix = ns + "-" + pod + "-h" + l + "-";
+            String prefix = ns + "-" + phaseNumber + "-" + pod + "-h" + l + "-";
             Lane[] self = new Lane[1];
             self[0] = new Lane(counts, seq -> {
                 RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
@@ -244,9 +251,14 @@ public final class ClientPublishBench {
                     o.putHeader("Idempotency-Key", prefix + seq);
                 }
                 client.request(o).compose(req -> req.send(Buffer.buffer("{\"data\":{\"v\":" + seq + "}}")))
-                        .compose(resp -> resp.body().map(b -> resp.statusCode() < 300 ? null
+                        .compose(resp -> resp.body().map(b -> resp.statusCode() == 200 ? "\0dup"
+                                : resp.statusCode() < 300 ? null
                                 : b.toJsonObject().getString("error", "http" + resp.statusCode())))
-                        .onComplete(ar -> self[0].answered(ar.succeeded() ? ar.result() : "io"));
+                        .onComplete(ar -> {
+                            String r = ar.succeeded() ? ar.result() : "io";
+                            boolean dup = "\0dup".equals(r);
+                            self[0].answered(dup ? null : r, dup);
+                        });
             });
             vertx.runOnContext(v -> self[0].next());
         }
@@ -255,7 +267,7 @@ public final class ClientPublishBench {
 
     /** One outstanding publish at a time: the next is sent when the answer comes (on the event loop). */
     static final class Lane {
-        record Counts(AtomicLong ok, AtomicLong errors, Map<String, AtomicLong> errorKinds, Recorder latency,
+        record Counts(AtomicLong ok, AtomicLong duplicates, AtomicLong errors, Map<String, AtomicLong> errorKinds, Recorder latency,
                       AtomicBoolean measuring, AtomicBoolean stop) {
         }
 
@@ -277,9 +289,12 @@ public final class ClientPublishBench {
             send.accept(seq++);
         }
 
-        void answered(String error) {
+        void answered(String error, boolean duplicate) {
             if (error == null) {
                 counts.ok().incrementAndGet();
+                if (duplicate) {
+                    counts.duplicates().incrementAndGet();
+                }
                 if (counts.measuring().get()) {
                     counts.latency().recordValue(System.nanoTime() - sentAt);
                 }

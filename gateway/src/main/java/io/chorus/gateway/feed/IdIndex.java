@@ -164,6 +164,10 @@ public final class IdIndex {
         return out == null ? messages : out;
     }
 
+    PartitionIds partition(TopicPartition tp) {
+        return partitions.get(tp);
+    }
+
     /** Ids held, pod-wide (a gauge). */
     public int size() {
         int n = 0;

@@ -70,7 +70,7 @@ final class PartitionIds {
     }
 
     synchronized boolean preReading() {
-        return next < liveFrom;
+        return !ready.isDone();
     }
 
     /**
@@ -100,6 +100,8 @@ final class PartitionIds {
             latest.put(key, s);
             byOffset.addLast(s);
         }
+        // Within a batch too: a publish asking about this offset from now on is answered at once.
+        next = Math.max(next, offset + 1);
         List<CompletableFuture<Long>> w = waiting.remove(offset);
         if (w != null) {
             for (CompletableFuture<Long> f : w) {
@@ -117,11 +119,8 @@ final class PartitionIds {
 
     /** The reader's position moved to {@code position}; publishes waiting below it that were not seen get -1. */
     synchronized void passed(long position) {
-        if (position <= next) {
-            return;
-        }
-        next = position;
-        while (!waiting.isEmpty() && waiting.firstKey() < position) {
+        next = Math.max(next, position);
+        while (!waiting.isEmpty() && waiting.firstKey() < next) {
             waiting.pollFirstEntry().getValue().forEach(f -> f.complete(-1L));
         }
         if (next >= liveFrom) {

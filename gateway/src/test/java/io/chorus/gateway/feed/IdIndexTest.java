@@ -107,6 +107,20 @@ class IdIndexTest {
         assertTrue(index.dropRepeats(TP, List.of(message(0), message(1))).stream().allMatch(m -> m.offset() == 0));
     }
 
+    @Test
+    void aPublishThatAsksAfterTheReaderSawItsRecordButBeforeTheBatchEndedIsAnsweredToo() {
+        IdIndex index = new IdIndex(60_000, 1000);
+        index.start(TP, 0);
+        IdKey key = IdKey.of("c:a".getBytes(StandardCharsets.UTF_8), "m1");
+        PartitionIds p = index.partition(TP);
+        p.observe(key, 0, 10);
+        p.observe(key, 1, 11);
+        // The producer's acknowledgement arrives between the records and the end of the batch.
+        CompletableFuture<Long> mine = index.decision(TP, key, 1);
+        p.passed(2);
+        assertEquals(0L, mine.join());
+    }
+
     private static FeedMessage message(long offset) {
         return new FeedMessage("c:a", TP.partition(), offset, "p" + offset, "m1", 0, io.vertx.core.buffer.Buffer.buffer());
     }
