@@ -31,6 +31,7 @@ export const SERVER_ERRORS: Readonly<Record<string, readonly [number, boolean]>>
   topic_missing: [50303, true],
   overloaded: [50304, true],
   draining: [50305, true],
+  outcome_unknown: [50401, true],
 };
 
 // The server's close codes (PROTOCOL.md "Close codes").

@@ -6,6 +6,7 @@ import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.config.ConfigException;
 import io.chorus.gateway.feed.CatchupReader;
+import io.chorus.gateway.feed.IdIndex;
 import io.chorus.gateway.feed.LiveReader;
 import io.chorus.gateway.feed.MessageCache;
 import io.chorus.gateway.feed.TopicCatalog;
@@ -101,34 +102,30 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("chorus_cache_channels", "channels held in the recent-message cache", cache::channelCount);
         metrics.gauge("chorus_cache_evictions", "channels evicted from the cache", cache::evictions);
         Hub hub = new Hub();
-        LiveReader live = new LiveReader(clients.consumer("live"), cache, config, metrics, hub);
+        IdIndex ids = new IdIndex(config.publish().dedupWindow().toMillis(), config.publish().dedupRecords());
+        LiveReader live = new LiveReader(clients.consumer("live"), cache, config, metrics, hub, ids);
         parts.add(0, live);
         CatchupReader catchup = new CatchupReader(config.catchup(), o -> clients.consumer("catchup", o));
         parts.add(0, catchup);
         readerMetrics(metrics, "catchup", catchup);
-        // Keyed publishes' id look-ups have readers of their own: a resume storm cannot hold up a
-        // publish, nor a burst of keyed publishes a resume.
-        CatchupReader lookups = new CatchupReader("lookup", config.catchup().lookups(),
-                o -> clients.consumer("lookup", o));
-        parts.add(0, lookups);
-        readerMetrics(metrics, "lookup", lookups);
-        Publisher publisher = new Publisher(clients.producer("publisher"), lookups, config.publish(), clock, metrics);
-        parts.add(0, publisher);
         Admission admission = new Admission(config.limits(), clock, metrics);
         Connections connections = new Connections();
         Readiness readiness = new Readiness(admin, config.kafka().healthTimeout());
+        Publisher publisher = new Publisher(clients.producer("publisher"), live, ids, config.publish(), clock,
+                readiness::kafkaDown, metrics);
+        parts.add(0, publisher);
         parts.add(0, readiness);
         PresenceService presence = new PresenceService(config.presence(), catalog, clients.consumer("presence"),
                 clients.producer("presence"), metrics, clock);
         parts.add(0, presence);
         SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock,
-                presence::subscribers);
+                presence::subscribers, ids);
         Authenticator auth = new Authenticator(config.auth(), clock, metrics::jwksFetch);
         parts.add(0, auth);
         SessionDeps sessions = new SessionDeps(config, clock, metrics, connections, admission, subs, presence,
                 publisher, auth);
         RestDeps rest = new RestDeps(config, auth, subs, catalog, cache, catchup, publisher, admission, presence,
-                metrics);
+                metrics, ids);
         this.config = config;
         this.metrics = metrics;
         this.admission = admission;
@@ -144,7 +141,6 @@ public final class Gateway implements AutoCloseable {
         }
         live.start();
         catchup.start();
-        lookups.start();
         presence.start();
         readiness.start(config.kafka().healthInterval(), connections::broadcast, metrics);
 

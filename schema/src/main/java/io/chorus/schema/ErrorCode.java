@@ -31,6 +31,8 @@ public enum ErrorCode {
     RATE_LIMITED(42902, "rate_limited", true, "too many requests of this kind; retry after retryAfterMs"),
     INTERNAL(50001, "internal", true, "an unexpected server error"),
     KAFKA_UNAVAILABLE(50301, "kafka_unavailable", true, "Kafka did not answer in time; nothing was written"),
+    OUTCOME_UNKNOWN(50401, "outcome_unknown", true,
+            "Kafka did not confirm in time whether the publish was written: publish again with the same id"),
     BUSY(50302, "busy", true, "the server's bounded work queue for this request is full"),
     TOPIC_MISSING(50303, "topic_missing", true, "the namespace's Kafka topic does not exist"),
     OVERLOADED(50304, "overloaded", true, "the pod refuses new connections for now; retry after retryAfterMs"),

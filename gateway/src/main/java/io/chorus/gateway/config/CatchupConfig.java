@@ -7,20 +7,13 @@ import java.time.Duration;
  * at most {@code queue} reads waiting, at most {@code batchRecords} messages handed to a subscriber
  * per step, and at most {@code maxScanRecords} records read per pass or job (bounding the cost of a
  * backward search on a busy partition); {@code pollTimeout} is how often a read that Kafka does not
- * answer checks its deadline. Keyed publishes' id look-ups run apart, on {@code lookupThreads}
- * consumers with a queue of {@code lookupQueue}, so neither kind of work waits behind the other.
+ * answer checks its deadline. Publishing never uses them: keyed publishes are decided by the live
+ * reader's id index.
  */
-public record CatchupConfig(int threads, int queue, int batchRecords, long maxScanRecords, Duration pollTimeout,
-                            int lookupThreads, int lookupQueue) {
+public record CatchupConfig(int threads, int queue, int batchRecords, long maxScanRecords, Duration pollTimeout) {
 
     /** The consumers to run: {@code threads}, or one per core when it is 0. */
     public int threadCount() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    }
-
-    /** The same reader settings for the look-up lane. */
-    public CatchupConfig lookups() {
-        return new CatchupConfig(lookupThreads, lookupQueue, batchRecords, maxScanRecords, pollTimeout,
-                lookupThreads, lookupQueue);
     }
 }

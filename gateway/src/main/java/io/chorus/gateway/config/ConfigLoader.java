@@ -113,10 +113,10 @@ public final class ConfigLoader {
             problems.add("kafka.bootstrapServers (or KAFKA_BOOTSTRAP_SERVERS) is required outside dev mode");
         }
         if (c.kafka().partitions() < 1 || c.cache().messagesPerChannel() < 1 || c.cache().maxChannels() < 1
-                || c.catchup().threads() < 0 || c.catchup().queue() < 1 || c.catchup().lookupThreads() < 1
-                || c.catchup().lookupQueue() < 1 || c.catchup().batchRecords() < 1 || c.catchup().maxScanRecords() < 1
+                || c.catchup().threads() < 0 || c.catchup().queue() < 1
+                || c.catchup().batchRecords() < 1 || c.catchup().maxScanRecords() < 1
                 || c.connection().maxSubscriptions() < 1
-                || c.history().maxLimit() < 1 || c.publish().localIds() < 1 || c.publish().maxInFlight() < 1) {
+                || c.history().maxLimit() < 1 || c.publish().dedupRecords() < 1 || c.publish().maxInFlight() < 1) {
             problems.add("partitions, cache, catchup, history and publish sizes must be positive"
                     + " (catchup.threads: 0 = one per core)");
         }

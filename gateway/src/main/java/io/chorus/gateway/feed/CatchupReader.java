@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads older records of channels straight from Kafka: forward from an offset (resume, history),
- * backward for the latest N (rewind, history), and look-ups of a message id (publish retries). A
- * fixed pool of threads (one per core by default), each with its own consumer.
+ * backward for the latest N (rewind, history). A fixed pool of threads (one per core by default), each with its own consumer.
  *
  * <p>Forward reads wait per partition and are served together: a pass over a partition reads each
  * record once for every read of it that was waiting when the pass started
@@ -153,14 +152,6 @@ public final class CatchupReader implements AutoCloseable {
 
     public CompletableFuture<ScanResult> backward(ScanRequest request) {
         return submit(s -> s.backward(request));
-    }
-
-    /**
-     * The offset of the channel's record with this id written at or after {@code sinceMs} on the
-     * channel's partition, or -1.
-     */
-    public CompletableFuture<Long> findId(TopicInfo topic, int partition, String channel, String id, long sinceMs) {
-        return submit(s -> s.findId(topic, partition, channel, id, sinceMs));
     }
 
     private CompletableFuture<ScanResult> read(ScanRequest request, boolean share) {

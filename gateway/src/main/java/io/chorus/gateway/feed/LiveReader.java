@@ -41,6 +41,7 @@ public final class LiveReader implements AutoCloseable {
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
     private final FeedListener listener;
+    private final IdIndex ids;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, CompletableFuture<Void>> started = new ConcurrentHashMap<>();
     private final Map<String, TopicInfo> topics = new HashMap<>();
@@ -50,7 +51,8 @@ public final class LiveReader implements AutoCloseable {
     private volatile boolean running = true;
 
     public LiveReader(Consumer<byte[], byte[]> consumer, MessageCache cache, GatewayConfig config,
-                      GatewayMetrics metrics, FeedListener listener) {
+                      GatewayMetrics metrics, FeedListener listener, IdIndex ids) {
+        this.ids = ids;
         this.consumer = consumer;
         this.cache = cache;
         this.config = config;
@@ -96,6 +98,7 @@ public final class LiveReader implements AutoCloseable {
         assigned.removeAll(gone);
         consumer.assign(new ArrayList<>(assigned));
         gone.forEach(cache::stop);
+        gone.forEach(ids::forget);
     }
 
     private void assign(TopicInfo topic, TopicPartition tp, CompletableFuture<Void> done) {
@@ -106,10 +109,16 @@ public final class LiveReader implements AutoCloseable {
             consumer.seekToEnd(List.of(tp));
             long pos = positionIgnoringWakeups(tp);
             cache.start(tp, pos);
-            LOG.debug("live reading {} from offset {}", tp, pos);
+            // The dedup window before pos is read first, into the id index only (IdIndex).
+            long preRead = ids.start(tp, pos);
+            if (preRead < pos) {
+                consumer.seek(tp, preRead);
+            }
+            LOG.debug("live reading {} from offset {} (ids from {})", tp, pos, preRead);
             done.complete(null);
         } catch (RuntimeException e) {
             assigned.remove(tp);
+            ids.forget(tp);
             consumer.assign(new ArrayList<>(assigned));
             started.remove(tp, done);
             done.completeExceptionally(e);
@@ -172,8 +181,14 @@ public final class LiveReader implements AutoCloseable {
         consumer.seekToBeginning(lost);
         for (TopicPartition tp : lost) {
             long pos = consumer.position(tp);
+            if (ids.preReading(tp)) {
+                // Retention removed the start of the pre-read: it starts at the first record instead.
+                ids.preReadFrom(tp, pos);
+                continue;
+            }
             LOG.warn("live reader fell out of retention on {}; restarting at {}", tp, pos);
             cache.start(tp, pos);
+            ids.restart(tp, pos);
         }
     }
 
@@ -182,20 +197,39 @@ public final class LiveReader implements AutoCloseable {
             List<ConsumerRecord<byte[], byte[]>> raw = records.records(tp);
             TopicInfo topic = topics.get(tp.topic());
             List<FeedMessage> batch = new ArrayList<>(raw.size());
-            for (ConsumerRecord<byte[], byte[]> r : raw) {
+            long next = raw.get(raw.size() - 1).offset() + 1;
+            metrics.recordsIn(raw.size());
+            // Pre-read records and repeats are indexed, never delivered (IdIndex).
+            java.util.BitSet skip = ids.observe(tp, raw, next);
+            long liveFrom = ids.liveFrom(tp);
+            if (next <= liveFrom) {
+                continue;
+            }
+            for (int i = 0; i < raw.size(); i++) {
+                ConsumerRecord<byte[], byte[]> r = raw.get(i);
+                if (skip.get(i)) {
+                    if (r.offset() >= liveFrom) {
+                        metrics.recordSkipped("repeat");
+                    }
+                    continue;
+                }
                 FeedMessage m = decode(topic, r);
                 if (m != null) {
                     batch.add(m);
                 }
             }
-            metrics.recordsIn(raw.size());
-            long next = raw.get(raw.size() - 1).offset() + 1;
             cache.append(tp, batch, next);
             if (!batch.isEmpty()) {
                 listener.onBatch(tp, batch);
             }
         }
         listener.onPollEnd();
+        for (TopicPartition tp : assigned) {
+            if (ids.preReading(tp)) {
+                // A pre-read that ends on transaction markers returns no record to say it is done.
+                ids.passed(tp, consumer.position(tp));
+            }
+        }
     }
 
     private FeedMessage decode(TopicInfo topic, ConsumerRecord<byte[], byte[]> r) {

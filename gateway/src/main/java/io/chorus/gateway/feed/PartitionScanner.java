@@ -16,7 +16,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -193,30 +192,6 @@ final class PartitionScanner {
         boolean reachedStart = lo <= range[0] && all.size() <= req.limit();
         boolean truncated = !reachedStart && found < req.limit();
         return new ScanResult(new ArrayList<>(newest), hi, range[0], range[1], reachedStart, truncated);
-    }
-
-    long findId(TopicInfo topic, int partition, String channel, String id, long sinceMs) {
-        TopicPartition tp = new TopicPartition(topic.name(), partition);
-        consumer.assign(List.of(tp));
-        Map<TopicPartition, OffsetAndTimestamp> at;
-        try {
-            at = consumer.offsetsForTimes(Map.of(tp, sinceMs), DEADLINE);
-        } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
-            return -1; // a topic created a moment ago is not known to every broker yet: it holds nothing
-        }
-        OffsetAndTimestamp from = at.get(tp);
-        if (from == null) {
-            return -1;
-        }
-        long[] range = range(tp);
-        ScanRequest req = new ScanRequest(topic, channel, partition, from.offset(), range[1], Integer.MAX_VALUE);
-        Chunk c = scan(req, tp, from.offset(), range[1], Integer.MAX_VALUE, config.maxScanRecords());
-        for (FeedMessage m : c.messages) {
-            if (id.equals(m.id())) {
-                return m.offset();
-            }
-        }
-        return -1;
     }
 
     private long[] range(TopicPartition tp) {

@@ -42,7 +42,7 @@ public final class Readiness implements AutoCloseable {
     private volatile boolean draining;
     private Notices notices = (b, standing) -> { };
     private GatewayMetrics metrics;
-    private boolean wasUp = true;
+    private volatile boolean wasUp = true; // read by publishes (kafkaDown) on other threads
 
     public Readiness(Admin admin, Duration timeout) {
         this.admin = admin;
@@ -61,6 +61,14 @@ public final class Readiness implements AutoCloseable {
     /** From now on the pod reports itself not ready, so load balancers stop sending it clients. */
     public void draining() {
         draining = true;
+    }
+
+    /**
+     * True after a probe failed and until one succeeds: publishes are refused at once with
+     * kafka_unavailable (nothing written) instead of waiting out their timeout. Never blocks.
+     */
+    public boolean kafkaDown() {
+        return !wasUp;
     }
 
     /** Null when ready, else why not. Never blocks. */

@@ -125,7 +125,8 @@ public final class HistoryHandler implements Handler<RoutingContext> {
     private Page forwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, long after,
                              List<FeedMessage> messages, int limit, String reason) {
         long last = messages.isEmpty() ? after : messages.get(messages.size() - 1).offset();
-        return new Page(messages, link(channel, "since", topic.position(tp.partition(), last), limit), reason);
+        // Repeats of a message id are dropped like every reader does; the link still moves past them.
+        return new Page(deps.ids().dropRepeats(tp, messages), link(channel, "since", topic.position(tp.partition(), last), limit), reason);
     }
 
     private CompletableFuture<Page> backward(ChannelName channel, Partitioner partitioner, TopicInfo cached,
@@ -147,9 +148,9 @@ public final class HistoryHandler implements Handler<RoutingContext> {
     }
 
     private Page backwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, ScanResult r, int limit) {
-        List<FeedMessage> newestFirst = new ArrayList<>(r.messages());
+        List<FeedMessage> newestFirst = new ArrayList<>(deps.ids().dropRepeats(tp, r.messages()));
         Collections.reverse(newestFirst);
-        String next = r.reachedStart() || newestFirst.isEmpty() ? null
+        String next = r.reachedStart() || r.messages().isEmpty() ? null
                 : link(channel, "before", topic.position(tp.partition(), r.messages().get(0).offset()), limit);
         return new Page(newestFirst, next, null);
     }

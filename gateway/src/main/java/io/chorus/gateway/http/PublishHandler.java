@@ -19,8 +19,8 @@ import java.io.IOException;
 
 /**
  * {@code POST /v1/channels/{channel}/messages}: the same publish as over WebSocket, answered after
- * Kafka's acknowledgement. An id given here is always looked up in the dedup window, so a backend may
- * retry the same request safely.
+ * Kafka's acknowledgement. A request with an id (or Idempotency-Key) is answered with the message
+ * delivered for that id, so a backend may retry the same request safely, on any pod.
  */
 public final class PublishHandler implements Handler<RoutingContext> {
 

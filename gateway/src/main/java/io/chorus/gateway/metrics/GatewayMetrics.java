@@ -121,7 +121,7 @@ public final class GatewayMetrics {
         }
     }
 
-    /** reason: no_key, bad_key, unknown_namespace, namespace_mismatch, wrong_partition. */
+    /** reason: no_key, bad_key, unknown_namespace, namespace_mismatch, wrong_partition, repeat. */
     public void recordSkipped(String reason) {
         registry.counter("chorus_records_skipped", "reason", reason).increment();
     }

@@ -6,9 +6,9 @@ import io.chorus.schema.ChannelName;
 
 /**
  * A validated publish. {@code partitioner}: the channel's namespace's, so the record lands where the
- * namespace's backends put the channel's records. {@code lookupKafka}: the id may have been written
- * before (a retry, or any HTTP publish), so the channel's recent records are searched before writing.
+ * namespace's backends put the channel's records. {@code keyed}: the client chose the id (it may send
+ * it again), so the answer says which record of that id is the delivered one.
  */
 public record PublishRequest(ChannelName channel, TopicInfo topic, Partitioner partitioner, String id, String name,
-                             byte[] value, String clientId, boolean lookupKafka) {
+                             byte[] value, String clientId, boolean keyed) {
 }

@@ -172,10 +172,10 @@ final class RequestHandler {
         if (!session.principal().anonymous()) {
             s.admission().publishBy(session.principal().clientId());
         }
-        boolean retry = frame.path("retry").asBoolean(false);
+        // "retry" is accepted and no longer needed: every client-chosen id is checked (Publisher).
         Future<?> done = s.subscriptions().topic(session.shard(), channel).compose(topic -> {
             PublishRequest req = new PublishRequest(channel, topic, ns.partitioner(), input.id(), input.name(),
-                    input.value(), session.principal().clientId(), retry);
+                    input.value(), session.principal().clientId(), !input.generatedId());
             return Future.fromCompletionStage(s.publisher().publish(req), session.shard().context());
         }).onSuccess(r -> {
             s.metrics().publish("ws", r.duplicate() ? "duplicate" : "ok");

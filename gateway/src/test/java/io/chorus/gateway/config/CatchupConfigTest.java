@@ -25,21 +25,10 @@ class CatchupConfigTest {
     }
 
     @Test
-    void keyedLookupsHaveTheirOwnThreadsAndQueue() {
-        CatchupConfig c = load(Map.of("CHORUS_CATCHUP_LOOKUP_THREADS", "1", "CHORUS_CATCHUP_LOOKUP_QUEUE", "7",
-                "CHORUS_CATCHUP_QUEUE", "500")).catchup();
-        CatchupConfig lookups = c.lookups();
-        assertEquals(1, lookups.threadCount());
-        assertEquals(7, lookups.queue());
-        assertEquals(500, c.queue());
-        assertEquals(c.maxScanRecords(), lookups.maxScanRecords());
-    }
-
-    @Test
     void badSizesAndPollTimeoutsAreRefusedByName() {
         for (Map<String, String> bad : java.util.List.of(Map.of("CHORUS_CATCHUP_THREADS", "-1"),
-                Map.of("CHORUS_CATCHUP_QUEUE", "0"), Map.of("CHORUS_CATCHUP_LOOKUP_THREADS", "0"),
-                Map.of("CHORUS_CATCHUP_LOOKUP_QUEUE", "0"), Map.of("CHORUS_CATCHUP_BATCH_RECORDS", "0"))) {
+                Map.of("CHORUS_CATCHUP_QUEUE", "0"),
+                Map.of("CHORUS_CATCHUP_BATCH_RECORDS", "0"))) {
             ConfigException e = assertThrows(ConfigException.class, () -> load(bad), bad.toString());
             assertTrue(e.getMessage().contains("catchup"), e.getMessage());
         }

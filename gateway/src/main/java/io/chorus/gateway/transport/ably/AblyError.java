@@ -35,6 +35,8 @@ record AblyError(AblyCode code, String message, boolean retry) {
             case TOO_MANY_SUBSCRIPTIONS -> AblyCode.TOO_MANY_CHANNELS;
             case RATE_LIMITED -> publish ? AblyCode.RATE_LIMIT_PER_CONNECTION_INBOUND : AblyCode.RATE_LIMIT_GENERIC;
             case INTERNAL -> AblyCode.INTERNAL_ERROR;
+            // The write may have happened: retryable, and the SDK's retry carries the same message id.
+            case OUTCOME_UNKNOWN -> AblyCode.TIMEOUT_ERROR;
             case TOPIC_MISSING -> AblyCode.INTERNAL_CHANNEL_ERROR;
             case KAFKA_UNAVAILABLE, DRAINING -> AblyCode.SERVICE_TEMPORARILY_UNAVAILABLE;
             case BUSY, OVERLOADED -> AblyCode.SERVER_TEMPORARILY_BUSY;
