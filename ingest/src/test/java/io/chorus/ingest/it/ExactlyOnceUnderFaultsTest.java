@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 class ExactlyOnceUnderFaultsTest {
 
+    private org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> copies;
+
     private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceUnderFaultsTest.class);
 
     /** At least 1,000 for the issue; {@code -Dchorus.it.participants=200} for a quicker run. */
@@ -86,6 +88,9 @@ class ExactlyOnceUnderFaultsTest {
         }
         if (ingest != null) {
             ingest.close();
+        }
+        if (copies != null) {
+            copies.close();
         }
     }
 
@@ -306,6 +311,35 @@ class ExactlyOnceUnderFaultsTest {
 
     Tokens tokens() {
         return tokens;
+    }
+
+    /**
+     * A second record of a command already written, produced straight to Kafka as the gateway writes
+     * client publishes (key, {@code chorus-id}, {@code chorus-client}, the data as the value). The
+     * gateways now refuse to write a known id twice, so copies reach Kafka only from a race between
+     * pods (both attempts in flight at once) or a backend; this makes them certain.
+     */
+    void copyInKafka(String participant, String commandId, ObjectNode data) {
+        synchronized (this) {
+            if (copies == null) {
+                copies = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of(
+                        org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestKafka.bootstrapServers(),
+                        org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all"),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer());
+            }
+        }
+        var record = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(topic("engage-in"),
+                ("engage-in:" + CODE).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        record.headers().add("chorus-id", commandId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        record.headers().add("chorus-client", participant.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            copies.send(record).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not write a copy of " + commandId, e);
+        }
     }
 
     void problem(String what) {

@@ -213,8 +213,9 @@ final class Participant {
     }
 
     /**
-     * The same command id again on a fresh socket to the other gateway, without {@code retry}: that pod
-     * checks only its own recent ids, so the record reaches Kafka a second time and ingest must drop it.
+     * The same command id again on a fresh socket to the other gateway, without {@code retry} (that pod
+     * answers it as a duplicate from its id index, writing nothing), and a second record of it in Kafka,
+     * as a race between two pods or a backend leaves: ingest must drop it.
      */
     private void duplicate(String commandId, ObjectNode data) {
         Wire other = await(Wire.connect(test.client(), test.port(1 - home), token, f -> { }));
@@ -223,6 +224,7 @@ final class Participant {
         } finally {
             await(other.drop());
         }
+        test.copyInKafka(id, commandId, data);
     }
 
     /** The same command id over HTTP on the other gateway (which looks the id up in its dedup window). */
