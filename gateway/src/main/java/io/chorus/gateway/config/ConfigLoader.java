@@ -1,21 +1,12 @@
 package io.chorus.gateway.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.chorus.schema.config.YamlLayers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,23 +17,20 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final YamlLayers YAML = new YamlLayers(false, ConfigException.class, ConfigException::new);
 
     private ConfigLoader() {
     }
 
     public static GatewayConfig load(boolean dev, Path file, Map<String, String> env) {
-        ObjectNode tree = resource("chorus-defaults.yaml");
+        ObjectNode tree = YAML.resource(ConfigLoader.class, "chorus-defaults.yaml");
         if (dev) {
-            merge(tree, resource("chorus-dev.yaml"));
+            YamlLayers.merge(tree, YAML.resource(ConfigLoader.class, "chorus-dev.yaml"));
         }
         if (file != null) {
-            merge(tree, readFile(file));
+            YamlLayers.merge(tree, YAML.readFile(file));
         }
-        applyEnv(tree, "CHORUS", env);
+        YamlLayers.applyEnv(tree, "CHORUS", env);
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap != null && !bootstrap.isBlank()) {
             ((ObjectNode) tree.get("kafka")).put("bootstrapServers", bootstrap);
@@ -65,7 +53,7 @@ public final class ConfigLoader {
             ObjectNode merged = defaults.deepCopy();
             merged.remove("topic");
             if (own != null && own.isObject()) {
-                merge(merged, own);
+                YamlLayers.merge(merged, own);
             } else if (own != null && !own.isNull()) {
                 throw new ConfigException("invalid configuration at 'namespaces.configured." + name
                         + "': must be a mapping");
@@ -75,26 +63,7 @@ public final class ConfigLoader {
     }
 
     static GatewayConfig convert(JsonNode tree) {
-        try {
-            return YAML.treeToValue(tree, GatewayConfig.class);
-        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            Throwable cause = e.getCause();
-            String why = cause instanceof ConfigException ? cause.getMessage() : e.getOriginalMessage();
-            throw new ConfigException("invalid configuration at '" + path(e) + "': " + why);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: " + e.getMessage());
-        }
-    }
-
-    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
-            if (b.length() > 0) {
-                b.append('.');
-            }
-            b.append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
-        }
-        return b.toString();
+        return YAML.convert(tree, GatewayConfig.class, "");
     }
 
     private static GatewayConfig validate(GatewayConfig c) {
@@ -185,64 +154,5 @@ public final class ConfigLoader {
         } catch (java.net.URISyntaxException e) {
             return "is not a URL: " + e.getMessage();
         }
-    }
-
-    private static ObjectNode resource(String name) {
-        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(name)) {
-            return (ObjectNode) YAML.readTree(in);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot read bundled " + name + ": " + e.getMessage());
-        }
-    }
-
-    private static JsonNode readFile(Path file) {
-        try {
-            JsonNode node = YAML.readTree(Files.readAllBytes(file));
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return YAML.createObjectNode();
-            }
-            if (!node.isObject()) {
-                throw new ConfigException("config file " + file + " must hold a YAML mapping");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** Deep merge: mappings merge key by key, anything else replaces. */
-    static void merge(ObjectNode target, JsonNode overlay) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            JsonNode existing = target.get(f.getKey());
-            if (existing instanceof ObjectNode obj && f.getValue().isObject()) {
-                merge(obj, f.getValue());
-            } else {
-                target.set(f.getKey(), f.getValue());
-            }
-        }
-    }
-
-    /** Every leaf of the tree can be set by CHORUS_ + its path in upper snake case. */
-    private static void applyEnv(ObjectNode node, String prefix, Map<String, String> env) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        List<String[]> updates = new ArrayList<>();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            String name = prefix + "_" + snake(f.getKey());
-            if (f.getValue() instanceof ObjectNode child) {
-                applyEnv(child, name, env);
-            } else if (env.containsKey(name)) {
-                updates.add(new String[] {f.getKey(), env.get(name)});
-            }
-        }
-        for (String[] u : updates) {
-            node.set(u[0], TextNode.valueOf(u[1]));
-        }
-    }
-
-    static String snake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 }

@@ -56,8 +56,10 @@ class ConfigLoaderTest {
     @Test
     void environmentVariablesOverrideAnyKeyByItsPath() {
         GatewayConfig c = ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "9999",
-                "CHORUS_CONNECTION_IDLE_TIMEOUT", "90s", "CHORUS_CACHE_MESSAGES_PER_CHANNEL", "7"));
+                "CHORUS_CONNECTION_IDLE_TIMEOUT", "90s", "CHORUS_CACHE_MESSAGES_PER_CHANNEL", "7",
+                "CHORUS_HTTP_CORS_ORIGINS", "https://a.example, https://b.example"));
         assertEquals(9999, c.http().port());
+        assertEquals(java.util.List.of("https://a.example", "https://b.example"), c.http().corsOrigins());
         assertEquals(Duration.ofSeconds(90), c.connection().idleTimeout());
         assertEquals(7, c.cache().messagesPerChannel());
     }

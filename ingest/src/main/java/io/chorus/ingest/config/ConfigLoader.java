@@ -1,26 +1,15 @@
 package io.chorus.ingest.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.chorus.ingest.engage.Limits;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.chorus.schema.config.YamlLayers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+
 
 /**
  * Loads the configuration in layers, like the gateway's: the bundled {@code ingest-defaults.yaml}, the
@@ -32,11 +21,7 @@ public final class ConfigLoader {
 
     static final String ENV_PREFIX = "CHORUS_INGEST";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+    private static final YamlLayers YAML = new YamlLayers(true, ConfigException.class, ConfigException::new);
 
     private ConfigLoader() {
     }
@@ -65,29 +50,21 @@ public final class ConfigLoader {
      */
     public static ApiKeys loadApi(Path file, Map<String, String> env) {
         ObjectNode engage = (ObjectNode) layers(file, env).get("engage");
-        ObjectNode keys = YAML.createObjectNode();
+        ObjectNode keys = YAML.emptyTree();
         for (String name : ApiKeys.NAMES) {
             if (engage != null && engage.has(name)) {
                 keys.set(name, engage.get(name));
             }
         }
-        try {
-            return YAML.treeToValue(keys, ApiKeys.class);
-        } catch (JsonMappingException e) {
-            Throwable cause = e.getCause();
-            String why = cause instanceof ConfigException ? cause.getMessage() : e.getOriginalMessage();
-            throw new ConfigException("invalid configuration at 'engage." + path(e) + "': " + why);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: " + e.getMessage());
-        }
+        return YAML.convert(keys, ApiKeys.class, "engage.");
     }
 
     private static ObjectNode layers(Path file, Map<String, String> env) {
-        ObjectNode tree = resource("ingest-defaults.yaml");
+        ObjectNode tree = YAML.resource(ConfigLoader.class, "ingest-defaults.yaml");
         if (file != null) {
-            merge(tree, readFile(file));
+            YamlLayers.merge(tree, YAML.readFile(file));
         }
-        applyEnv(tree, ENV_PREFIX, env);
+        YamlLayers.applyEnv(tree, ENV_PREFIX, env);
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap != null && !bootstrap.isBlank()) {
             ((ObjectNode) tree.get("kafka")).put("bootstrapServers", bootstrap);
@@ -96,26 +73,7 @@ public final class ConfigLoader {
     }
 
     static IngestConfig convert(JsonNode tree) {
-        try {
-            return YAML.treeToValue(tree, IngestConfig.class);
-        } catch (JsonMappingException e) {
-            Throwable cause = e.getCause();
-            String why = cause instanceof ConfigException ? cause.getMessage() : e.getOriginalMessage();
-            throw new ConfigException("invalid configuration at '" + path(e) + "': " + why);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: " + e.getMessage());
-        }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (b.length() > 0) {
-                b.append('.');
-            }
-            b.append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
-        }
-        return b.toString();
+        return YAML.convert(tree, IngestConfig.class, "");
     }
 
     static IngestConfig validate(IngestConfig c) {
@@ -159,71 +117,5 @@ public final class ConfigLoader {
             throw new ConfigException("invalid configuration: " + String.join("; ", problems));
         }
         return c;
-    }
-
-    private static ObjectNode resource(String name) {
-        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(name)) {
-            return (ObjectNode) YAML.readTree(in);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot read bundled " + name + ": " + e.getMessage());
-        }
-    }
-
-    private static JsonNode readFile(Path file) {
-        try {
-            JsonNode node = YAML.readTree(Files.readAllBytes(file));
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return YAML.createObjectNode();
-            }
-            if (!node.isObject()) {
-                throw new ConfigException("config file " + file + " must hold a YAML mapping");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** Deep merge: mappings merge key by key, anything else replaces. */
-    static void merge(ObjectNode target, JsonNode overlay) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            JsonNode existing = target.get(f.getKey());
-            if (existing instanceof ObjectNode obj && f.getValue().isObject()) {
-                merge(obj, f.getValue());
-            } else {
-                target.set(f.getKey(), f.getValue());
-            }
-        }
-    }
-
-    /** Every leaf can be set by its variable; a list takes a comma-separated value. */
-    private static void applyEnv(ObjectNode node, String prefix, Map<String, String> env) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        for (String field : names) {
-            String name = prefix + "_" + snake(field);
-            JsonNode value = node.get(field);
-            if (value instanceof ObjectNode child) {
-                applyEnv(child, name, env);
-            } else if (env.containsKey(name)) {
-                String text = env.get(name);
-                if (value instanceof ArrayNode) {
-                    ArrayNode list = node.putArray(field);
-                    for (String part : text.split(",")) {
-                        if (!part.isBlank()) {
-                            list.add(part.trim());
-                        }
-                    }
-                } else {
-                    node.set(field, TextNode.valueOf(text));
-                }
-            }
-        }
-    }
-
-    static String snake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 }
