@@ -17,12 +17,12 @@ after(async () => {
 
 const sorted = (modes) => [...(modes ?? [])].sort();
 
-test('attach grants publish and subscribe by default, detach detaches, attach again attaches', T, async () => {
+test("attach grants Ably's default modes, detach detaches, attach again attaches", T, async () => {
   const client = await connected(gw, KEYS.full);
   const channel = client.channels.get(freshChannel());
   await channel.attach();
   assert.equal(channel.state, 'attached');
-  assert.deepEqual(sorted(channel.modes), ['publish', 'subscribe']);
+  assert.deepEqual(sorted(channel.modes), ['presence', 'presence_subscribe', 'publish', 'subscribe']);
   assert.match(channel.properties.attachSerial, /^[A-Za-z0-9_-]{22}\.\d+\.\d+\.-1$/, 'a Chorus position');
   await channel.detach();
   assert.equal(channel.state, 'detached');
@@ -73,8 +73,9 @@ test('channel params Chorus does not honour yet (rewind) are refused, not ignore
   await assert.rejects(channel.attach(), (err) => err.code === 40000 && /rewind/.test(err.message));
 });
 
-test('presence modes alone are refused as not supported yet', T, async () => {
+test('presence modes alone are granted when the key allows presence', T, async () => {
   const client = await connected(gw, KEYS.full);
   const channel = client.channels.get(freshChannel(), { modes: ['PRESENCE', 'PRESENCE_SUBSCRIBE'] });
-  await assert.rejects(channel.attach(), (err) => err.code === 40000 && /modes/.test(err.message));
+  await channel.attach();
+  assert.deepEqual(sorted(channel.modes), ['presence', 'presence_subscribe']);
 });

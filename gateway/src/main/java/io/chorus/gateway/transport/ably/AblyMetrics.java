@@ -33,4 +33,16 @@ final class AblyMetrics {
         Counter.builder("chorus_ably_connections_refused").description("Ably connection requests refused")
                 .tag("code", Integer.toString(code.code())).register(registry).increment();
     }
+
+    /** A presence request of a client (enter, update, leave) handed to the session, by action. */
+    void presence(String action) {
+        Counter.builder("chorus_ably_presence").description("Ably presence requests handed to the session, by action")
+                .tag("action", action).register(registry).increment();
+    }
+
+    /** A member list sent as SYNC (on attach, or when a channel crossed presence.maxMembers). */
+    void sync() {
+        Counter.builder("chorus_ably_presence_syncs").description("Ably presence SYNC sequences sent")
+                .register(registry).increment();
+    }
 }

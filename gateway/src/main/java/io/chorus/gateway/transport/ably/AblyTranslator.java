@@ -13,6 +13,7 @@ import io.chorus.schema.Position;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,8 @@ final class AblyTranslator {
         }
     }
 
-    private enum Kind { ATTACH, DETACH, PUBLISH }
+    /** PRESENCE: a client's enter/update or leave (ACKed); IMPLICIT_LEAVE: ours, on detach or close. */
+    private enum Kind { ATTACH, DETACH, PUBLISH, PRESENCE, PRESENCE_LEAVE, IMPLICIT_LEAVE }
 
     private record Pending(Kind kind, String channel, PublishAcks.Entry entry, int index) {
     }
@@ -86,6 +88,7 @@ final class AblyTranslator {
     private final Map<String, Channel> channels = new HashMap<>();
     private final Map<String, Pending> refs = new HashMap<>();
     private final PublishAcks acks = new PublishAcks();
+    private final AblyPresence presence;
     private long nextRef;
     /** The ref of the request being handed to the session: a refusal without a ref answers it. */
     private String dispatching;
@@ -101,6 +104,7 @@ final class AblyTranslator {
         this.messages = messages;
         this.metrics = metrics;
         this.publisher = new MessageCodec.Publisher(details.clientId());
+        this.presence = new AblyPresence(details.connectionId(), details.clientId(), limits.maxChannels());
     }
 
     // ---- client → session ----
@@ -128,6 +132,7 @@ final class AblyTranslator {
                 case AblyProtocol.HEARTBEAT ->
                         send(AblyFrames.heartbeat(pm.path("id").isTextual() ? pm.get("id").textValue() : null));
                 case AblyProtocol.CLOSE -> { // RTN12a: CLOSED, then the server closes the transport
+                    leavePresence(null); // a clean close leaves at once, as with Ably
                     send(AblyFrames.closed());
                     end();
                 }
@@ -135,7 +140,7 @@ final class AblyTranslator {
                 case AblyProtocol.ATTACH -> attach(pm);
                 case AblyProtocol.DETACH -> detach(pm);
                 case AblyProtocol.MESSAGE -> publish(pm);
-                case AblyProtocol.PRESENCE -> refuseAckable(pm, AblyError.unsupported("presence"));
+                case AblyProtocol.PRESENCE -> presence(pm);
                 case AblyProtocol.ANNOTATION -> refuseAckable(pm, AblyError.unsupported("annotations"));
                 case AblyProtocol.OBJECT -> refuseAckable(pm, AblyError.unsupported("LiveObjects"));
                 case AblyProtocol.AUTH -> fatal(AblyError.unsupported("in-band reauthentication (AUTH, RTC8)"));
@@ -185,7 +190,8 @@ final class AblyTranslator {
         }
         int requested = pm.path("flags").asInt(0) & AblyProtocol.MODE_ALL;
         if (requested == 0) {
-            requested = AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH; // no modes asked: the defaults
+            requested = AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH // no modes asked: Ably's defaults
+                    | AblyProtocol.MODE_PRESENCE | AblyProtocol.MODE_PRESENCE_SUBSCRIBE;
         }
         int granted = 0;
         if ((requested & AblyProtocol.MODE_SUBSCRIBE) != 0 && capabilities.allows(channel, Operation.SUBSCRIBE)) {
@@ -194,19 +200,20 @@ final class AblyTranslator {
         if ((requested & AblyProtocol.MODE_PUBLISH) != 0 && capabilities.allows(channel, Operation.PUBLISH)) {
             granted |= AblyProtocol.MODE_PUBLISH;
         }
+        granted |= AblyPresence.grantedModes(requested, capabilities, channel);
         if (granted == 0) {
-            boolean wantsPubSub = (requested & (AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH)) != 0;
+            boolean wantsPubSub = (requested & AblyPresence.SUPPORTED_MODES) != 0;
             channelFailed(name, wantsPubSub
-                    ? new AblyError(AblyCode.CAPABILITY_DENIED, "the key allows neither subscribe nor publish on "
+                    ? new AblyError(AblyCode.CAPABILITY_DENIED, "the key allows none of the modes asked for on "
                             + name, false)
-                    : AblyError.unsupported("channel modes other than SUBSCRIBE and PUBLISH"));
+                    : AblyError.unsupported("channel modes other than SUBSCRIBE, PUBLISH, PRESENCE and PRESENCE_SUBSCRIBE"));
             return;
         }
         Channel ch = new Channel(granted);
         channels.put(name, ch);
         String serial = pm.path("channelSerial").isTextual() ? pm.get("channelSerial").textValue() : null;
-        if ((granted & AblyProtocol.MODE_SUBSCRIBE) == 0) {
-            ch.state = State.ATTACHED; // publish only: nothing to deliver, so no subscription
+        if (!AblyPresence.subscribes(granted)) {
+            ch.state = State.ATTACHED; // publish or enter only: nothing to deliver, so no subscription
             ch.serial = serial;
             send(AblyFrames.attached(name, serial, granted, null));
             return;
@@ -217,6 +224,9 @@ final class AblyTranslator {
     /** The session's subscribe; RTL4c1: a channelSerial of ours resumes right after that message. */
     private void subscribe(String name, Channel ch, String channelSerial) {
         ObjectNode frame = MessageCodec.JSON.createObjectNode().put("type", "subscribe").put("channel", name);
+        if ((ch.modes & AblyProtocol.MODE_PRESENCE_SUBSCRIBE) != 0) {
+            frame.put("presence", true); // presence_sync, then presence_event: SYNC and PRESENCE
+        }
         if (channelSerial != null) {
             try {
                 frame.put("since", Position.decode(channelSerial).encode());
@@ -233,9 +243,11 @@ final class AblyTranslator {
     /** RTL5: DETACH. */
     private void detach(JsonNode pm) {
         String name = channelOf(pm);
+        leavePresence(name); // Ably leaves the connection's member when it detaches (RTP5a)
         Channel ch = channels.get(name);
-        if (ch == null || (ch.modes & AblyProtocol.MODE_SUBSCRIBE) == 0) {
+        if (ch == null || !AblyPresence.subscribes(ch.modes)) {
             channels.remove(name);
+            presence.unwatch(name);
             send(AblyFrames.detached(name, null));
             return;
         }
@@ -308,6 +320,70 @@ final class AblyTranslator {
         }
     }
 
+    /**
+     * RTP8, RTP9, RTP10: PRESENCE, one session enter/update/leave per presence message, one ACK or NACK
+     * for the ProtocolMessage, in msgSerial order with the publishes ({@link AblyPresence}).
+     */
+    private void presence(JsonNode pm) {
+        JsonNode serialNode = pm.get("msgSerial");
+        if (serialNode == null || !serialNode.isIntegralNumber() || serialNode.longValue() < 0
+                || !acks.inOrder(serialNode.longValue())) {
+            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "PRESENCE needs a msgSerial above the previous one (RTN7b)"));
+            return;
+        }
+        long msgSerial = serialNode.longValue();
+        JsonNode list = pm.get("presence");
+        int n = list != null && list.isArray() ? list.size() : 0;
+        PublishAcks.Entry entry = acks.add(msgSerial, Math.max(n, 1));
+        if (acks.size() > 2 * limits.maxPendingPublishes()) {
+            close(new AblyError(AblyCode.RATE_LIMIT_PER_CONNECTION_INBOUND_FATAL, "far more than "
+                    + limits.maxPendingPublishes() + " publishes waiting on this connection", true));
+            return;
+        }
+        String name = pm.path("channel").asText("");
+        AblyError refusal = null;
+        List<AblyPresence.Request> requests = List.of();
+        if (acks.size() > limits.maxPendingPublishes()) {
+            refusal = AblyError.of(AblyCode.RATE_LIMIT_PER_CONNECTION_INBOUND, "more than "
+                    + limits.maxPendingPublishes() + " publishes waiting on this connection");
+        } else if (n == 0 || n > MAX_MESSAGES_PER_PUBLISH) {
+            refusal = AblyError.of(AblyCode.BAD_REQUEST, "PRESENCE needs 1 to " + MAX_MESSAGES_PER_PUBLISH
+                    + " presence messages");
+        } else {
+            try {
+                ChannelName.parse(name);
+                requests = presence.requests(name, list, msgSerial);
+            } catch (ChorusException e) {
+                refusal = AblyError.of(AblyCode.INVALID_CHANNEL_NAME, e.getMessage());
+            } catch (AblyRefusal r) {
+                refusal = r.error();
+            }
+        }
+        if (refusal != null) {
+            metrics.error(refusal.code());
+            acks.failed(entry, refusal);
+            flushAcks();
+            return;
+        }
+        for (int i = 0; i < requests.size() && !ended; i++) {
+            AblyPresence.Request r = requests.get(i);
+            String ref = "e" + msgSerial + "." + i;
+            boolean leave = r.action() == AblyPresence.LEAVE;
+            metrics.presence(leave ? "leave" : r.action() == AblyPresence.ENTER ? "enter" : "update");
+            refs.put(ref, new Pending(leave ? Kind.PRESENCE_LEAVE : Kind.PRESENCE, name, entry, i));
+            dispatch(ref, r.frame());
+        }
+    }
+
+    /** Leaves this connection's member on one channel (null: all) without waiting: detach, close. */
+    private void leavePresence(String channel) {
+        for (ObjectNode leave : presence.leaveAll(channel)) {
+            String ref = "l" + (++nextRef);
+            refs.put(ref, new Pending(Kind.IMPLICIT_LEAVE, leave.get("channel").asText(), null, 0));
+            dispatch(ref, leave);
+        }
+    }
+
     /** PRESENCE, ANNOTATION, OBJECT: they expect an ACK or NACK (RTN7a); Chorus NACKs them in turn. */
     private void refuseAckable(JsonNode pm, AblyError error) {
         JsonNode serial = pm.get("msgSerial");
@@ -347,6 +423,7 @@ final class AblyTranslator {
                 case ERROR, CHANNEL_ERROR -> error(MessageCodec.JSON.readTree(frame.getBytes()));
                 case REPLY -> reply(MessageCodec.JSON.readTree(frame.getBytes()));
                 case STREAM -> stream(MessageCodec.JSON.readTree(frame.getBytes()));
+                case PRESENCE_SYNC, PRESENCE_EVENT -> presenceFrame(kind, MessageCodec.JSON.readTree(frame.getBytes()));
                 default -> { } // presence, occupancy and token notices: never asked for on this transport
             }
         } catch (IOException e) {
@@ -361,6 +438,9 @@ final class AblyTranslator {
             return; // RTL17: only an attached channel delivers
         }
         ch.serial = m.position();
+        if ((ch.modes & AblyProtocol.MODE_SUBSCRIBE) == 0) {
+            return; // subscribed for its members only (presence_subscribe without subscribe)
+        }
         // RTN2b: echo=false. Only ids Chorus gave (connectionId:msgSerial:index) say which connection published.
         if (!params.echo() && m.id().startsWith(details.connectionId() + ':')) {
             return;
@@ -384,7 +464,31 @@ final class AblyTranslator {
             error = AblyError.of(AblyCode.CHANNEL_CONTINUITY_NOT_GUARANTEED, "continuity lost ("
                     + f.path("reason").asText() + "): delivery starts at channelSerial " + ch.serial);
         }
-        send(AblyFrames.attached(p.channel(), ch.serial, ch.modes | (resumed ? AblyProtocol.RESUMED : 0), error));
+        int flags = ch.modes | (resumed ? AblyProtocol.RESUMED : 0);
+        if ((ch.modes & AblyProtocol.MODE_PRESENCE_SUBSCRIBE) != 0) {
+            // The member list follows as SYNC (the session's presence_sync, which comes right after), even
+            // when empty: ATTACHED cannot wait for it without holding back the channel's messages.
+            presence.watch(p.channel());
+            flags |= AblyProtocol.HAS_PRESENCE;
+        }
+        send(AblyFrames.attached(p.channel(), ch.serial, flags, error));
+    }
+
+    /** The session's presence_sync and presence_event: SYNC and PRESENCE on a channel attached to see them. */
+    private void presenceFrame(Out kind, JsonNode f) {
+        Channel ch = channels.get(f.path("channel").asText());
+        if (ch == null || ch.state != State.ATTACHED || (ch.modes & AblyProtocol.MODE_PRESENCE_SUBSCRIBE) == 0) {
+            return;
+        }
+        if (kind == Out.PRESENCE_SYNC) {
+            metrics.sync();
+            presence.sync(f).forEach(this::send);
+        } else {
+            String pm = presence.event(f);
+            if (pm != null) {
+                send(pm);
+            }
+        }
     }
 
     private void reply(JsonNode f) {
@@ -395,6 +499,9 @@ final class AblyTranslator {
         }
         if ("ack".equals(type) && p.kind() == Kind.PUBLISH) {
             acks.succeeded(p.entry(), p.index(), f.path("position").asText());
+            flushAcks();
+        } else if (p.kind() == Kind.PRESENCE || p.kind() == Kind.PRESENCE_LEAVE) {
+            acks.succeeded(p.entry(), p.index(), null); // entered, updated, left: presence has no serials
             flushAcks();
         } else if ("unsubscribed".equals(type) && p.kind() == Kind.DETACH) {
             detached(p.channel());
@@ -420,6 +527,8 @@ final class AblyTranslator {
                 }
                 case ATTACH -> attachFailed(ref, p.channel(), e);
                 case DETACH -> detached(p.channel()); // not subscribed: detached all the same
+                case PRESENCE, PRESENCE_LEAVE -> presenceFailed(p, e);
+                case IMPLICIT_LEAVE -> { } // the member goes with Chorus's grace period instead
             }
             return;
         }
@@ -429,6 +538,7 @@ final class AblyTranslator {
             Channel ch = channels.get(channel);
             if (ch != null && ch.state == State.ATTACHED) {
                 channels.remove(channel);
+                presence.unwatch(channel);
                 AblyError a = AblyError.from(e, false);
                 metrics.error(a.code());
                 send(AblyFrames.detached(channel, a));
@@ -437,6 +547,21 @@ final class AblyTranslator {
         }
         LOG.warn("ably connection {}: session error without a request: {}", details.connectionId(), e.getMessage());
         fatal(AblyError.from(e, false));
+    }
+
+    /** A leave of a member that is not there is done (Ably's leave is idempotent); other refusals NACK. */
+    private void presenceFailed(Pending p, ChorusException e) {
+        if (p.kind() == Kind.PRESENCE_LEAVE && e.code() == ErrorCode.NOT_PRESENT) {
+            acks.succeeded(p.entry(), p.index(), null);
+        } else {
+            if (p.kind() == Kind.PRESENCE) {
+                presence.enterFailed(p.channel());
+            }
+            AblyError a = AblyError.from(e, true);
+            metrics.error(a.code());
+            acks.failed(p.entry(), a);
+        }
+        flushAcks();
     }
 
     private void attachFailed(String ref, String channel, ChorusException e) {
@@ -451,11 +576,13 @@ final class AblyTranslator {
             return;
         }
         channels.remove(channel);
+        presence.unwatch(channel);
         channelFailed(channel, AblyError.from(e, false));
     }
 
     private void detached(String channel) {
         Channel ch = channels.remove(channel);
+        presence.unwatch(channel);
         send(AblyFrames.detached(channel, null));
         if (ch != null && ch.attachAfterDetach != null) {
             attach(ch.attachAfterDetach);

@@ -150,11 +150,12 @@ class AblyTranslatorTest {
         JsonNode attached = peer.client();
         assertEquals(11, attached.get("action").asInt());
         assertEquals(P1, attached.get("channelSerial").asText());
-        assertEquals(AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH, attached.get("flags").asInt());
+        int modes = AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH | AblyProtocol.MODE_PRESENCE
+                | AblyProtocol.MODE_PRESENCE_SUBSCRIBE; // Ably's defaults, all allowed by the key
+        assertEquals(modes | AblyProtocol.HAS_PRESENCE, attached.get("flags").asInt());
 
         t.fromClient("{\"action\":10,\"channel\":\"chat:room1\"}"); // attached already: continuity never broke
-        assertEquals(AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH | AblyProtocol.RESUMED,
-                peer.client().get("flags").asInt());
+        assertEquals(modes | AblyProtocol.RESUMED, peer.client().get("flags").asInt());
     }
 
     @Test
@@ -291,11 +292,11 @@ class AblyTranslatorTest {
     @Test
     void whatChorusDoesNotSupportIsRefusedInOrderNeverIgnored() {
         AblyTranslator t = translator();
-        t.fromClient("{\"action\":14,\"msgSerial\":0,\"channel\":\"chat:x\",\"presence\":[{\"action\":2}]}");
+        t.fromClient("{\"action\":21,\"msgSerial\":0,\"channel\":\"chat:x\",\"annotations\":[{\"type\":\"x\"}]}");
         JsonNode nack = peer.client();
         assertEquals(2, nack.get("action").asInt());
         assertEquals(40000, nack.at("/error/code").asInt());
-        assertTrue(nack.at("/error/message").asText().contains("presence"));
+        assertTrue(nack.at("/error/message").asText().contains("annotations"));
         t.fromClient("{\"action\":10,\"channel\":\"chat:x\",\"params\":{\"rewind\":\"1\"}}");
         JsonNode err = peer.client();
         assertEquals(9, err.get("action").asInt());
