@@ -1,6 +1,8 @@
 // A second gateway pod on the broker of the run's gateway (KAFKA_BOOTSTRAP_SERVERS: no embedded broker),
 // with the same Ably keys, for tests that need clients on two pods. Extra environment (say, a short
-// presence grace period) applies to this pod only.
+// presence grace period) applies to this pod only. The gateway alone (io.chorus.gateway.Main in dev
+// mode), not the whole dev launcher: a second ingest would join the first one's consumer group and
+// hold both up with a rebalance.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,19 +23,18 @@ ably:
 export async function startPod(kafka, env = {}, { readyTimeoutMs = 120_000 } = {}) {
   const target = join(REPO_DIR, 'dev/target');
   const dir = mkdtempSync(join(tmpdir(), 'chorus-ably-pod-'));
-  cpSync(join(target, 'chorus-dev.jar'), join(dir, 'jar/chorus-dev.jar'));
   cpSync(join(target, 'lib'), join(dir, 'jar/lib'), { recursive: true });
   writeFileSync(join(dir, 'chorus.yaml'), CONFIG);
   const port = await freePort();
   const log = openSync(join(dir, 'gateway.log'), 'a');
-  const child = spawn('java', ['-jar', join(dir, 'jar/chorus-dev.jar'), 'dev', '--config', join(dir, 'chorus.yaml')], {
+  const classpath = `${join(dir, 'jar/lib')}/*`;
+  const child = spawn('java', ['-cp', classpath, 'io.chorus.gateway.Main', 'dev', '--config', join(dir, 'chorus.yaml')], {
     cwd: dir,
     env: {
       ...process.env,
       KAFKA_BOOTSTRAP_SERVERS: kafka,
       CHORUS_HTTP_HOST: '127.0.0.1',
       CHORUS_HTTP_PORT: String(port),
-      CHORUS_DEV_DEMO_DIR: join(REPO_DIR, 'demo'),
       ...env,
     },
     stdio: ['ignore', log, log],
