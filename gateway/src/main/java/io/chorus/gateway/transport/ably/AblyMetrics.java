@@ -33,4 +33,11 @@ final class AblyMetrics {
         Counter.builder("chorus_ably_connections_refused").description("Ably connection requests refused")
                 .tag("code", Integer.toString(code.code())).register(registry).increment();
     }
+
+    /** A {@code resume} or {@code recover} key checked: resumed, or refused by Ably code (80018, 80008). */
+    void resume(AblyResume.Verdict verdict) {
+        Counter.builder("chorus_ably_resumes").description("Ably resume/recover attempts, by outcome")
+                .tag("outcome", verdict.resumed() ? "resumed" : Integer.toString(verdict.error().code().code()))
+                .register(registry).increment();
+    }
 }
