@@ -67,10 +67,10 @@ test('a name that is not a Chorus channel name fails with 40010', T, async () =>
   await assert.rejects(channel.attach(), (err) => err.code === 40010);
 });
 
-test('channel params Chorus does not honour yet (rewind) are refused, not ignored', T, async () => {
+test('channel params Chorus does not honour yet (delta) are refused, not ignored', T, async () => {
   const client = await connected(gw, KEYS.full);
-  const channel = client.channels.get(freshChannel(), { params: { rewind: '1' } });
-  await assert.rejects(channel.attach(), (err) => err.code === 40000 && /rewind/.test(err.message));
+  const channel = client.channels.get(freshChannel(), { params: { delta: 'vcdiff' } });
+  await assert.rejects(channel.attach(), (err) => err.code === 40000 && /delta/.test(err.message));
 });
 
 test('presence modes alone are granted when the key allows presence', T, async () => {

@@ -4,9 +4,9 @@
 // RTP17) and leaves after Chorus's grace period when it does not come back; refusals carry Ably's codes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { KEYS, freshChannel, sharedGateway } from './support/gateway.mjs';
+import { KEYS, freshChannel, metric, sharedGateway, startPod } from './support/gateway.mjs';
 import { closeAll, connected } from './support/clients.mjs';
-import { metric, startPod } from './support/pods.mjs';
+import { startProxy } from './support/proxy.mjs';
 import { waitFor } from './support/wait.mjs';
 
 const T = { timeout: 120_000 };
@@ -16,7 +16,7 @@ before(async () => {
   assert.ok(globalThis.WebSocket, 'run with node --experimental-websocket (npm test does)');
   gw = await sharedGateway();
   // Pod B applies a short grace period to members that disappear, so the drop test need not wait 15 s.
-  podB = await startPod(gw.kafka, { CHORUS_PRESENCE_GRACE: '3s' });
+  podB = await startPod({ kafka: gw.kafka, env: { CHORUS_PRESENCE_GRACE: '3s' } });
 });
 after(async () => {
   closeAll();
@@ -123,13 +123,13 @@ test("a dropped connection's member stays through a reconnect and leaves when it
   await channel.presence.enter('here');
   await seen.waitFor('enter', 'carol');
 
-  // Drop carol's TCP connection: ably-js reconnects (a new connection), reattaches and re-enters (RTP17).
+  // Drop carol's TCP connection: ably-js resumes the connection, reattaches and re-enters (RTP17).
   const firstId = carol.connection.id;
   const requestsBefore = await metric(gw.url, 'chorus_ably_presence_total');
   const back = new Promise((resolve) => carol.connection.once('disconnected', () => carol.connection.once('connected', resolve)));
   carol.connection.connectionManager.activeProtocol.getTransport().wsConnection.terminate();
   await back;
-  assert.notEqual(carol.connection.id, firstId);
+  assert.equal(carol.connection.id, firstId, 'resumed');
   await waitFor(async () => (await metric(gw.url, 'chorus_ably_presence_total')) > requestsBefore,
     { timeoutMs: 20_000, what: 'carol re-entered from her new connection' });
   // Pod B no longer counts carol as leaving: she came back, or left. A marker member entered after that
@@ -149,6 +149,50 @@ test("a dropped connection's member stays through a reconnect and leaves when it
   carol.close();
   await seen.waitFor('leave', 'carol');
   await present(watched, ['marker']);
+});
+
+test("a resumed connection's member outlives the socket it replaced, which closes later on the same pod", T, async () => {
+  // Pod C closes silent sockets after 15 s and drops a closed connection's members after 1 s; dave notices
+  // a silent connection within about 4 s (maxIdleInterval 2 s + realtimeRequestTimeout 2 s), so he has
+  // resumed well before pod C closes his old socket.
+  const podC = await startPod({ kafka: gw.kafka, env: { CHORUS_PRESENCE_GRACE: '1s', CHORUS_CONNECTION_IDLE_TIMEOUT: '15s' } });
+  const proxy = await startProxy(podC.port);
+  try {
+    const name = freshChannel();
+    const observer = await connected(podC, KEYS.full, { clientId: 'observer' });
+    const seen = new Members();
+    await observer.channels.get(name).presence.subscribe(seen.listener);
+    const dave = await connected(podC, KEYS.full, { clientId: 'dave', port: proxy.port, realtimeRequestTimeout: 2000 });
+    const channel = dave.channels.get(name);
+    const own = new Members();
+    await channel.presence.subscribe(own.listener);
+    await channel.presence.enter('here');
+    await seen.waitFor('enter', 'dave');
+    const firstId = dave.connection.id;
+    // ably-js re-enters only the members it saw as its own, from the gateway's echo of the enter (RTP17).
+    await waitFor(() => own.events.some((e) => e.clientId === 'dave' && e.connectionId === firstId), { what: "dave's echo" });
+
+    // Cut dave off without pod C knowing: his old socket stays open there, silent, while he resumes on a
+    // new one (held back until he noticed), so the old session ends only after the new one entered.
+    const back = new Promise((resolve) => dave.connection.once('disconnected', () => dave.connection.once('connected', resolve)));
+    proxy.hold();
+    proxy.orphan();
+    await waitFor(() => dave.connection.state !== 'connected', { timeoutMs: 60_000, what: 'dave to notice the cut' });
+    proxy.release();
+    await back;
+    assert.equal(dave.connection.id, firstId, 'resumed: the same connection');
+    assert.equal(proxy.orphans, 1, 'the old socket is still open on pod C');
+    await waitFor(() => proxy.orphans === 0, { timeoutMs: 40_000, what: 'pod C to close the old socket' });
+    await waitFor(async () => (await metric(podC.url, 'chorus_presence_leaving')) === 0, { what: 'no member leaving' });
+    const marker = await connected(podC, KEYS.full, { clientId: 'marker2' });
+    await marker.channels.get(name).presence.enter();
+    await seen.waitFor('enter', 'marker2');
+    assert.equal(seen.count('leave', 'dave'), 0, "the old socket's end is not dave's leave");
+    await present(channel, ['dave', 'marker2']);
+  } finally {
+    await proxy.close();
+    await podC.stop();
+  }
 });
 
 test('presence refusals carry Ably codes: no clientId, no capability', T, async () => {

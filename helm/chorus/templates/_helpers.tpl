@@ -71,7 +71,7 @@ round up, so a derived grace period is never shorter than the duration.
 {{- define "chorus.authSecretName" -}}
 {{- if .Values.auth.existingSecret -}}
 {{- .Values.auth.existingSecret -}}
-{{- else if or .Values.auth.hmacSecret .Values.auth.jwksUrl .Values.auth.adminKey -}}
+{{- else if or .Values.auth.hmacSecret .Values.auth.jwksUrl .Values.auth.adminKey .Values.auth.ablyConnectionKeySecret -}}
 {{- include "chorus.fullname" . }}-auth
 {{- end -}}
 {{- end -}}

@@ -133,3 +133,83 @@ export async function sharedGateway() {
   const gw = await startGateway();
   return { url: gw.url, port: gw.port, kafka: gw.kafka, release: () => gw.stop() };
 }
+
+/** The dev config's ably.connectionKeySecret: another pod needs the same one to resume the dev pod's connections. */
+export const DEV_CONNECTION_KEY_SECRET = 'chorus-dev-ably-connection-key-secret';
+
+/**
+ * A second gateway pod (`serve`, gateway/target/chorus-gateway.jar) on the Kafka of a running one, with the
+ * same Ably keys and, unless `env` says otherwise, the same connection-key secret as the dev pod.
+ * Returns { url, port, stop() } once /health/ready answers 200.
+ */
+export async function startPod({ kafka, env = {}, readyTimeoutMs = 120_000 }) {
+  const target = join(REPO_DIR, 'gateway/target');
+  if (!existsSync(join(target, 'chorus-gateway.jar'))) {
+    execFileSync('mvn', ['-q', '-o', 'package', '-DskipTests', '-pl', 'gateway,dev', '-am'], { cwd: REPO_DIR, stdio: 'inherit' });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'chorus-ably-pod-'));
+  cpSync(join(target, 'chorus-gateway.jar'), join(dir, 'jar/chorus-gateway.jar'));
+  cpSync(join(target, 'lib'), join(dir, 'jar/lib'), { recursive: true });
+  writeFileSync(join(dir, 'chorus.yaml'), CONFIG);
+  const port = await freePort();
+  const log = openSync(join(dir, 'gateway.log'), 'a');
+  const child = spawn('java', ['-jar', join(dir, 'jar/chorus-gateway.jar'), 'serve', '--config', join(dir, 'chorus.yaml')], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      CHORUS_HTTP_HOST: '127.0.0.1',
+      CHORUS_HTTP_PORT: String(port),
+      KAFKA_BOOTSTRAP_SERVERS: kafka,
+      CHORUS_NAMESPACES_ALLOW_ANY: 'true',
+      CHORUS_KAFKA_CREATE_TOPICS: 'true',
+      CHORUS_CONNECTION_HEARTBEAT: HEARTBEAT,
+      CHORUS_ABLY_CONNECTION_KEY_SECRET: DEV_CONNECTION_KEY_SECRET,
+      ...env,
+    },
+    stdio: ['ignore', log, log],
+  });
+  children.add(child);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => {
+      if (exited) throw new Error(`the pod exited during start; see ${dir}/gateway.log`);
+      try {
+        return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
+      } catch {
+        return false;
+      }
+    }, { timeoutMs: readyTimeoutMs, everyMs: 200, what: 'second pod ready' });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    url,
+    port,
+    dir,
+    async stop() {
+      if (!exited) child.kill('SIGTERM');
+      try {
+        await waitFor(() => exited, { timeoutMs: 30_000, what: 'pod exit' });
+      } catch {
+        child.kill('SIGKILL');
+      }
+      if (!process.env.CHORUS_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The value of a gauge or counter (summed over its series) on a gateway's /metrics. */
+export async function metric(url, name) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}

@@ -15,3 +15,25 @@ export function produce(kafka, channel, value, headers = {}) {
     p.stdin.end(`${channel}|${JSON.stringify(value)}\n`);
   });
 }
+
+/** Every record of a namespace's topic as { key, headers: {name: value}, value }, read to the end with kcat. */
+export function consume(kafka, namespace) {
+  const args = ['-C', '-b', kafka, '-t', `chorus.${namespace}`, '-e', '-q', '-J'];
+  return new Promise((resolve, reject) => {
+    const p = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`kcat exited ${code}: ${err}`));
+      resolve(out.split('\n').filter(Boolean).map((line) => {
+        const r = JSON.parse(line);
+        const headers = {};
+        for (let i = 0; r.headers && i < r.headers.length; i += 2) headers[r.headers[i]] = r.headers[i + 1];
+        return { key: r.key, headers, value: r.payload };
+      }));
+    });
+  });
+}

@@ -14,6 +14,8 @@ public final class RecordConvention {
     public static final String HEADER_ID = "chorus-id";
     /** Set by the gateway on client publishes: the id of the connection or API client that published. */
     public static final String HEADER_CLIENT = "chorus-client";
+    /** Set by the gateway on publishes over a connection (WebSocket, Ably): that connection's id. */
+    public static final String HEADER_CONNECTION = "chorus-connection";
     public static final int MAX_HEADER_BYTES = 256;
 
     private RecordConvention() {

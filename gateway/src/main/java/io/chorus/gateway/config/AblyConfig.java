@@ -9,10 +9,13 @@ import java.util.Map;
  * gateway's port speak it. {@code keys}: Ably API keys by key name ({@code appId.keyId}), each with its
  * secret and an Ably capability (channel pattern to Ably operations). {@code connectionStateTtl} is what
  * CONNECTED reports (CD2f); {@code maxPendingPublishes} bounds the publishes of one connection waiting
- * for Kafka, whose ACKs must go out in {@code msgSerial} order.
+ * for Kafka, whose ACKs must go out in {@code msgSerial} order. {@code connectionKeySecret} signs the
+ * connection keys that {@code resume}/{@code recover} present, so any pod that shares it can resume a
+ * connection another pod opened (empty: a random secret per process, so only that process resumes);
+ * {@code connectionKeyMaxAge} bounds how long after its issue a key still resumes.
  */
 public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
-                         int maxPendingPublishes) {
+                         int maxPendingPublishes, String connectionKeySecret, Duration connectionKeyMaxAge) {
 
     /** One Ably key: its secret and capability, e.g. {@code {"chat:*":["subscribe","publish"]}}. */
     public record AblyKeyConfig(String secret, Map<String, List<String>> capability) {
@@ -28,10 +31,19 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
     }
 
     public static final AblyConfig DISABLED = new AblyConfig(false, Map.of(), Duration.ofMinutes(2), 100);
+    /** Below this, a shared connection-key secret is too easy to guess. */
+    public static final int MIN_SECRET_LENGTH = 16;
 
     public AblyConfig {
         keys = keys == null ? Map.of() : Map.copyOf(keys);
         connectionStateTtl = connectionStateTtl == null ? Duration.ofMinutes(2) : connectionStateTtl;
+        connectionKeySecret = connectionKeySecret == null ? "" : connectionKeySecret;
+        connectionKeyMaxAge = connectionKeyMaxAge == null ? Duration.ofHours(24) : connectionKeyMaxAge;
+    }
+
+    public AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
+                      int maxPendingPublishes) {
+        this(enabled, keys, connectionStateTtl, maxPendingPublishes, "", null);
     }
 
     /** Ably's capability operations (ably-js ably.d.ts, {@code capabilityOp}, and "*"); ABLY.md says which Chorus keeps. */
@@ -46,6 +58,13 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
         java.util.List<String> out = new java.util.ArrayList<>();
         if (maxPendingPublishes < 1 || connectionStateTtl.isNegative()) {
             out.add("ably.maxPendingPublishes must be >= 1 and ably.connectionStateTtl >= 0");
+        }
+        if (!connectionKeySecret.isEmpty() && connectionKeySecret.length() < MIN_SECRET_LENGTH) {
+            out.add("ably.connectionKeySecret must be empty (a random one per process) or at least "
+                    + MIN_SECRET_LENGTH + " characters");
+        }
+        if (connectionKeyMaxAge.toMillis() < 1000) {
+            out.add("ably.connectionKeyMaxAge must be at least 1s");
         }
         keys.forEach((name, k) -> {
             if (!KEY_NAME.matcher(name).matches()) {
@@ -76,6 +95,8 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
     @Override
     public String toString() {
         return "AblyConfig[enabled=" + enabled + ", keys=" + keys + ", connectionStateTtl=" + connectionStateTtl
-                + ", maxPendingPublishes=" + maxPendingPublishes + "]";
+                + ", maxPendingPublishes=" + maxPendingPublishes + ", connectionKeySecret="
+                + (connectionKeySecret.isEmpty() ? "(random per process)" : "***") + ", connectionKeyMaxAge="
+                + connectionKeyMaxAge + "]";
     }
 }

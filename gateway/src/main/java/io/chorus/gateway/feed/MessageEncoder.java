@@ -19,7 +19,10 @@ import org.apache.kafka.common.header.Headers;
  * Turns a record into the wire {@code message} frame. A value that is one complete JSON value is
  * re-emitted compactly (so it fits one SSE {@code data:} line); anything else goes out base64 with
  * {@code "encoding":"base64"}. Headers longer than {@link RecordConvention#MAX_HEADER_BYTES} or not
- * UTF-8 text are ignored rather than trusted.
+ * UTF-8 text are ignored rather than trusted. A record a client published through a gateway names its
+ * publisher ({@code clientId}, {@code connectionId} from the {@code chorus-client} and
+ * {@code chorus-connection} headers), so that Ably deliveries carry them (TM2b, TM2c) and any client can
+ * tell its own messages.
  */
 public final class MessageEncoder {
 
@@ -35,6 +38,8 @@ public final class MessageEncoder {
         String position = topic.position(partition, offset).encode();
         String id = header(headers, RecordConvention.HEADER_ID);
         String name = header(headers, RecordConvention.HEADER_NAME);
+        String clientId = header(headers, RecordConvention.HEADER_CLIENT);
+        String connectionId = header(headers, RecordConvention.HEADER_CONNECTION);
         String messageId = id != null ? id : position;
         ByteArrayOutputStream out = new ByteArrayOutputStream(128 + (value == null ? 0 : value.length * 4 / 3));
         try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -45,6 +50,12 @@ public final class MessageEncoder {
             g.writeStringField("id", messageId);
             if (name != null) {
                 g.writeStringField("name", name);
+            }
+            if (clientId != null) {
+                g.writeStringField("clientId", clientId);
+            }
+            if (connectionId != null) {
+                g.writeStringField("connectionId", connectionId);
             }
             g.writeFieldName("data");
             boolean json = value == null || copyJson(value, g);

@@ -153,6 +153,9 @@ public final class Publisher implements AutoCloseable {
                 if (req.clientId() != null) {
                     record.headers().add(RecordConvention.HEADER_CLIENT, utf8(req.clientId()));
                 }
+                if (req.connectionId() != null) {
+                    record.headers().add(RecordConvention.HEADER_CONNECTION, utf8(req.connectionId()));
+                }
                 try {
                     producer.send(record, (md, err) -> acknowledged(a, md, err));
                 } catch (RuntimeException e) {

@@ -175,7 +175,7 @@ final class RequestHandler {
         // "retry" is accepted and no longer needed: every client-chosen id is checked (Publisher).
         Future<?> done = s.subscriptions().topic(session.shard(), channel).compose(topic -> {
             PublishRequest req = new PublishRequest(channel, topic, ns.partitioner(), input.id(), input.name(),
-                    input.value(), session.principal().clientId(), !input.generatedId());
+                    input.value(), session.principal().clientId(), !input.generatedId(), session.connectionId());
             return Future.fromCompletionStage(s.publisher().publish(req), session.shard().context());
         }).onSuccess(r -> {
             s.metrics().publish("ws", r.duplicate() ? "duplicate" : "ok");

@@ -24,6 +24,8 @@ import io.vertx.core.buffer.Buffer;
 public final class Session implements MessageSink {
 
     private final String id;
+    /** The connection id its publishes carry (a record header); for most sessions their id. */
+    private final String connectionId;
     private final Transport transport;
     private final Shard shard;
     private final SessionDeps deps;
@@ -46,8 +48,19 @@ public final class Session implements MessageSink {
     private boolean sawStalled;
 
     public Session(String id, Transport transport, Shard shard, SessionDeps deps, Vertx vertx, Principal principal) {
+        this(id, id, transport, shard, deps, vertx, principal);
+    }
+
+    /**
+     * {@code id} is this session's own (presence counts its entries by it, so two sessions never share
+     * one); {@code connectionId} is what the client knows, which a resumed Ably connection keeps while
+     * the socket it replaced may not be closed yet.
+     */
+    public Session(String id, String connectionId, Transport transport, Shard shard, SessionDeps deps, Vertx vertx,
+                   Principal principal) {
         this.principal = principal;
         this.id = id;
+        this.connectionId = connectionId;
         this.transport = transport;
         this.shard = shard;
         this.deps = deps;
@@ -151,6 +164,10 @@ public final class Session implements MessageSink {
 
     public String id() {
         return id;
+    }
+
+    public String connectionId() {
+        return connectionId;
     }
 
     void heartbeat() {

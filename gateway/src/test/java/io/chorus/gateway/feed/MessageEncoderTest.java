@@ -56,4 +56,17 @@ class MessageEncoderTest {
         bin.add("chorus-name", new byte[] {(byte) 0xff, (byte) 0xfe});
         assertFalse(encode("1", bin).has("name"));
     }
+
+    @Test
+    void aClientsPublishNamesItsClientAndConnectionAndABackendsRecordNeither() throws Exception {
+        RecordHeaders h = new RecordHeaders();
+        h.add("chorus-client", "alice".getBytes(StandardCharsets.UTF_8));
+        h.add("chorus-connection", "a-xyz".getBytes(StandardCharsets.UTF_8));
+        JsonNode n = encode("1", h);
+        assertEquals("alice", n.get("clientId").asText());
+        assertEquals("a-xyz", n.get("connectionId").asText());
+        JsonNode backend = encode("1", new RecordHeaders());
+        assertFalse(backend.has("clientId"));
+        assertFalse(backend.has("connectionId"));
+    }
 }

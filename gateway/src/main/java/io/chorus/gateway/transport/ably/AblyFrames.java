@@ -28,9 +28,20 @@ final class AblyFrames {
     }
 
     static String attached(String channel, String channelSerial, int flags, AblyError error) {
+        return attached(channel, channelSerial, flags, null, error);
+    }
+
+    /**
+     * ATTACHED; {@code channelSerial} is where delivery starts (a Chorus position, also the bound of
+     * {@code untilAttach} history, RTL10b); {@code rewind}, when honoured, is echoed in {@code params} (RTL4k1).
+     */
+    static String attached(String channel, String channelSerial, int flags, AblyRewind rewind, AblyError error) {
         ObjectNode pm = pm(AblyProtocol.ATTACHED).put("channel", channel).put("flags", flags);
         if (channelSerial != null) {
             pm.put("channelSerial", channelSerial);
+        }
+        if (rewind != null) {
+            pm.putObject("params").put("rewind", rewind.param());
         }
         return text(withError(pm, error));
     }

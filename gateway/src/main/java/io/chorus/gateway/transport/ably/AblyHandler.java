@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 
 /**
@@ -29,6 +30,7 @@ public final class AblyHandler {
     private final Shard shard;
     private final Vertx vertx;
     private final AblyKeys keys;
+    private final AblyResume resume;
     private final AblyMetrics metrics;
     private final MessageFrames frames = new MessageFrames();
     private final AblyTranslator.Limits limits;
@@ -39,8 +41,10 @@ public final class AblyHandler {
         this.vertx = vertx;
         GatewayConfig c = deps.config();
         this.keys = new AblyKeys(c.ably());
+        this.resume = new AblyResume(c.ably().connectionKeySecret(), c.ably().connectionKeyMaxAge(), Clock.systemUTC());
         this.metrics = new AblyMetrics(deps.metrics().registry());
-        this.limits = new AblyTranslator.Limits(c.connection().maxSubscriptions(), c.ably().maxPendingPublishes());
+        this.limits = new AblyTranslator.Limits(c.connection().maxSubscriptions(), c.ably().maxPendingPublishes(),
+                c.connection().maxRewind());
     }
 
     public void handle(RoutingContext ctx) {
@@ -86,14 +90,37 @@ public final class AblyHandler {
             refuse(ws, params, problem, true);
             return;
         }
+        String keyName = params.key().substring(0, params.key().indexOf(':'));
+        AblyError resumeError = null;
+        boolean resumed = false;
+        if (params.resume() != null) { // RTN15c, RTN16: the same connection id, or a new one with the reason
+            AblyResume.Verdict v = resume.verify(params.resume(), keyName, params.clientId());
+            metrics.resume(v);
+            if (v.resumed()) {
+                resumed = true;
+                id = v.connectionId();
+                principal = keys.authenticate(params.key(), params.clientId(), id); // unidentified: id is its clientId
+            } else {
+                resumeError = v.error();
+            }
+        }
         GatewayConfig c = deps.config();
-        AblyFrames.Details details = new AblyFrames.Details(id, id + "!" + random(18), params.clientId(),
+        AblyFrames.Details details = new AblyFrames.Details(id, resume.issue(id, keyName, params.clientId()),
+                params.clientId(),
                 c.http().maxMessageBytes() - 1024, c.http().maxFrameBytes(), c.limits().publishesPerSecond(),
                 c.ably().connectionStateTtl().toMillis(), c.connection().heartbeat().toMillis());
         AblyTransport transport = new AblyTransport(ws, shard.context(), c.connection().outboundBufferBytes());
-        Session session = new Session(id, transport, shard, deps, vertx, principal);
-        transport.open(session, new AblyTranslator(transport, details, principal.capabilities(), params, limits,
-                frames, metrics));
+        // Each socket its own session id: after a resume the replaced socket's session may still be closing on
+        // this pod, and its end must not take the resumed session's presence entries with it.
+        Session session = new Session(id + "." + Long.toString(RANDOM.nextLong() >>> 1, 36), id, transport, shard, deps,
+                vertx, principal);
+        AblyTranslator translator = new AblyTranslator(transport, details, principal.capabilities(), params, limits,
+                frames, metrics);
+        translator.connectError(resumeError);
+        if (resumed) {
+            translator.connectionResumed();
+        }
+        transport.open(session, translator);
     }
 
     /** A last ProtocolMessage and a close; {@code counted}: the connection holds an admission slot. */

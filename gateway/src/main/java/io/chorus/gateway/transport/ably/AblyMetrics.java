@@ -45,4 +45,18 @@ final class AblyMetrics {
         Counter.builder("chorus_ably_presence_syncs").description("Ably presence SYNC sequences sent")
                 .register(registry).increment();
     }
+
+    /** A channel reattached after a connection resume without RESUMED, so that the SDK re-enters its members. */
+    void presenceReentry() {
+        Counter.builder("chorus_ably_presence_reentries")
+                .description("Ably channels reattached after a connection resume without RESUMED (the SDK re-enters its members)")
+                .register(registry).increment();
+    }
+
+    /** A {@code resume} or {@code recover} key checked: resumed, or refused by Ably code (80018, 80008). */
+    void resume(AblyResume.Verdict verdict) {
+        Counter.builder("chorus_ably_resumes").description("Ably resume/recover attempts, by outcome")
+                .tag("outcome", verdict.resumed() ? "resumed" : Integer.toString(verdict.error().code().code()))
+                .register(registry).increment();
+    }
 }

@@ -51,7 +51,11 @@ final class AblyTranslator {
         void end();
     }
 
-    record Limits(int maxChannels, int maxPendingPublishes) {
+    /** {@code maxRewind}: {@code connection.maxRewind}, the most a {@code rewind} channel param delivers. */
+    record Limits(int maxChannels, int maxPendingPublishes, int maxRewind) {
+        Limits(int maxChannels, int maxPendingPublishes) {
+            this(maxChannels, maxPendingPublishes, 100);
+        }
     }
 
     private enum State { ATTACHING, ATTACHED, DETACHING }
@@ -63,8 +67,14 @@ final class AblyTranslator {
         String ref;
         /** Why the channel lost continuity at this attach: told in ATTACHED (RTL4c1's channelSerial was unusable). */
         AblyError discontinuity;
+        /** Its first ATTACHED since a connection resume went out (see {@link #connectionResumed}). */
+        boolean attachedSinceResume;
         /** An ATTACH that came while detaching: sent once the detach is done. */
         JsonNode attachAfterDetach;
+        /** The {@code rewind} param of the ATTACH, or null. */
+        AblyRewind rewind;
+        /** A rewind by time: rewound messages older than this record time are skipped; 0 once one passed. */
+        long rewindCutoff;
 
         Channel(int modes) {
             this.modes = modes;
@@ -93,6 +103,10 @@ final class AblyTranslator {
     /** The ref of the request being handed to the session: a refusal without a ref answers it. */
     private String dispatching;
     private boolean ended;
+    /** This socket resumed a connection whose presence entries belonged to the socket it replaced. */
+    private boolean presenceToReenter;
+    /** Why a {@code resume}/{@code recover} gave a new connection (RTN15c7, RTN16l): told in CONNECTED. */
+    private AblyError connectError;
 
     AblyTranslator(Peer peer, AblyFrames.Details details, Capabilities capabilities, ConnectParams params, Limits limits,
                    MessageFrames messages, AblyMetrics metrics) {
@@ -105,6 +119,21 @@ final class AblyTranslator {
         this.metrics = metrics;
         this.publisher = new MessageCodec.Publisher(details.clientId());
         this.presence = new AblyPresence(details.connectionId(), details.clientId(), limits.maxChannels());
+    }
+
+    /** Set before the session opens: the CONNECTED then carries it. */
+    /**
+     * The connection was resumed (same connection id, a new socket). Chorus presence entries belong to a
+     * socket, so the members the SDK entered went with the old one. ably-js re-enters its own members
+     * (RTP17i) on an ATTACHED without RESUMED, so the first ATTACHED of each channel that may hold them (presence
+     * mode, identified connection) goes out without it; delivery still continues from the channelSerial.
+     */
+    void connectionResumed() {
+        presenceToReenter = details.clientId() != null;
+    }
+
+    void connectError(AblyError error) {
+        this.connectError = error;
     }
 
     // ---- client → session ----
@@ -159,7 +188,7 @@ final class AblyTranslator {
             switch (existing.state) {
                 // Still attached here: continuity was never broken (RESUMED).
                 case ATTACHED -> send(AblyFrames.attached(name, existing.serial,
-                        existing.modes | AblyProtocol.RESUMED, null));
+                        existing.modes | AblyProtocol.RESUMED, existing.rewind, null));
                 case DETACHING -> existing.attachAfterDetach = pm;
                 case ATTACHING -> { } // its ATTACHED is on the way
             }
@@ -178,11 +207,19 @@ final class AblyTranslator {
             return;
         }
         JsonNode chParams = pm.get("params");
+        AblyRewind rewind = null;
         if (chParams != null && chParams.isObject()) {
             var it = chParams.fieldNames();
             while (it.hasNext()) {
                 String p = it.next();
-                if (!"agent".equals(p)) { // RTL4k: a param not honoured must be said, not dropped
+                if ("rewind".equals(p)) {
+                    try {
+                        rewind = AblyRewind.parse(chParams.get(p).asText(), limits.maxRewind());
+                    } catch (AblyRefusal r) {
+                        channelFailed(name, r.error());
+                        return;
+                    }
+                } else if (!"agent".equals(p)) { // RTL4k: a param not honoured must be said, not dropped
                     channelFailed(name, AblyError.unsupported("channel param '" + shorten(p) + "'"));
                     return;
                 }
@@ -210,6 +247,7 @@ final class AblyTranslator {
             return;
         }
         Channel ch = new Channel(granted);
+        ch.rewind = rewind;
         channels.put(name, ch);
         String serial = pm.path("channelSerial").isTextual() ? pm.get("channelSerial").textValue() : null;
         if (!AblyPresence.subscribes(granted)) {
@@ -227,6 +265,7 @@ final class AblyTranslator {
         if ((ch.modes & AblyProtocol.MODE_PRESENCE_SUBSCRIBE) != 0) {
             frame.put("presence", true); // presence_sync, then presence_event: SYNC and PRESENCE
         }
+        ch.rewindCutoff = 0;
         if (channelSerial != null) {
             try {
                 frame.put("since", Position.decode(channelSerial).encode());
@@ -234,6 +273,11 @@ final class AblyTranslator {
                 ch.discontinuity = AblyError.of(AblyCode.CHANNEL_CONTINUITY_NOT_GUARANTEED,
                         "the channelSerial is not a Chorus position: attached from now on");
             }
+        }
+        // A reattach continues from its channelSerial (RTL4c1), which wins over rewind, as on Ably.
+        if (!frame.has("since") && ch.rewind != null && !ch.rewind.none()) {
+            frame.put("rewind", ch.rewind.count());
+            ch.rewindCutoff = ch.rewind.cutoff(System.currentTimeMillis());
         }
         ch.ref = "a" + (++nextRef);
         refs.put(ch.ref, new Pending(Kind.ATTACH, name, null, 0));
@@ -415,9 +459,7 @@ final class AblyTranslator {
         }
         try {
             switch (kind) {
-                case CONNECTED -> send(AblyFrames.connected(details, params.resume() == null ? null
-                        : AblyError.of(AblyCode.INVALID_CONNECTION_KEY, "Chorus does not resume Ably connections yet:"
-                                + " this is a new connection; channels reattach from their channelSerial")));
+                case CONNECTED -> send(AblyFrames.connected(details, connectError));
                 case MESSAGE -> deliver(frame);
                 case SUBSCRIBED, RESUMED -> attached(MessageCodec.JSON.readTree(frame.getBytes()));
                 case ERROR, CHANNEL_ERROR -> error(MessageCodec.JSON.readTree(frame.getBytes()));
@@ -437,12 +479,20 @@ final class AblyTranslator {
         if (ch == null || ch.state != State.ATTACHED) {
             return; // RTL17: only an attached channel delivers
         }
+        if (ch.rewindCutoff != 0) {
+            if (m.timestamp() < ch.rewindCutoff) {
+                return; // rewound, but older than the interval asked for
+            }
+            ch.rewindCutoff = 0; // from the first one inside the interval on, everything passes, in order
+        }
         ch.serial = m.position();
         if ((ch.modes & AblyProtocol.MODE_SUBSCRIBE) == 0) {
             return; // subscribed for its members only (presence_subscribe without subscribe)
         }
-        // RTN2b: echo=false. Only ids Chorus gave (connectionId:msgSerial:index) say which connection published.
-        if (!params.echo() && m.id().startsWith(details.connectionId() + ':')) {
+        // RTN2b: echo=false. The publisher's connection id (a record header), or for records written before
+        // it existed, an id Chorus gave (connectionId:msgSerial:index).
+        if (!params.echo() && (details.connectionId().equals(m.connectionId())
+                || (m.connectionId() == null && m.id().startsWith(details.connectionId() + ':')))) {
             return;
         }
         send(m.json());
@@ -464,6 +514,11 @@ final class AblyTranslator {
             error = AblyError.of(AblyCode.CHANNEL_CONTINUITY_NOT_GUARANTEED, "continuity lost ("
                     + f.path("reason").asText() + "): delivery starts at channelSerial " + ch.serial);
         }
+        if (resumed && presenceToReenter && (ch.modes & AblyProtocol.MODE_PRESENCE) != 0 && !ch.attachedSinceResume) {
+            resumed = false; // so that ably-js re-enters its members here (connectionResumed)
+            metrics.presenceReentry();
+        }
+        ch.attachedSinceResume = true;
         int flags = ch.modes | (resumed ? AblyProtocol.RESUMED : 0);
         if ((ch.modes & AblyProtocol.MODE_PRESENCE_SUBSCRIBE) != 0) {
             // The member list follows as SYNC (the session's presence_sync, which comes right after), even
@@ -471,7 +526,7 @@ final class AblyTranslator {
             presence.watch(p.channel());
             flags |= AblyProtocol.HAS_PRESENCE;
         }
-        send(AblyFrames.attached(p.channel(), ch.serial, flags, error));
+        send(AblyFrames.attached(p.channel(), ch.serial, flags, ch.rewind, error));
     }
 
     /** The session's presence_sync and presence_event: SYNC and PRESENCE on a channel attached to see them. */

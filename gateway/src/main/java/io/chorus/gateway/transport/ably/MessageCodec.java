@@ -108,14 +108,18 @@ final class MessageCodec {
         }
     }
 
-    /** A Chorus {@code message} frame as read for translation. */
-    record Delivered(String channel, String position, String id, String json) {
+    /**
+     * A Chorus {@code message} frame as read for translation; {@code connectionId} is the publisher's
+     * (null for a backend's record), {@code timestamp} the record time (for rewind by time).
+     */
+    record Delivered(String channel, String position, String id, long timestamp, String connectionId, String json) {
     }
 
     /**
      * The MESSAGE ProtocolMessage for a Chorus {@code message} frame: one message whose {@code serial}
      * (TM2r) is the Chorus position, as is the ProtocolMessage's {@code channelSerial} (RTL15b), so that
-     * an ATTACH with it (RTL4c1) resumes the channel right after it.
+     * an ATTACH with it (RTL4c1) resumes the channel right after it. The publisher's {@code clientId} and
+     * {@code connectionId} (TM2b, TM2c) come from the frame when a client published through a gateway.
      */
     static Delivered fromChorus(byte[] frame) throws IOException {
         JsonNode m = JSON.readTree(frame);
@@ -128,6 +132,14 @@ final class MessageCodec {
         if (m.hasNonNull("name")) {
             msg.put("name", m.get("name").asText());
         }
+        String connectionId = m.path("connectionId").isTextual() ? m.get("connectionId").textValue() : null;
+        // An unidentified publisher's Chorus client id is its connection id: not a clientId to Ably (CD2a).
+        if (m.path("clientId").isTextual() && !m.get("clientId").textValue().equals(connectionId)) {
+            msg.put("clientId", m.get("clientId").textValue());
+        }
+        if (connectionId != null) {
+            msg.put("connectionId", connectionId);
+        }
         JsonNode data = m.get("data");
         if ("base64".equals(m.path("encoding").asText(null))) {
             msg.put("data", data.asText()).put("encoding", "base64");
@@ -137,7 +149,8 @@ final class MessageCodec {
             msg.put("data", JSON.writeValueAsString(data)).put("encoding", "json");
         }
         msg.put("timestamp", timestamp).put("serial", position).put("action", AblyProtocol.MESSAGE_CREATE);
-        return new Delivered(channel, position, msg.get("id").asText(), JSON.writeValueAsString(pm));
+        return new Delivered(channel, position, msg.get("id").asText(), timestamp, connectionId,
+                JSON.writeValueAsString(pm));
     }
 
     private static boolean present(JsonNode msg, String field) {

@@ -2,10 +2,13 @@ package io.chorus.gateway.transport.ably;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chorus.gateway.config.AblyConfig;
 import io.chorus.gateway.config.AblyConfig.AblyKeyConfig;
+import io.chorus.gateway.config.ConfigException;
+import io.chorus.gateway.config.ConfigLoader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,5 +44,23 @@ class AblyConfigTest {
         String s = new AblyConfig(true, Map.of("a.b", new AblyKeyConfig("topsecret", null)), null, 1).toString();
         assertFalse(s.contains("topsecret"), s);
         assertTrue(s.contains("a.b"), s);
+    }
+
+    @Test
+    void theConnectionKeySecretIsSetInDevRandomInProductionAndNeverShown() {
+        AblyConfig dev = ConfigLoader.load(true, null, Map.of()).ably();
+        assertFalse(dev.connectionKeySecret().isEmpty(), "dev pods on one Kafka resume each other's connections");
+        assertEquals(Duration.ofHours(24), dev.connectionKeyMaxAge());
+        Map<String, String> prod = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1");
+        assertEquals("", ConfigLoader.load(false, null, prod).ably().connectionKeySecret());
+        AblyConfig set = ConfigLoader.load(false, null, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                "CHORUS_ABLY_CONNECTION_KEY_SECRET", "shared-by-every-pod-0123", "CHORUS_ABLY_CONNECTION_KEY_MAX_AGE",
+                "10m")).ably();
+        assertEquals("shared-by-every-pod-0123", set.connectionKeySecret());
+        assertEquals(Duration.ofMinutes(10), set.connectionKeyMaxAge());
+        assertFalse(set.toString().contains("shared-by-every-pod"), set.toString());
+        String tooShort = assertThrows(ConfigException.class, () -> ConfigLoader.load(false, null, Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:1", "CHORUS_ABLY_CONNECTION_KEY_SECRET", "short"))).getMessage();
+        assertTrue(tooShort.contains("ably.connectionKeySecret"), tooShort);
     }
 }

@@ -133,7 +133,13 @@ class AblyTranslatorTest {
         assertEquals(120000, d.get("connectionStateTtl").asLong());
         assertFalse(c.has("error"));
 
-        translator("*", "resume=old!key", 10).fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
+        AblyTranslator resumed = translator("*", "resume=a-conn!k", 10);
+        resumed.fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
+        assertFalse(peer.client().has("error"), "RTN15c6: a resume that held carries no error");
+
+        AblyTranslator refused = translator("*", "resume=old!key", 10);
+        refused.connectError(AblyError.of(AblyCode.INVALID_CONNECTION_KEY, "not ours"));
+        refused.fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
         assertEquals(80018, peer.client().path("error").path("code").asInt(), "RTN15c7: new connection, with why");
     }
 
@@ -178,6 +184,86 @@ class AblyTranslatorTest {
         assertEquals(0, attached.get("flags").asInt() & AblyProtocol.RESUMED);
         assertEquals(90003, attached.path("error").path("code").asInt(), "continuity lost is said, with its reason");
         assertTrue(attached.path("error").path("message").asText().contains("out_of_retention"));
+    }
+
+    @Test
+    void rewindByCountAsksTheSessionForTheLastNAndEchoesTheParam() {
+        AblyTranslator t = translator();
+        t.fromClient("{\"action\":10,\"channel\":\"chat:r\",\"params\":{\"rewind\":\"5\",\"agent\":\"x\"}}");
+        JsonNode sub = peer.session();
+        assertEquals(5, sub.get("rewind").asInt());
+        assertFalse(sub.has("since"));
+        t.fromSession(Out.SUBSCRIBED, frame("{\"type\":\"subscribed\",\"ref\":\"" + sub.get("ref").asText()
+                + "\",\"channel\":\"chat:r\",\"position\":\"" + P1 + "\"}"));
+        JsonNode attached = peer.client();
+        assertEquals("5", attached.at("/params/rewind").asText(), "RTL4k1: the honoured param is echoed");
+        assertEquals(P1, attached.get("channelSerial").asText(), "where delivery starts: untilAttach's bound");
+
+        t.fromClient("{\"action\":10,\"channel\":\"chat:big\",\"params\":{\"rewind\":\"5000\"}}");
+        assertEquals(100, peer.session().get("rewind").asInt(), "capped at connection.maxRewind");
+        t.fromClient("{\"action\":10,\"channel\":\"chat:zero\",\"params\":{\"rewind\":\"0\"}}");
+        assertFalse(peer.session().has("rewind"), "rewind=0 is live");
+    }
+
+    @Test
+    void aReattachWithAChannelSerialContinuesFromItRatherThanRewindingAgain() {
+        AblyTranslator t = translator();
+        t.fromClient("{\"action\":10,\"channel\":\"chat:r\",\"params\":{\"rewind\":\"1m\"},\"channelSerial\":\""
+                + P1 + "\"}");
+        JsonNode sub = peer.session();
+        assertEquals(P1, sub.get("since").asText());
+        assertFalse(sub.has("rewind"));
+    }
+
+    @Test
+    void rewindByTimeSkipsRewoundMessagesOlderThanTheIntervalThenPassesEverything() {
+        AblyTranslator t = translator();
+        t.fromClient("{\"action\":10,\"channel\":\"chat:t\",\"params\":{\"rewind\":\"1m\"}}");
+        JsonNode sub = peer.session();
+        assertEquals(100, sub.get("rewind").asInt(), "an interval rewinds as far as allowed, then filters");
+        t.fromSession(Out.SUBSCRIBED, frame("{\"type\":\"subscribed\",\"ref\":\"" + sub.get("ref").asText()
+                + "\",\"channel\":\"chat:t\",\"position\":\"" + P1 + "\"}"));
+        assertEquals("1m", peer.client().at("/params/rewind").asText());
+        long now = System.currentTimeMillis();
+        long[] times = {now - 3_600_000, now - 120_000, now - 30_000, now - 90_000, now};
+        for (int i = 0; i < times.length; i++) {
+            t.fromSession(Out.MESSAGE, frame("{\"type\":\"message\",\"channel\":\"chat:t\",\"position\":\""
+                    + new io.chorus.schema.Position(UUID.randomUUID(), 3, 8, 50 + i).encode() + "\",\"id\":\"m" + i
+                    + "\",\"data\":\"d\",\"timestamp\":" + times[i] + "}"));
+        }
+        // m3 is older than a minute but came after m2, which was inside it: order wins, nothing is held back.
+        for (String id : List.of("m2", "m3", "m4")) {
+            assertEquals(id, peer.client().at("/messages/0/id").asText());
+        }
+    }
+
+    @Test
+    void aRewindThatIsNeitherACountNorAnIntervalFailsTheChannelWith40003() {
+        AblyTranslator t = translator();
+        for (String bad : List.of("ten", "-1", "1d", "1.5m", "99999999999")) {
+            t.fromClient("{\"action\":10,\"channel\":\"chat:b\",\"params\":{\"rewind\":\"" + bad + "\"}}");
+            JsonNode err = peer.client();
+            assertEquals(9, err.get("action").asInt(), bad);
+            assertEquals(40003, err.at("/error/code").asInt(), bad);
+        }
+        assertFalse(peer.ended, "a channel error: the connection goes on");
+    }
+
+    @Test
+    void deliveriesNameThePublishersClientAndConnectionAndEchoOffUsesTheConnection() {
+        AblyTranslator t = translator("*", "echo=false", 10);
+        attach(t, "chat:e");
+        String m = "{\"type\":\"message\",\"channel\":\"chat:e\",\"position\":\"" + P1 + "\",\"id\":\"own-id\","
+                + "\"clientId\":\"alice\",\"connectionId\":\"a-conn\",\"data\":\"d\",\"timestamp\":5}";
+        t.fromSession(Out.MESSAGE, frame(m)); // its own, with a client-supplied id: not echoed either
+        t.fromSession(Out.MESSAGE, frame(m.replace("\"a-conn\"", "\"a-other\"").replace("alice", "bob")));
+        t.fromSession(Out.MESSAGE, frame(m.replace("\"a-conn\"", "\"a-anon\"").replace("alice", "a-anon")));
+        JsonNode bob = peer.client().at("/messages/0");
+        assertEquals("bob", bob.get("clientId").asText());
+        assertEquals("a-other", bob.get("connectionId").asText());
+        JsonNode anon = peer.client().at("/messages/0");
+        assertFalse(anon.has("clientId"), "an unidentified publisher's client id is its connection id: not a clientId");
+        assertEquals("a-anon", anon.get("connectionId").asText());
     }
 
     @Test
@@ -297,7 +383,7 @@ class AblyTranslatorTest {
         assertEquals(2, nack.get("action").asInt());
         assertEquals(40000, nack.at("/error/code").asInt());
         assertTrue(nack.at("/error/message").asText().contains("annotations"));
-        t.fromClient("{\"action\":10,\"channel\":\"chat:x\",\"params\":{\"rewind\":\"1\"}}");
+        t.fromClient("{\"action\":10,\"channel\":\"chat:x\",\"params\":{\"delta\":\"vcdiff\"}}");
         JsonNode err = peer.client();
         assertEquals(9, err.get("action").asInt());
         assertEquals("chat:x", err.get("channel").asText(), "a channel error: the connection goes on");
