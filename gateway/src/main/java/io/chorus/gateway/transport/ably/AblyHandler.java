@@ -31,6 +31,7 @@ public final class AblyHandler {
     private final AblyKeys keys;
     private final AblyMetrics metrics;
     private final MessageFrames frames = new MessageFrames();
+    private final MsgpackCodec msgpack = new MsgpackCodec();
     private final AblyTranslator.Limits limits;
 
     public AblyHandler(SessionDeps deps, Shard shard, Vertx vertx) {
@@ -90,7 +91,9 @@ public final class AblyHandler {
         AblyFrames.Details details = new AblyFrames.Details(id, id + "!" + random(18), params.clientId(),
                 c.http().maxMessageBytes() - 1024, c.http().maxFrameBytes(), c.limits().publishesPerSecond(),
                 c.ably().connectionStateTtl().toMillis(), c.connection().heartbeat().toMillis());
-        AblyTransport transport = new AblyTransport(ws, shard.context(), c.connection().outboundBufferBytes());
+        metrics.opened(params.msgpack());
+        AblyTransport transport = new AblyTransport(ws, shard.context(), c.connection().outboundBufferBytes(),
+                params.msgpack() ? msgpack : null);
         Session session = new Session(id, transport, shard, deps, vertx, principal);
         transport.open(session, new AblyTranslator(transport, details, principal.capabilities(), params, limits,
                 frames, metrics));
@@ -102,10 +105,11 @@ public final class AblyHandler {
         if (counted) {
             ws.closeHandler(v -> deps.admission().release("ably"));
         }
+        String pm = error.retry() ? AblyFrames.disconnected(error) : AblyFrames.error(null, error);
         if (params.msgpack()) {
-            ws.writeBinaryMessage(Buffer.buffer(MsgpackRefusal.error(error)));
+            ws.writeBinaryMessage(Buffer.buffer(msgpack.encode(pm)));
         } else {
-            ws.writeTextMessage(error.retry() ? AblyFrames.disconnected(error) : AblyFrames.error(null, error));
+            ws.writeTextMessage(pm);
         }
         ws.close();
     }
