@@ -8,6 +8,7 @@ import io.chorus.schema.CloseReason;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +46,8 @@ final class AblyTransport implements Transport, AblyTranslator.Peer {
         this.translator = translator;
         if (msgpack == null) {
             ws.textMessageHandler(translator::fromClient);
-            // format=json was agreed: a binary frame breaks the protocol.
-            ws.binaryMessageHandler(b -> translator.fromClient((JsonNode) null));
+            // ably-java sends its JSON ProtocolMessages in binary frames (UTF-8 bytes), and Ably accepts that.
+            ws.binaryMessageHandler(b -> translator.fromClient(b.toString(StandardCharsets.UTF_8)));
         } else {
             ws.binaryMessageHandler(this::fromClientMsgpack);
             ws.textMessageHandler(t -> translator.malformed(AblyError.of(AblyCode.PROTOCOL_ERROR,
