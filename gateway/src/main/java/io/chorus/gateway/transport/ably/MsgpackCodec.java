@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Base64;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
+import org.msgpack.value.ValueType;
 
 /**
  * Ably's MessagePack format ({@code format=msgpack}: ably-js's default in Node, ably-java's default),
@@ -16,10 +20,10 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  * base64 text with {@code base64} appended to the encoding; outbound, data whose last encoding step is
  * {@code base64} goes out as {@code bin} with that step removed.
  *
- * <p>Bad input: a frame that is not one MessagePack map, nests deeper than {@link #MAX_DEPTH}, or holds
- * an extension type is refused with 80013 (the connection fails, as for bad JSON). Declared lengths
- * larger than the frame fail in msgpack-core before anything is allocated, and a frame is at most
- * {@code http.maxFrameBytes}, so a frame costs memory in proportion to its size only.
+ * <p>Bad input: a frame that is not one MessagePack map, nests deeper than {@link #MAX_DEPTH}, holds an
+ * extension type or declares a length beyond its end is refused with 80013 (the connection fails, as for
+ * bad JSON), checked before anything is built ({@link #validate}); a frame is at most
+ * {@code http.maxFrameBytes}, so it costs memory and time in proportion to its size only.
  *
  * <p>Encode once: the translator hands every Ably subscriber of an event loop the same MESSAGE text
  * ({@link MessageFrames}), so the last conversion is remembered by identity: one MessagePack encoding
@@ -37,6 +41,7 @@ final class MsgpackCodec {
 
     /** One client frame as the translator's JSON tree; throws AblyRefusal (80013) when it is not one. */
     static JsonNode decode(byte[] frame) {
+        validate(frame);
         JsonNode pm;
         try {
             pm = MSGPACK.readTree(frame);
@@ -46,7 +51,6 @@ final class MsgpackCodec {
         if (pm == null || !pm.isObject()) {
             throw malformed("a frame must be one MessagePack map (a ProtocolMessage)");
         }
-        check(pm, 0);
         binaryDataToBase64(pm.get("messages"));
         binaryDataToBase64(pm.get("presence"));
         return pm;
@@ -69,18 +73,58 @@ final class MsgpackCodec {
         }
     }
 
-    private static void check(JsonNode n, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw malformed("the frame nests deeper than " + MAX_DEPTH + " levels");
-        }
-        if (n.isPojo()) { // what jackson-dataformat-msgpack makes of an extension type
-            throw malformed("MessagePack extension types are not part of Ably's protocol");
-        }
-        if (n.isContainerNode()) {
-            for (JsonNode child : n) {
-                check(child, depth + 1);
+    /**
+     * Walks the frame's structure before anything is built from it. msgpack-core allocates a string's or
+     * binary's declared length before it finds the frame too short: a 5-byte frame declaring 2 GB cost
+     * seconds of an event loop and as much memory. Here every declared length and count must fit in the
+     * bytes left, nesting stays within {@link #MAX_DEPTH}, extension types are refused, and the frame is
+     * exactly one value. Payloads are skipped as references, never copied.
+     */
+    private static void validate(byte[] frame) {
+        int[] left = new int[MAX_DEPTH + 1]; // values still to read at each open level
+        int depth = 0;
+        left[0] = 1;
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(frame)) {
+            while (depth >= 0) {
+                if (left[depth] == 0) {
+                    depth--;
+                    continue;
+                }
+                left[depth]--;
+                if (!u.hasNext()) {
+                    throw malformed("the frame ends inside a value");
+                }
+                ValueType type = u.getNextFormat().getValueType();
+                switch (type) {
+                    case STRING -> u.readPayloadAsReference(fit(u.unpackRawStringHeader(), 1, frame, u));
+                    case BINARY -> u.readPayloadAsReference(fit(u.unpackBinaryHeader(), 1, frame, u));
+                    case ARRAY, MAP -> {
+                        int n = type == ValueType.ARRAY ? u.unpackArrayHeader() : u.unpackMapHeader();
+                        int values = fit(n, type == ValueType.ARRAY ? 1 : 2, frame, u) * (type == ValueType.ARRAY ? 1 : 2);
+                        if (depth + 1 > MAX_DEPTH) {
+                            throw malformed("the frame nests deeper than " + MAX_DEPTH + " levels");
+                        }
+                        left[++depth] = values;
+                    }
+                    case EXTENSION -> throw malformed("MessagePack extension types are not part of Ably's protocol");
+                    default -> u.skipValue(); // nil, boolean, integer, float: fixed sizes
+                }
             }
+            if (u.hasNext()) {
+                throw malformed("a frame must be one ProtocolMessage, not several values");
+            }
+        } catch (IOException | MessagePackException e) {
+            throw malformed("the frame is not MessagePack: " + e.getClass().getSimpleName());
         }
+    }
+
+    /** {@code n} items of at least {@code bytesEach} bytes must fit in what is left of the frame. */
+    private static int fit(int n, int bytesEach, byte[] frame, MessageUnpacker u) {
+        long left = frame.length - u.getTotalReadBytes();
+        if (n < 0 || (long) n * bytesEach > left) {
+            throw malformed("a length in the frame is larger than the frame");
+        }
+        return n;
     }
 
     private static void binaryDataToBase64(JsonNode list) {

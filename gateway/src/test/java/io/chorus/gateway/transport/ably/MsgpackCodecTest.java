@@ -81,7 +81,9 @@ class MsgpackCodecTest {
                 {(byte) 0xc6, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0}, // a 2 GB bin in 5 bytes
                 {(byte) 0xdf, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0}, // a map of 2 G entries
                 {(byte) 0x81, (byte) 0xa1, 'a', (byte) 0xd4, 0x01, 0x02},  // an extension type
+                {(byte) 0x80, (byte) 0x80},                               // two values
                 nested(1000),
+                nested(MsgpackCodec.MAX_DEPTH),
         };
         for (byte[] frame : bad) {
             AblyRefusal r = assertThrows(AblyRefusal.class, () -> MsgpackCodec.decode(frame), Arrays.toString(
