@@ -68,12 +68,10 @@ test('an invalid clientId fails the connection with 40012', T, async () => {
   assert.equal(reason.code, 40012);
 });
 
-test("MessagePack, ably-js's default in Node, is refused with an error the SDK can read", T, async () => {
+test("MessagePack, ably-js's default in Node, connects (msgpack.test.mjs tests it in depth)", T, async () => {
   const client = new Ably.Realtime({ ...ablyOptions(gw, KEYS.full), useBinaryProtocol: true });
   try {
-    const reason = await failure(client);
-    assert.equal(reason.code, 40000);
-    assert.match(reason.message, /msgpack/i);
+    await client.connection.once('connected');
   } finally {
     client.close();
   }

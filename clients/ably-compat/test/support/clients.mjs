@@ -7,8 +7,8 @@ import { waitFor } from './wait.mjs';
 const made = [];
 
 /**
- * The options an app changes to move from Ably to Chorus: host, port, tls, a key, and JSON instead
- * of MessagePack (not supported yet). Everything else stays the SDK's default.
+ * The options an app changes to move from Ably to Chorus: host, port, tls and a key. The tests pick
+ * JSON unless they ask for MessagePack (msgpack.test.mjs), so a frame in a log is readable.
  */
 export function ablyOptions(gw, key, extra = {}) {
   return { key, realtimeHost: '127.0.0.1', port: gw.port, tls: false, useBinaryProtocol: false, logLevel: 0, ...extra };

@@ -37,3 +37,17 @@ export function consume(kafka, namespace) {
     });
   });
 }
+
+/** Produces one record whose value is these raw bytes (no newline in them), as a backend sending binary would. */
+export function produceBytes(kafka, channel, bytes) {
+  const namespace = channel.includes(':') ? channel.slice(0, channel.indexOf(':')) : 'default';
+  const args = ['-P', '-b', kafka, '-t', `chorus.${namespace}`, '-k', channel, '-X', 'partitioner=murmur2_random'];
+  return new Promise((resolve, reject) => {
+    const p = spawn('kcat', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat exited ${code}: ${err}`))));
+    p.stdin.end(Buffer.concat([Buffer.from(bytes), Buffer.from('\n')]));
+  });
+}

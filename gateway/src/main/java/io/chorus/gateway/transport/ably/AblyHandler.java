@@ -33,6 +33,7 @@ public final class AblyHandler {
     private final AblyResume resume;
     private final AblyMetrics metrics;
     private final MessageFrames frames = new MessageFrames();
+    private final MsgpackCodec msgpack = new MsgpackCodec();
     private final AblyTranslator.Limits limits;
 
     public AblyHandler(SessionDeps deps, Shard shard, Vertx vertx) {
@@ -109,7 +110,9 @@ public final class AblyHandler {
                 params.clientId(),
                 c.http().maxMessageBytes() - 1024, c.http().maxFrameBytes(), c.limits().publishesPerSecond(),
                 c.ably().connectionStateTtl().toMillis(), c.connection().heartbeat().toMillis());
-        AblyTransport transport = new AblyTransport(ws, shard.context(), c.connection().outboundBufferBytes());
+        metrics.opened(params.msgpack());
+        AblyTransport transport = new AblyTransport(ws, shard.context(), c.connection().outboundBufferBytes(),
+                params.msgpack() ? msgpack : null);
         // Each socket its own session id: after a resume the replaced socket's session may still be closing on
         // this pod, and its end must not take the resumed session's presence entries with it.
         Session session = new Session(id + "." + Long.toString(RANDOM.nextLong() >>> 1, 36), id, transport, shard, deps,
@@ -129,10 +132,11 @@ public final class AblyHandler {
         if (counted) {
             ws.closeHandler(v -> deps.admission().release("ably"));
         }
+        String pm = error.retry() ? AblyFrames.disconnected(error) : AblyFrames.error(null, error);
         if (params.msgpack()) {
-            ws.writeBinaryMessage(Buffer.buffer(MsgpackRefusal.error(error)));
+            ws.writeBinaryMessage(Buffer.buffer(msgpack.encode(pm)));
         } else {
-            ws.writeTextMessage(error.retry() ? AblyFrames.disconnected(error) : AblyFrames.error(null, error));
+            ws.writeTextMessage(pm);
         }
         ws.close();
     }

@@ -59,4 +59,10 @@ final class AblyMetrics {
                 .tag("outcome", verdict.resumed() ? "resumed" : Integer.toString(verdict.error().code().code()))
                 .register(registry).increment();
     }
+
+    /** A connection that passed its checks and opened, by wire format ({@code json} or {@code msgpack}). */
+    void opened(boolean msgpack) {
+        Counter.builder("chorus_ably_connections_opened").description("Ably connections opened, by format")
+                .tag("format", msgpack ? "msgpack" : "json").register(registry).increment();
+    }
 }

@@ -140,18 +140,23 @@ final class AblyTranslator {
 
     /** One text frame from the client: one ProtocolMessage. */
     void fromClient(String text) {
-        if (ended) {
-            return;
-        }
-        peer.activity(); // every frame is proof of life (the session's idle timeout)
         JsonNode pm;
         try {
             pm = MessageCodec.JSON.readTree(text);
         } catch (IOException e) {
             pm = null;
         }
+        fromClient(pm);
+    }
+
+    /** One ProtocolMessage, already parsed (MessagePack is converted by {@link MsgpackCodec}); null if unreadable. */
+    void fromClient(JsonNode pm) {
+        if (ended) {
+            return;
+        }
+        peer.activity(); // every frame is proof of life (the session's idle timeout)
         if (pm == null || !pm.isObject() || !pm.path("action").isInt()) {
-            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "a frame must be one JSON ProtocolMessage with an action"));
+            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "a frame must be one ProtocolMessage with an action"));
             return;
         }
         int action = pm.get("action").intValue();
@@ -685,6 +690,14 @@ final class AblyTranslator {
         String pm = reason.reconnect() ? AblyFrames.disconnected(error) : AblyFrames.error(null, error);
         ended = true;
         peer.toClient(pm);
+    }
+
+    /** A frame that could not be read in the connection's format: the connection fails (80013). */
+    void malformed(AblyError error) {
+        if (!ended) {
+            peer.activity();
+            fatal(error);
+        }
     }
 
     /** Ends the connection, telling the client to reconnect. */

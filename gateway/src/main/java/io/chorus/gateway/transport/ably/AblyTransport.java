@@ -1,5 +1,6 @@
 package io.chorus.gateway.transport.ably;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.session.Out;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.session.Transport;
@@ -7,6 +8,7 @@ import io.chorus.schema.CloseReason;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +26,17 @@ final class AblyTransport implements Transport, AblyTranslator.Peer {
 
     private final ServerWebSocket ws;
     private final Context context;
+    private final MsgpackCodec msgpack;
     private Session session;
     private AblyTranslator translator;
     private Runnable onDrain;
     private boolean ended;
 
-    AblyTransport(ServerWebSocket ws, Context context, int outboundBufferBytes) {
+    /** {@code msgpack}: the event loop's codec when the client asked for {@code format=msgpack}, else null. */
+    AblyTransport(ServerWebSocket ws, Context context, int outboundBufferBytes, MsgpackCodec msgpack) {
         this.ws = ws;
         this.context = context;
+        this.msgpack = msgpack;
         ws.setWriteQueueMaxSize(outboundBufferBytes);
     }
 
@@ -39,9 +44,15 @@ final class AblyTransport implements Transport, AblyTranslator.Peer {
     void open(Session session, AblyTranslator translator) {
         this.session = session;
         this.translator = translator;
-        ws.textMessageHandler(translator::fromClient);
-        // format=json was agreed (MessagePack is refused at connect): a binary frame breaks the protocol.
-        ws.binaryMessageHandler(b -> translator.fromClient("binary"));
+        if (msgpack == null) {
+            ws.textMessageHandler(translator::fromClient);
+            // ably-java sends its JSON ProtocolMessages in binary frames (UTF-8 bytes), and Ably accepts that.
+            ws.binaryMessageHandler(b -> translator.fromClient(b.toString(StandardCharsets.UTF_8)));
+        } else {
+            ws.binaryMessageHandler(this::fromClientMsgpack);
+            ws.textMessageHandler(t -> translator.malformed(AblyError.of(AblyCode.PROTOCOL_ERROR,
+                    "format=msgpack was agreed: a text frame breaks the protocol")));
+        }
         ws.pongHandler(b -> session.onActivity());
         ws.drainHandler(v -> drained());
         ws.exceptionHandler(err -> LOG.debug("ably websocket {}: {}", session.id(), err.toString()));
@@ -124,9 +135,25 @@ final class AblyTransport implements Transport, AblyTranslator.Peer {
 
     @Override
     public void toClient(String protocolMessage) {
-        if (!ended) {
-            ws.writeTextMessage(protocolMessage);
+        if (ended) {
+            return;
         }
+        if (msgpack == null) {
+            ws.writeTextMessage(protocolMessage);
+        } else {
+            ws.writeBinaryMessage(Buffer.buffer(msgpack.encode(protocolMessage)));
+        }
+    }
+
+    private void fromClientMsgpack(Buffer frame) {
+        JsonNode pm;
+        try {
+            pm = MsgpackCodec.decode(frame.getBytes());
+        } catch (AblyRefusal r) {
+            translator.malformed(r.error());
+            return;
+        }
+        translator.fromClient(pm);
     }
 
     @Override

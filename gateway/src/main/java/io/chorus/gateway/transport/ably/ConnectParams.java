@@ -36,9 +36,6 @@ record ConnectParams(int version, boolean msgpack, String key, String accessToke
             return AblyError.of(AblyCode.UNSUPPORTED_PROTOCOL_VERSION, "protocol version v=" + version
                     + " is not supported; Chorus speaks " + AblyProtocol.MIN_VERSION + " to " + AblyProtocol.MAX_VERSION);
         }
-        if (msgpack) {
-            return AblyError.unsupported("format=msgpack (MessagePack); set useBinaryProtocol: false");
-        }
         if (accessToken != null && key == null) {
             return AblyError.unsupported("token authentication (token, authUrl, authCallback); use a key");
         }
