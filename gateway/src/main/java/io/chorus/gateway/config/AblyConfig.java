@@ -9,10 +9,35 @@ import java.util.Map;
  * gateway's port speak it. {@code keys}: Ably API keys by key name ({@code appId.keyId}), each with its
  * secret and an Ably capability (channel pattern to Ably operations). {@code connectionStateTtl} is what
  * CONNECTED reports (CD2f); {@code maxPendingPublishes} bounds the publishes of one connection waiting
- * for Kafka, whose ACKs must go out in {@code msgSerial} order.
+ * for Kafka, whose ACKs must go out in {@code msgSerial} order. {@code tokens}: token auth (requestToken).
  */
 public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
-                         int maxPendingPublishes) {
+                         int maxPendingPublishes, AblyTokenConfig tokens) {
+
+    /**
+     * Ably tokens ({@code ably.tokens}): {@code defaultTtl} when a TokenRequest names none (Ably: 1 h),
+     * {@code maxTtl} the longest granted (Ably: 24 h), {@code requestWindow} how far a TokenRequest's
+     * timestamp may be from the pod's clock (older ones are refused, 40104), {@code maxNonces} how many
+     * nonces of that window one pod remembers to refuse a replayed TokenRequest (40105); past it,
+     * TokenRequests are refused with 42910 until older nonces age out.
+     */
+    public record AblyTokenConfig(Duration defaultTtl, Duration maxTtl, Duration requestWindow, int maxNonces) {
+
+        public static final AblyTokenConfig DEFAULTS = new AblyTokenConfig(null, null, null, 0);
+
+        public AblyTokenConfig {
+            defaultTtl = defaultTtl == null ? Duration.ofHours(1) : defaultTtl;
+            maxTtl = maxTtl == null ? Duration.ofHours(24) : maxTtl;
+            requestWindow = requestWindow == null ? Duration.ofMinutes(10) : requestWindow;
+            maxNonces = maxNonces <= 0 ? 100_000 : maxNonces;
+        }
+    }
+
+    /** Without token settings: the defaults. */
+    public AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
+                      int maxPendingPublishes) {
+        this(enabled, keys, connectionStateTtl, maxPendingPublishes, null);
+    }
 
     /** One Ably key: its secret and capability, e.g. {@code {"chat:*":["subscribe","publish"]}}. */
     public record AblyKeyConfig(String secret, Map<String, List<String>> capability) {
@@ -32,6 +57,7 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
     public AblyConfig {
         keys = keys == null ? Map.of() : Map.copyOf(keys);
         connectionStateTtl = connectionStateTtl == null ? Duration.ofMinutes(2) : connectionStateTtl;
+        tokens = tokens == null ? AblyTokenConfig.DEFAULTS : tokens;
     }
 
     /** Ably's capability operations (ably-js ably.d.ts, {@code capabilityOp}, and "*"); ABLY.md says which Chorus keeps. */
@@ -46,6 +72,11 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
         java.util.List<String> out = new java.util.ArrayList<>();
         if (maxPendingPublishes < 1 || connectionStateTtl.isNegative()) {
             out.add("ably.maxPendingPublishes must be >= 1 and ably.connectionStateTtl >= 0");
+        }
+        if (tokens.defaultTtl().isNegative() || tokens.defaultTtl().isZero()
+                || tokens.maxTtl().compareTo(tokens.defaultTtl()) < 0
+                || tokens.requestWindow().isNegative() || tokens.requestWindow().isZero()) {
+            out.add("ably.tokens: defaultTtl and requestWindow must be > 0, maxTtl >= defaultTtl");
         }
         keys.forEach((name, k) -> {
             if (!KEY_NAME.matcher(name).matches()) {
@@ -76,6 +107,6 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
     @Override
     public String toString() {
         return "AblyConfig[enabled=" + enabled + ", keys=" + keys + ", connectionStateTtl=" + connectionStateTtl
-                + ", maxPendingPublishes=" + maxPendingPublishes + "]";
+                + ", maxPendingPublishes=" + maxPendingPublishes + ", tokens=" + tokens + "]";
     }
 }

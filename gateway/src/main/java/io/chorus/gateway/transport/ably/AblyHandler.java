@@ -29,12 +29,14 @@ public final class AblyHandler {
     private final Shard shard;
     private final Vertx vertx;
     private final AblyKeys keys;
+    private final AblyTokens tokens;
     private final AblyMetrics metrics;
     private final MessageFrames frames = new MessageFrames();
     private final AblyTranslator.Limits limits;
 
-    public AblyHandler(SessionDeps deps, Shard shard, Vertx vertx) {
+    public AblyHandler(SessionDeps deps, Shard shard, Vertx vertx, AblyTokens tokens) {
         this.deps = deps;
+        this.tokens = tokens;
         this.shard = shard;
         this.vertx = vertx;
         GatewayConfig c = deps.config();
@@ -75,9 +77,16 @@ public final class AblyHandler {
         String id = "a-" + random(12);
         AblyError problem = params.problem();
         Principal principal = null;
+        String clientId = params.clientId();
         if (problem == null) {
             try {
-                principal = keys.authenticate(params.key(), params.clientId(), id);
+                if (params.key() != null) {
+                    principal = keys.authenticate(params.key(), params.clientId(), id);
+                } else { // RSA8: a token; its clientId, if any, is the connection's (RSA7b)
+                    AblyTokens.Grant grant = tokens.verify(params.accessToken());
+                    clientId = grant.effectiveClientId(params.clientId());
+                    principal = grant.principal(clientId, id);
+                }
             } catch (AblyRefusal r) {
                 problem = r.error();
             }
@@ -87,13 +96,15 @@ public final class AblyHandler {
             return;
         }
         GatewayConfig c = deps.config();
-        AblyFrames.Details details = new AblyFrames.Details(id, id + "!" + random(18), params.clientId(),
+        AblyFrames.Details details = new AblyFrames.Details(id, id + "!" + random(18), clientId,
                 c.http().maxMessageBytes() - 1024, c.http().maxFrameBytes(), c.limits().publishesPerSecond(),
                 c.ably().connectionStateTtl().toMillis(), c.connection().heartbeat().toMillis());
         AblyTransport transport = new AblyTransport(ws, shard.context(), c.connection().outboundBufferBytes());
         Session session = new Session(id, transport, shard, deps, vertx, principal);
-        transport.open(session, new AblyTranslator(transport, details, principal.capabilities(), params, limits,
-                frames, metrics));
+        AblyTranslator translator = new AblyTranslator(transport, details, principal.capabilities(), params, limits,
+                frames, metrics);
+        translator.renewWith(new AblyRenewal(tokens, session, principal, details.clientId(), id, vertx, deps.clock()));
+        transport.open(session, translator);
     }
 
     /** A last ProtocolMessage and a close; {@code counted}: the connection holds an admission slot. */

@@ -53,6 +53,18 @@ final class AblyTranslator {
     record Limits(int maxChannels, int maxPendingPublishes) {
     }
 
+    /** Token renewal on a live connection (RTC8, RTN22): {@link AblyRenewal}; without one, AUTH is refused. */
+    interface Renewal {
+        /** Verifies an AUTH's token and applies it to the session: the new capabilities, or an AblyRefusal. */
+        Capabilities renew(String accessToken);
+
+        /** How long after the session's expiry warning to ask the client for a new token (ms). */
+        long authDelayMs();
+
+        /** Runs {@code action} on the connection's event loop after {@code delayMs}. */
+        void later(long delayMs, Runnable action);
+    }
+
     private enum State { ATTACHING, ATTACHED, DETACHING }
 
     private static final class Channel {
@@ -77,7 +89,8 @@ final class AblyTranslator {
 
     private final Peer peer;
     private final AblyFrames.Details details;
-    private final Capabilities capabilities;
+    /** Replaced by a renewal (AUTH): what the connection's credentials allow now. */
+    private Capabilities capabilities;
     private final ConnectParams params;
     private final Limits limits;
     private final MessageFrames messages;
@@ -90,6 +103,9 @@ final class AblyTranslator {
     /** The ref of the request being handed to the session: a refusal without a ref answers it. */
     private String dispatching;
     private boolean ended;
+    private Renewal renewal;
+    /** Counts expiry warnings and renewals, so a server AUTH scheduled for an older token is dropped. */
+    private int authGeneration;
 
     AblyTranslator(Peer peer, AblyFrames.Details details, Capabilities capabilities, ConnectParams params, Limits limits,
                    MessageFrames messages, AblyMetrics metrics) {
@@ -101,6 +117,11 @@ final class AblyTranslator {
         this.messages = messages;
         this.metrics = metrics;
         this.publisher = new MessageCodec.Publisher(details.clientId());
+    }
+
+    /** Lets the connection renew its token in-band (AUTH). */
+    void renewWith(Renewal r) {
+        this.renewal = r;
     }
 
     // ---- client → session ----
@@ -138,7 +159,7 @@ final class AblyTranslator {
                 case AblyProtocol.PRESENCE -> refuseAckable(pm, AblyError.unsupported("presence"));
                 case AblyProtocol.ANNOTATION -> refuseAckable(pm, AblyError.unsupported("annotations"));
                 case AblyProtocol.OBJECT -> refuseAckable(pm, AblyError.unsupported("LiveObjects"));
-                case AblyProtocol.AUTH -> fatal(AblyError.unsupported("in-band reauthentication (AUTH, RTC8)"));
+                case AblyProtocol.AUTH -> AblyAuthFlow.auth(this, pm);
                 default -> fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "action " + action + " is not one a client sends"));
             }
         } catch (AblyRefusal r) {
@@ -347,6 +368,7 @@ final class AblyTranslator {
                 case ERROR, CHANNEL_ERROR -> error(MessageCodec.JSON.readTree(frame.getBytes()));
                 case REPLY -> reply(MessageCodec.JSON.readTree(frame.getBytes()));
                 case STREAM -> stream(MessageCodec.JSON.readTree(frame.getBytes()));
+                case AUTH_EXPIRING -> AblyAuthFlow.expiring(this);
                 default -> { } // presence, occupancy and token notices: never asked for on this transport
             }
         } catch (IOException e) {
@@ -482,6 +504,39 @@ final class AblyTranslator {
         for (ObjectNode pm : acks.ready()) {
             send(AblyFrames.text(pm));
         }
+    }
+
+    // ---- token renewal (AblyAuthFlow) ----
+
+    Renewal renewal() {
+        return renewal;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** New credentials took effect: their capabilities apply to later attaches; CONNECTED tells the client (RTC8a1). */
+    void renewed(Capabilities next) {
+        capabilities = next;
+        authGeneration++;
+        send(AblyFrames.connected(details, null));
+    }
+
+    int nextAuthGeneration() {
+        return ++authGeneration;
+    }
+
+    int authGeneration() {
+        return authGeneration;
+    }
+
+    void sendAuth() {
+        send(AblyFrames.auth());
+    }
+
+    void refuseAuth(AblyError error) {
+        fatal(error);
     }
 
     // ---- the connection ----

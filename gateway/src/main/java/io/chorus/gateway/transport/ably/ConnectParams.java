@@ -39,13 +39,11 @@ record ConnectParams(int version, boolean msgpack, String key, String accessToke
         if (msgpack) {
             return AblyError.unsupported("format=msgpack (MessagePack); set useBinaryProtocol: false");
         }
-        if (accessToken != null && key == null) {
-            return AblyError.unsupported("token authentication (token, authUrl, authCallback); use a key");
+        if (key == null && accessToken == null) {
+            return AblyError.of(AblyCode.NO_VALID_AUTHENTICATION_METHOD, "give a key or a token");
         }
-        if (key == null) {
-            return AblyError.of(AblyCode.NO_VALID_AUTHENTICATION_METHOD, "give a key");
-        }
-        if (key.length() > MAX_PARAM || (clientId != null && clientId.length() > MAX_PARAM)) {
+        if ((key != null && key.length() > MAX_PARAM) || (clientId != null && clientId.length() > MAX_PARAM)
+                || (accessToken != null && accessToken.length() > AblyTokens.MAX_TOKEN_CHARS)) {
             return AblyError.of(AblyCode.INVALID_PARAMETER_VALUE, "a connect parameter is too long");
         }
         return null;
