@@ -214,6 +214,9 @@ public final class AblyTokens {
         if (clientId != null && (clientId.isEmpty() || !(WILDCARD.equals(clientId) || AblyKeys.validClientId(clientId)))) {
             throw refuse(AblyCode.INVALID_CLIENT_ID, "clientId must be '*' or 1 to 128 characters of [A-Za-z0-9_-:.@/=+]");
         }
+        if (body.hasNonNull("mac")) {
+            spendNonce(k, body, now);
+        }
         long expires = now + ttl;
         String canonical = AblyCapability.canonical(capability);
         ObjectNode td = MessageCodec.JSON.createObjectNode()
@@ -225,7 +228,7 @@ public final class AblyTokens {
         return td;
     }
 
-    /** The mac, then the timestamp window, then the nonce (a replay of a valid request is caught last). */
+    /** The mac, then the timestamp window; the nonce is spent once everything else passed. */
     private void checkSigned(AblyKeys.Key k, JsonNode body, long now) {
         JsonNode ts = body.get("timestamp");
         String nonce = text(body, "nonce");
@@ -248,7 +251,12 @@ public final class AblyTokens {
             throw refuse(AblyCode.TIMESTAMP_NOT_CURRENT, "the TokenRequest's timestamp is more than "
                     + config.requestWindow() + " from the server's time (see GET /time, queryTime)");
         }
-        switch (nonces.add(k.name() + '\n' + nonce, ts.longValue() + window + 1, now)) {
+    }
+
+    /** Remembers a granted TokenRequest's nonce, so only requests that would get a token take room. */
+    private void spendNonce(AblyKeys.Key k, JsonNode body, long now) {
+        long window = config.requestWindow().toMillis();
+        switch (nonces.add(k.name() + '\n' + text(body, "nonce"), body.get("timestamp").longValue() + window + 1, now)) {
             case REPLAYED -> throw refuse(AblyCode.NONCE_VALUE_REPLAYED, "this TokenRequest was used already");
             case FULL -> throw new AblyRefusal(new AblyError(AblyCode.RATE_LIMIT_GENERIC,
                     "too many TokenRequests in the timestamp window (ably.tokens.maxNonces)", true));
