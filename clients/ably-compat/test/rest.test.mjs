@@ -108,7 +108,7 @@ test('history with untilAttach ends at the realtime attach point', T, async () =
 });
 
 test('a key without the history capability is refused with 40160', T, async () => {
-  const channel = rest(KEYS.narrow).channels.get(`ro${Math.random().toString(36).slice(2, 8)}:room`);
+  const channel = rest(KEYS.narrow).channels.get(`ro:${Math.random().toString(36).slice(2, 8)}`);
   await assert.rejects(channel.history(), (err) => err.code === 40160 && err.statusCode === 401);
 });
 

@@ -27,6 +27,9 @@ final class AblyAuthFlow {
             t.refuseAuth(AblyError.of(AblyCode.PROTOCOL_ERROR, "AUTH needs auth.accessToken (RTC8a)"));
             return;
         }
+        // Supersede any AUTH scheduled for the old token first: renew() arms the new token's expiry, whose
+        // warning may schedule the next AUTH at once, and that one must stand.
+        t.nextAuthGeneration();
         try {
             t.renewed(renewal.renew(token.textValue()));
         } catch (AblyRefusal r) {

@@ -519,7 +519,6 @@ final class AblyTranslator {
     /** New credentials took effect: their capabilities apply to later attaches; CONNECTED tells the client (RTC8a1). */
     void renewed(Capabilities next) {
         capabilities = next;
-        authGeneration++;
         send(AblyFrames.connected(details, null));
     }
 

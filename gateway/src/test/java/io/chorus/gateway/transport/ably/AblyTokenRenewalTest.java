@@ -35,6 +35,8 @@ class AblyTokenRenewalTest {
         final List<String> renewedWith = new ArrayList<>();
         Capabilities next;
         AblyRefusal refusal;
+        /** Set to have renew() do what the session does: arm the new expiry, which may warn at once. */
+        AblyTranslator warnDuringRenew;
         boolean ended;
 
         @Override
@@ -61,6 +63,9 @@ class AblyTokenRenewalTest {
             renewedWith.add(accessToken);
             if (refusal != null) {
                 throw refusal;
+            }
+            if (warnDuringRenew != null) {
+                warnDuringRenew.fromSession(Out.AUTH_EXPIRING, Buffer.buffer("{\"type\":\"auth_expiring\"}"));
             }
             return next;
         }
@@ -161,9 +166,13 @@ class AblyTokenRenewalTest {
 
         t.fromSession(Out.AUTH_EXPIRING, Buffer.buffer("{\"type\":\"auth_expiring\"}"));
         peer.next = caps("a:*");
+        peer.warnDuringRenew = t; // a short-lived new token: the session warns during the renewal
         t.fromClient("{\"action\":17,\"auth\":{\"accessToken\":\"t3\"}}");
         assertEquals(AblyProtocol.CONNECTED, peer.client().get("action").asInt());
+        assertEquals(3, peer.timers.size());
         peer.timers.get(1).run(); // scheduled for the token just replaced
         assertTrue(peer.toClient.isEmpty(), "no AUTH for a token already renewed");
+        peer.timers.get(2).run(); // scheduled for the new token
+        assertEquals(AblyProtocol.AUTH, peer.client().get("action").asInt(), "the new token is renewed in turn");
     }
 }
