@@ -16,6 +16,7 @@ import io.chorus.gateway.metrics.GatewayMetrics;
 import io.chorus.gateway.presence.PresenceService;
 import io.chorus.gateway.publish.Publisher;
 import io.chorus.gateway.session.SessionDeps;
+import io.chorus.gateway.transport.ably.AblyTokens;
 import io.chorus.gateway.subscription.Hub;
 import io.chorus.gateway.subscription.SubscriptionService;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -153,7 +154,9 @@ public final class Gateway implements AutoCloseable {
                 : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
         port = config.http().port() == 0 ? freePort() : config.http().port();
         int p = port;
-        await(vertx.deployVerticle(() -> new GatewayVerticle(sessions, rest, readiness, p, extraRoutes),
+        // One per pod: the nonces of Ably TokenRequests must be remembered across event loops.
+        AblyTokens ablyTokens = new AblyTokens(config.ably(), clock, metrics.registry());
+        await(vertx.deployVerticle(() -> new GatewayVerticle(sessions, rest, readiness, p, extraRoutes, ablyTokens),
                 new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture());
         LOG.info("Chorus gateway listening on http://{}:{} (Kafka {})", config.http().host(), port, bootstrapServers);

@@ -7,10 +7,12 @@ import io.chorus.gateway.http.OpsHandlers;
 import io.chorus.gateway.http.PublishHandler;
 import io.chorus.gateway.http.RestDeps;
 import io.chorus.gateway.http.ably.AblyRest;
+import io.chorus.gateway.http.ably.AblyRestApi;
 import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.Flusher;
 import io.chorus.gateway.transport.ably.AblyHandler;
+import io.chorus.gateway.transport.ably.AblyTokens;
 import io.chorus.gateway.transport.poll.PollHandler;
 import io.chorus.gateway.transport.sse.SseHandler;
 import io.chorus.gateway.transport.ws.WebSocketHandler;
@@ -36,10 +38,12 @@ final class GatewayVerticle extends VerticleBase {
     private final Readiness readiness;
     private final int port;
     private final Consumer<Router> extraRoutes;
+    private final AblyTokens ablyTokens;
 
     /** Sessions and transports get what sessions use, the REST API what it uses; the wiring is here. */
     GatewayVerticle(SessionDeps sessions, RestDeps rest, Readiness readiness, int port,
-                    Consumer<Router> extraRoutes) {
+                    Consumer<Router> extraRoutes, AblyTokens ablyTokens) {
+        this.ablyTokens = ablyTokens;
         this.sessions = sessions;
         this.rest = rest;
         this.readiness = readiness;
@@ -82,7 +86,8 @@ final class GatewayVerticle extends VerticleBase {
         router.post("/v1/channels/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
                 .handler(new PublishHandler(rest));
         // Ably's realtime protocol (ABLY.md): ably-js upgrades GET / (anything else on / goes on).
-        router.get("/").handler(new AblyHandler(sessions, shard, vertx)::handle);
+        router.get("/").handler(new AblyHandler(sessions, shard, vertx, ablyTokens)::handle);
+        new AblyRestApi(rest, history, ablyTokens).install(router);
         router.route().handler(new AblyRest(sessions.metrics())::refuse);
         // Routes of the embedding application (Gateway.start's extraRoutes): after ours, before the error pages.
         extraRoutes.accept(router);

@@ -12,10 +12,37 @@ import java.util.Map;
  * for Kafka, whose ACKs must go out in {@code msgSerial} order. {@code connectionKeySecret} signs the
  * connection keys that {@code resume}/{@code recover} present, so any pod that shares it can resume a
  * connection another pod opened (empty: a random secret per process, so only that process resumes);
- * {@code connectionKeyMaxAge} bounds how long after its issue a key still resumes.
+ * {@code connectionKeyMaxAge} bounds how long after its issue a key still resumes. {@code tokens}: token
+ * auth (requestToken).
  */
 public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
-                         int maxPendingPublishes, String connectionKeySecret, Duration connectionKeyMaxAge) {
+                         int maxPendingPublishes, String connectionKeySecret, Duration connectionKeyMaxAge,
+                         AblyTokenConfig tokens) {
+
+    /**
+     * Ably tokens ({@code ably.tokens}): {@code defaultTtl} when a TokenRequest names none (Ably: 1 h),
+     * {@code maxTtl} the longest granted (Ably: 24 h), {@code requestWindow} how far a TokenRequest's
+     * timestamp may be from the pod's clock (older ones are refused, 40104), {@code maxNonces} how many
+     * nonces of that window one pod remembers to refuse a replayed TokenRequest (40105); past it,
+     * TokenRequests are refused with 42910 until older nonces age out.
+     */
+    public record AblyTokenConfig(Duration defaultTtl, Duration maxTtl, Duration requestWindow, int maxNonces) {
+
+        public static final AblyTokenConfig DEFAULTS = new AblyTokenConfig(null, null, null, 0);
+
+        public AblyTokenConfig {
+            defaultTtl = defaultTtl == null ? Duration.ofHours(1) : defaultTtl;
+            maxTtl = maxTtl == null ? Duration.ofHours(24) : maxTtl;
+            requestWindow = requestWindow == null ? Duration.ofMinutes(10) : requestWindow;
+            maxNonces = maxNonces <= 0 ? 100_000 : maxNonces;
+        }
+    }
+
+    /** Without resume and token settings: the defaults. */
+    public AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
+                      int maxPendingPublishes) {
+        this(enabled, keys, connectionStateTtl, maxPendingPublishes, "", null, null);
+    }
 
     /** One Ably key: its secret and capability, e.g. {@code {"chat:*":["subscribe","publish"]}}. */
     public record AblyKeyConfig(String secret, Map<String, List<String>> capability) {
@@ -39,11 +66,7 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
         connectionStateTtl = connectionStateTtl == null ? Duration.ofMinutes(2) : connectionStateTtl;
         connectionKeySecret = connectionKeySecret == null ? "" : connectionKeySecret;
         connectionKeyMaxAge = connectionKeyMaxAge == null ? Duration.ofHours(24) : connectionKeyMaxAge;
-    }
-
-    public AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Duration connectionStateTtl,
-                      int maxPendingPublishes) {
-        this(enabled, keys, connectionStateTtl, maxPendingPublishes, "", null);
+        tokens = tokens == null ? AblyTokenConfig.DEFAULTS : tokens;
     }
 
     /** Ably's capability operations (ably-js ably.d.ts, {@code capabilityOp}, and "*"); ABLY.md says which Chorus keeps. */
@@ -65,6 +88,11 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
         }
         if (connectionKeyMaxAge.toMillis() < 1000) {
             out.add("ably.connectionKeyMaxAge must be at least 1s");
+        }
+        if (tokens.defaultTtl().isNegative() || tokens.defaultTtl().isZero()
+                || tokens.maxTtl().compareTo(tokens.defaultTtl()) < 0
+                || tokens.requestWindow().isNegative() || tokens.requestWindow().isZero()) {
+            out.add("ably.tokens: defaultTtl and requestWindow must be > 0, maxTtl >= defaultTtl");
         }
         keys.forEach((name, k) -> {
             if (!KEY_NAME.matcher(name).matches()) {
@@ -97,6 +125,6 @@ public record AblyConfig(boolean enabled, Map<String, AblyKeyConfig> keys, Durat
         return "AblyConfig[enabled=" + enabled + ", keys=" + keys + ", connectionStateTtl=" + connectionStateTtl
                 + ", maxPendingPublishes=" + maxPendingPublishes + ", connectionKeySecret="
                 + (connectionKeySecret.isEmpty() ? "(random per process)" : "***") + ", connectionKeyMaxAge="
-                + connectionKeyMaxAge + "]";
+                + connectionKeyMaxAge + ", tokens=" + tokens + "]";
     }
 }

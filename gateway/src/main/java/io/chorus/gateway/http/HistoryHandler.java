@@ -38,7 +38,12 @@ public final class HistoryHandler implements Handler<RoutingContext> {
         this.deps = deps;
     }
 
-    private record Page(List<FeedMessage> messages, String next, String reason) {
+    /**
+     * One page: its messages (oldest first forward, newest first backward), the position the next page
+     * continues from ({@code since} forward, {@code before} backward; null when none), and why
+     * continuity was lost, if it was.
+     */
+    public record Page(List<FeedMessage> messages, Position next, String reason) {
     }
 
     @Override
@@ -63,20 +68,28 @@ public final class HistoryHandler implements Handler<RoutingContext> {
                 throw new ChorusException(ErrorCode.INVALID_FIELD, "give since or before, not both");
             }
             int limit = limit(ctx.request().getParam("limit"));
-            NamespaceConfig ns = deps.subscriptions().namespace(channel);
-            Partitioner partitioner = ns.partitioner();
-            CompletableFuture<Page> page = deps.catalog().topic(ns.topic())
-                    .thenCompose(topic -> since != null
-                            ? forward(channel, partitioner, topic, Position.decode(since), limit)
-                            : backward(channel, partitioner, topic, before == null ? null : Position.decode(before),
-                                    limit));
-            deps.metrics().history(since != null ? "forward" : "backward");
+            CompletableFuture<Page> page = read(channel, since == null ? null : Position.decode(since),
+                    before == null ? null : Position.decode(before), limit);
             Future.fromCompletionStage(page, ctx.vertx().getOrCreateContext())
-                    .onSuccess(p -> respond(ctx, channel, p))
+                    .onSuccess(p -> respond(ctx, channel, p, since != null ? "since" : "before", limit))
                     .onFailure(err -> HttpErrors.send(ctx, err, deps.metrics()));
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, deps.metrics());
         }
+    }
+
+    /**
+     * A page of the channel's history, for callers that checked access (the history capability): forward
+     * after {@code since}, else backward before {@code before} (exclusive) or from the end. Completes on a
+     * Kafka or catalog thread; fails with a ChorusException.
+     */
+    public CompletableFuture<Page> read(ChannelName channel, Position since, Position before, int limit) {
+        NamespaceConfig ns = deps.subscriptions().namespace(channel);
+        Partitioner partitioner = ns.partitioner();
+        deps.metrics().history(since != null ? "forward" : "backward");
+        return deps.catalog().topic(ns.topic()).thenCompose(topic -> since != null
+                ? forward(channel, partitioner, topic, since, limit)
+                : backward(channel, partitioner, topic, before, limit));
     }
 
     private int limit(String raw) {
@@ -102,7 +115,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
             TopicPartition tp = topic.partitionFor(channel, partitioner);
             if (check.start() instanceof StartSpec.Live) {
                 return deps.catalog().offsets(tp).thenApply(range -> new Page(List.of(),
-                        link(channel, "since", topic.position(tp.partition(), range[1] - 1), limit), check.reason()));
+                        topic.position(tp.partition(), range[1] - 1), check.reason()));
             }
             long after = ((StartSpec.Since) check.start()).position().offset();
             List<FeedMessage> fromCache = deps.cache().after(tp, channel.value(), after);
@@ -126,7 +139,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
                              List<FeedMessage> messages, int limit, String reason) {
         long last = messages.isEmpty() ? after : messages.get(messages.size() - 1).offset();
         // Repeats of a message id are dropped like every reader does; the link still moves past them.
-        return new Page(deps.ids().dropRepeats(tp, messages), link(channel, "since", topic.position(tp.partition(), last), limit), reason);
+        return new Page(deps.ids().dropRepeats(tp, messages), topic.position(tp.partition(), last), reason);
     }
 
     private CompletableFuture<Page> backward(ChannelName channel, Partitioner partitioner, TopicInfo cached,
@@ -150,8 +163,8 @@ public final class HistoryHandler implements Handler<RoutingContext> {
     private Page backwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, ScanResult r, int limit) {
         List<FeedMessage> newestFirst = new ArrayList<>(deps.ids().dropRepeats(tp, r.messages()));
         Collections.reverse(newestFirst);
-        String next = r.reachedStart() || r.messages().isEmpty() ? null
-                : link(channel, "before", topic.position(tp.partition(), r.messages().get(0).offset()), limit);
+        Position next = r.reachedStart() || r.messages().isEmpty() ? null
+                : topic.position(tp.partition(), r.messages().get(0).offset());
         return new Page(newestFirst, next, null);
     }
 
@@ -160,7 +173,8 @@ public final class HistoryHandler implements Handler<RoutingContext> {
                 + "&limit=" + limit;
     }
 
-    private static void respond(io.vertx.ext.web.RoutingContext ctx, ChannelName channel, Page page) {
+    private static void respond(io.vertx.ext.web.RoutingContext ctx, ChannelName channel, Page page, String param,
+                                int limit) {
         Buffer body = Buffer.buffer(256 + page.messages().size() * 128);
         body.appendString("{\"channel\":\"").appendString(channel.value()).appendString("\",\"messages\":[");
         for (int i = 0; i < page.messages().size(); i++) {
@@ -170,7 +184,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
             body.appendBuffer(page.messages().get(i).frame());
         }
         body.appendString("],\"next\":");
-        body.appendString(page.next() == null ? "null" : "\"" + page.next() + "\"");
+        body.appendString(page.next() == null ? "null" : "\"" + link(channel, param, page.next(), limit) + "\"");
         if (page.reason() != null) {
             body.appendString(",\"resumed\":false,\"reason\":\"").appendString(page.reason()).appendString("\"");
         }

@@ -240,6 +240,15 @@ public final class Session implements MessageSink {
     }
 
     /**
+     * A transport's own in-band renewal (Ably's AUTH, RTC8): as the {@code auth} request does, the new
+     * principal's capabilities apply at once, then its expiry is armed.
+     */
+    public void renew(Principal next) {
+        reauthenticate(next);
+        armExpiry();
+    }
+
+    /**
      * Warns the client {@code auth.expiryWarning} before its token expires, then closes with
      * token_expired at expiry plus {@code auth.clockSkew} (reconnectable: the SDK fetches a new token and
      * resumes). The same on every transport: a stream is ended the same way a WebSocket is closed.

@@ -7,7 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Requests of ably-js's REST client (every one carries {@code X-Ably-Version}, RSC7e) that Chorus does not
- * serve yet: time, history, REST publish, presence, token requests, stats, push. Each is answered with
+ * serve ({@link AblyRestApi} serves the rest): stats, push, batch, channel status... Each is answered with
  * an Ably ErrorInfo (code 40400, "not found", from Ably's catalogue ably-common
  * {@code protocol/errors.json}) and the {@code X-Ably-Errorcode} / {@code X-Ably-Errormessage} headers
  * ably-js also reads, so the SDK reports a clear error instead of failing to parse a page of another

@@ -5,7 +5,7 @@ package io.chorus.gateway.transport.ably;
  * are defined in Ably's error catalogue, github.com/ably/ably-common, {@code protocol/errors.json} (one
  * page per code in {@code errors/codes/<code>.md}); ABLY.md lists when Chorus uses each.
  */
-enum AblyCode {
+public enum AblyCode {
     BAD_REQUEST(40000, 400),
     INVALID_PARAMETER_VALUE(40003, 400),
     MAX_MESSAGE_SIZE_EXCEEDED(40009, 400),
@@ -17,10 +17,14 @@ enum AblyCode {
     INVALID_CLIENT_SPECIFIED_MESSAGE_ID(40031, 400),
     TOO_MANY_MESSAGES_IN_ONE_PUBLISH(40034, 400),
     INVALID_CREDENTIALS(40101, 401),
+    INCOMPATIBLE_CREDENTIALS(40102, 401),
+    TIMESTAMP_NOT_CURRENT(40104, 401),
+    NONCE_VALUE_REPLAYED(40105, 401),
     NO_VALID_AUTHENTICATION_METHOD(40106, 401),
     KEY_NOT_RECOGNIZED(40130, 401),
     TOKEN_ERROR(40140, 401),
     TOKEN_EXPIRED(40142, 401),
+    INVALID_JWT_FORMAT(40144, 401),
     CAPABILITY_DENIED(40160, 401),
     NOT_FOUND(40400, 404),
     RATE_LIMIT_GENERIC(42910, 429),
@@ -50,11 +54,11 @@ enum AblyCode {
         this.statusCode = statusCode;
     }
 
-    int code() {
+    public int code() {
         return code;
     }
 
-    int statusCode() {
+    public int statusCode() {
         return statusCode;
     }
 }

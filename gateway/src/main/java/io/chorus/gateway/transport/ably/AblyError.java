@@ -9,20 +9,20 @@ import io.chorus.schema.ErrorCode;
  * where Chorus's error codes become Ably's. {@code retry}: whether the client may succeed by trying
  * again (a channel then goes SUSPENDED and reattaches, RTL13b, instead of FAILED, RTL14).
  */
-record AblyError(AblyCode code, String message, boolean retry) {
+public record AblyError(AblyCode code, String message, boolean retry) {
 
-    static AblyError of(AblyCode code, String message) {
+    public static AblyError of(AblyCode code, String message) {
         return new AblyError(code, message, code.statusCode() >= 500);
     }
 
     /** A feature of Ably's protocol that Chorus does not offer (yet): ABLY.md's table says which. */
-    static AblyError unsupported(String what) {
+    public static AblyError unsupported(String what) {
         return new AblyError(AblyCode.BAD_REQUEST, what + " is not supported by this Chorus gateway (see ABLY.md)",
                 false);
     }
 
     /** A Chorus refusal in Ably's terms; {@code publish} picks the publish flavour of rate limits. */
-    static AblyError from(ChorusException e, boolean publish) {
+    public static AblyError from(ChorusException e, boolean publish) {
         ErrorCode c = e.code();
         AblyCode a = switch (c) {
             case TOKEN_REQUIRED -> AblyCode.NO_VALID_AUTHENTICATION_METHOD;

@@ -64,6 +64,11 @@ final class AblyFrames {
         return text(withError(pm(AblyProtocol.DISCONNECTED), error));
     }
 
+    /** AUTH from the server: the client must get a new token and send it in an AUTH (RTN22). */
+    static String auth() {
+        return text(pm(AblyProtocol.AUTH));
+    }
+
     static String closed() {
         return text(pm(AblyProtocol.CLOSED));
     }

@@ -31,13 +31,15 @@ public final class AblyHandler {
     private final Vertx vertx;
     private final AblyKeys keys;
     private final AblyResume resume;
+    private final AblyTokens tokens;
     private final AblyMetrics metrics;
     private final MessageFrames frames = new MessageFrames();
     private final MsgpackCodec msgpack = new MsgpackCodec();
     private final AblyTranslator.Limits limits;
 
-    public AblyHandler(SessionDeps deps, Shard shard, Vertx vertx) {
+    public AblyHandler(SessionDeps deps, Shard shard, Vertx vertx, AblyTokens tokens) {
         this.deps = deps;
+        this.tokens = tokens;
         this.shard = shard;
         this.vertx = vertx;
         GatewayConfig c = deps.config();
@@ -80,9 +82,20 @@ public final class AblyHandler {
         String id = "a-" + random(12);
         AblyError problem = params.problem();
         Principal principal = null;
+        String clientId = params.clientId();
+        AblyTokens.Grant grant = null;
+        String keyName = null;
         if (problem == null) {
             try {
-                principal = keys.authenticate(params.key(), params.clientId(), id);
+                if (params.key() != null) {
+                    principal = keys.authenticate(params.key(), params.clientId(), id);
+                    keyName = params.key().substring(0, params.key().indexOf(':'));
+                } else { // RSA8: a token; its clientId, if any, is the connection's (RSA7b)
+                    grant = tokens.verify(params.accessToken());
+                    clientId = grant.effectiveClientId(params.clientId());
+                    principal = grant.principal(clientId, id);
+                    keyName = grant.keyName();
+                }
             } catch (AblyRefusal r) {
                 problem = r.error();
             }
@@ -91,23 +104,23 @@ public final class AblyHandler {
             refuse(ws, params, problem, true);
             return;
         }
-        String keyName = params.key().substring(0, params.key().indexOf(':'));
         AblyError resumeError = null;
         boolean resumed = false;
         if (params.resume() != null) { // RTN15c, RTN16: the same connection id, or a new one with the reason
-            AblyResume.Verdict v = resume.verify(params.resume(), keyName, params.clientId());
+            AblyResume.Verdict v = resume.verify(params.resume(), keyName, clientId);
             metrics.resume(v);
             if (v.resumed()) {
                 resumed = true;
                 id = v.connectionId();
-                principal = keys.authenticate(params.key(), params.clientId(), id); // unidentified: id is its clientId
+                // An unidentified connection's Chorus client id is its connection id: the resumed one.
+                principal = grant == null ? keys.authenticate(params.key(), params.clientId(), id)
+                        : grant.principal(clientId, id);
             } else {
                 resumeError = v.error();
             }
         }
         GatewayConfig c = deps.config();
-        AblyFrames.Details details = new AblyFrames.Details(id, resume.issue(id, keyName, params.clientId()),
-                params.clientId(),
+        AblyFrames.Details details = new AblyFrames.Details(id, resume.issue(id, keyName, clientId), clientId,
                 c.http().maxMessageBytes() - 1024, c.http().maxFrameBytes(), c.limits().publishesPerSecond(),
                 c.ably().connectionStateTtl().toMillis(), c.connection().heartbeat().toMillis());
         metrics.opened(params.msgpack());
@@ -123,6 +136,7 @@ public final class AblyHandler {
         if (resumed) {
             translator.connectionResumed();
         }
+        translator.renewWith(new AblyRenewal(tokens, session, principal, details.clientId(), id, vertx, deps.clock()));
         transport.open(session, translator);
     }
 

@@ -25,14 +25,16 @@ final class AblyKeys {
     /** Chorus's rule for a client id (PROTOCOL.md, claims: {@code sub}); Ably forbids {@code *} too (RSA7c). */
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_\\-:.@/=+]{1,128}");
 
-    private record Key(byte[] secret, Capabilities capabilities) {
+    /** A configured key: its secret, its capability in Chorus's terms and as configured (Ably's). */
+    record Key(String name, byte[] secret, Capabilities capabilities, Map<String, List<String>> ably) {
     }
 
     private final Map<String, Key> keys = new HashMap<>();
 
     AblyKeys(AblyConfig config) {
         config.keys().forEach((name, k) -> keys.put(name,
-                new Key(k.secret().getBytes(StandardCharsets.UTF_8), Capabilities.of(translate(k.capability())))));
+                new Key(name, k.secret().getBytes(StandardCharsets.UTF_8), Capabilities.of(translate(k.capability())),
+                        k.capability())));
     }
 
     /**
@@ -58,6 +60,16 @@ final class AblyKeys {
                     "clientId must be 1 to 128 characters of [A-Za-z0-9_-:.@/=+]"));
         }
         return new Principal(clientId != null ? clientId : connectionId, k.capabilities, Long.MAX_VALUE, false);
+    }
+
+    /** The key named {@code name}, or null. */
+    Key key(String name) {
+        return keys.get(name);
+    }
+
+    /** A client id as Chorus and Ably accept it (Ably's wildcard {@code *} aside). */
+    static boolean validClientId(String clientId) {
+        return CLIENT_ID.matcher(clientId).matches();
     }
 
     /** Ably capability (pattern to Ably operations) to Chorus's (pattern to Chorus operations). */

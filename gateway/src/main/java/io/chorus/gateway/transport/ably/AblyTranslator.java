@@ -58,6 +58,18 @@ final class AblyTranslator {
         }
     }
 
+    /** Token renewal on a live connection (RTC8, RTN22): {@link AblyRenewal}; without one, AUTH is refused. */
+    interface Renewal {
+        /** Verifies an AUTH's token and applies it to the session: the new capabilities, or an AblyRefusal. */
+        Capabilities renew(String accessToken);
+
+        /** How long after the session's expiry warning to ask the client for a new token (ms). */
+        long authDelayMs();
+
+        /** Runs {@code action} on the connection's event loop after {@code delayMs}. */
+        void later(long delayMs, Runnable action);
+    }
+
     private enum State { ATTACHING, ATTACHED, DETACHING }
 
     private static final class Channel {
@@ -89,7 +101,8 @@ final class AblyTranslator {
 
     private final Peer peer;
     private final AblyFrames.Details details;
-    private final Capabilities capabilities;
+    /** Replaced by a renewal (AUTH): what the connection's credentials allow now. */
+    private Capabilities capabilities;
     private final ConnectParams params;
     private final Limits limits;
     private final MessageFrames messages;
@@ -107,6 +120,9 @@ final class AblyTranslator {
     private boolean presenceToReenter;
     /** Why a {@code resume}/{@code recover} gave a new connection (RTN15c7, RTN16l): told in CONNECTED. */
     private AblyError connectError;
+    private Renewal renewal;
+    /** Counts expiry warnings and renewals, so a server AUTH scheduled for an older token is dropped. */
+    private int authGeneration;
 
     AblyTranslator(Peer peer, AblyFrames.Details details, Capabilities capabilities, ConnectParams params, Limits limits,
                    MessageFrames messages, AblyMetrics metrics) {
@@ -121,7 +137,6 @@ final class AblyTranslator {
         this.presence = new AblyPresence(details.connectionId(), details.clientId(), limits.maxChannels());
     }
 
-    /** Set before the session opens: the CONNECTED then carries it. */
     /**
      * The connection was resumed (same connection id, a new socket). Chorus presence entries belong to a
      * socket, so the members the SDK entered went with the old one. ably-js re-enters its own members
@@ -132,8 +147,14 @@ final class AblyTranslator {
         presenceToReenter = details.clientId() != null;
     }
 
+    /** Set before the session opens: the CONNECTED then carries it. */
     void connectError(AblyError error) {
         this.connectError = error;
+    }
+
+    /** Lets the connection renew its token in-band (AUTH). */
+    void renewWith(Renewal r) {
+        this.renewal = r;
     }
 
     // ---- client → session ----
@@ -177,7 +198,7 @@ final class AblyTranslator {
                 case AblyProtocol.PRESENCE -> presence(pm);
                 case AblyProtocol.ANNOTATION -> refuseAckable(pm, AblyError.unsupported("annotations"));
                 case AblyProtocol.OBJECT -> refuseAckable(pm, AblyError.unsupported("LiveObjects"));
-                case AblyProtocol.AUTH -> fatal(AblyError.unsupported("in-band reauthentication (AUTH, RTC8)"));
+                case AblyProtocol.AUTH -> AblyAuthFlow.auth(this, pm);
                 default -> fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "action " + action + " is not one a client sends"));
             }
         } catch (AblyRefusal r) {
@@ -471,6 +492,7 @@ final class AblyTranslator {
                 case REPLY -> reply(MessageCodec.JSON.readTree(frame.getBytes()));
                 case STREAM -> stream(MessageCodec.JSON.readTree(frame.getBytes()));
                 case PRESENCE_SYNC, PRESENCE_EVENT -> presenceFrame(kind, MessageCodec.JSON.readTree(frame.getBytes()));
+                case AUTH_EXPIRING -> AblyAuthFlow.expiring(this);
                 default -> { } // presence, occupancy and token notices: never asked for on this transport
             }
         } catch (IOException e) {
@@ -669,6 +691,38 @@ final class AblyTranslator {
         for (ObjectNode pm : acks.ready()) {
             send(AblyFrames.text(pm));
         }
+    }
+
+    // ---- token renewal (AblyAuthFlow) ----
+
+    Renewal renewal() {
+        return renewal;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** New credentials took effect: their capabilities apply to later attaches; CONNECTED tells the client (RTC8a1). */
+    void renewed(Capabilities next) {
+        capabilities = next;
+        send(AblyFrames.connected(details, null));
+    }
+
+    int nextAuthGeneration() {
+        return ++authGeneration;
+    }
+
+    int authGeneration() {
+        return authGeneration;
+    }
+
+    void sendAuth() {
+        send(AblyFrames.auth());
+    }
+
+    void refuseAuth(AblyError error) {
+        fatal(error);
     }
 
     // ---- the connection ----

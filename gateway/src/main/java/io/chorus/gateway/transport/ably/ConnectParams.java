@@ -36,13 +36,11 @@ record ConnectParams(int version, boolean msgpack, String key, String accessToke
             return AblyError.of(AblyCode.UNSUPPORTED_PROTOCOL_VERSION, "protocol version v=" + version
                     + " is not supported; Chorus speaks " + AblyProtocol.MIN_VERSION + " to " + AblyProtocol.MAX_VERSION);
         }
-        if (accessToken != null && key == null) {
-            return AblyError.unsupported("token authentication (token, authUrl, authCallback); use a key");
+        if (key == null && accessToken == null) {
+            return AblyError.of(AblyCode.NO_VALID_AUTHENTICATION_METHOD, "give a key or a token");
         }
-        if (key == null) {
-            return AblyError.of(AblyCode.NO_VALID_AUTHENTICATION_METHOD, "give a key");
-        }
-        if (key.length() > MAX_PARAM || (clientId != null && clientId.length() > MAX_PARAM)) {
+        if ((key != null && key.length() > MAX_PARAM) || (clientId != null && clientId.length() > MAX_PARAM)
+                || (accessToken != null && accessToken.length() > AblyTokens.MAX_TOKEN_CHARS)) {
             return AblyError.of(AblyCode.INVALID_PARAMETER_VALUE, "a connect parameter is too long");
         }
         return null;

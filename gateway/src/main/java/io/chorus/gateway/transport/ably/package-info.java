@@ -6,6 +6,10 @@
  * {@link io.chorus.gateway.session.Session} over an {@link io.chorus.gateway.transport.ably.AblyTransport};
  * {@link io.chorus.gateway.transport.ably.AblyTranslator} turns Ably ProtocolMessages into the session's
  * request frames and the session's frames back into ProtocolMessages, so every rule of the session
- * (limits, heartbeats, admission, capabilities, publish ids) holds for Ably clients unchanged.
+ * (limits, heartbeats, admission, capabilities, publish ids) holds for Ably clients unchanged. Token
+ * auth lives here too: {@link io.chorus.gateway.transport.ably.AblyTokens} issues and verifies Ably JWTs
+ * (the REST API's requestToken uses it), and {@link io.chorus.gateway.transport.ably.AblyAuthFlow} renews
+ * them on a live connection; {@link io.chorus.gateway.transport.ably.AblyRestCodec} gives the REST API
+ * the same message mapping as the realtime protocol.
  */
 package io.chorus.gateway.transport.ably;
