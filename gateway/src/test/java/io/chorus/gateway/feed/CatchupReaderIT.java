@@ -60,13 +60,13 @@ class CatchupReaderIT {
 
     private CatchupReader reader(int threads) {
         CatchupConfig config = new CatchupConfig(threads, 256, 500, 200_000, Duration.ofMillis(200));
-        return new CatchupReader(config, this::consumer);
+        return new CatchupReader(config, new IdIndex(120_000, 200_000), this::consumer);
     }
 
     /** One record per poll: what a pass reads is then exactly what it counts. */
     private CatchupReader recordByRecord(int queue, long maxScanRecords) {
         CatchupConfig config = new CatchupConfig(1, queue, 500, maxScanRecords, Duration.ofMillis(200));
-        return new CatchupReader(config, o -> {
+        return new CatchupReader(config, new IdIndex(120_000, 200_000), o -> {
             Map<String, Object> props = new HashMap<>(o);
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
             return consumer(props);
