@@ -46,7 +46,9 @@ public final class KeyedVoteStorm {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
-    private final WebSocketClient client = vertx.createWebSocketClient();
+    /** Vert.x holds 50 WebSockets per server by default and queues the rest: the storm needs them all. */
+    private final WebSocketClient client = vertx.createWebSocketClient(
+            new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(100_000));
     private final String ns = "storm" + Long.toString(System.nanoTime() % 1_000_000, 36);
     private final String channel = ns + ":votes";
 
