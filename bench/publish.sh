@@ -9,6 +9,9 @@
 #   CHORUS_GATEWAY_JAR   a built chorus-gateway.jar with lib/ beside it (default: gateway/target's)
 #   CHORUS_DEV_JAR       a built chorus-dev.jar with lib/ beside it, for the broker (default: dev/target's)
 #   PUBLISH_OPTS         more load generator options, e.g. "--lanes 64 --duration 10 --rounds 2"
+#   PUBLISH_SCENARIO     rates (default: ClientPublishBench) or storm (KeyedVoteStorm: 10,000 clients
+#                        each publish one keyed vote within 1 s, 20 % retried on the other pod; results
+#                        bench/results/s18/vote-storm-LABEL-<pods>pod.json)
 #   BENCH_PORT_OFFSET    added to every port (two checkouts at once)
 # Build first (never `mvn install`): mvn -q -o -pl gateway,dev,bench -am package -DskipTests
 set -euo pipefail
@@ -39,6 +42,7 @@ for pods in $pods_list; do
       CHORUS_KAFKA_CREATE_TOPICS=true CHORUS_AUTH_ANONYMOUS=true CHORUS_HTTP_HOST=127.0.0.1 \
       CHORUS_HTTP_PORT=${ports[$i]} CHORUS_LIMITS_PUBLISHES_PER_SECOND=1000000 \
       CHORUS_LIMITS_PUBLISHES_PER_CLIENT_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=100000 \
+      CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=100000 \
       java -Xmx2g -jar "$gwjar" serve > "$work/gateway-$i.log" 2>&1) &
     gw+=($!)
     pids+=($!)
@@ -48,6 +52,16 @@ for pods in $pods_list; do
   done
   portlist=$(IFS=,; echo "${ports[*]:0:$pods}")
   pidlist=$(IFS=,; echo "${gw[*]}")
+  if [ "${PUBLISH_SCENARIO:-rates}" = storm ]; then
+    mkdir -p "$root/bench/results/s18"
+    # shellcheck disable=SC2086
+    java -Xmx2g -cp "$root/bench/target/chorus-bench.jar:$root/bench/target/lib/*" \
+      io.chorus.bench.publish.KeyedVoteStorm --ports "$portlist" --bootstrap 127.0.0.1:$kport \
+      --out "$root/bench/results/s18/vote-storm-$label-${pods}pod.json" ${PUBLISH_OPTS:-}
+    cleanup
+    pids=()
+    continue
+  fi
   # shellcheck disable=SC2086
   java -Xmx1g -cp "$root/bench/target/chorus-bench.jar:$root/bench/target/lib/*" \
     io.chorus.bench.publish.ClientPublishBench --ports "$portlist" --pids "$pidlist" --broker-pid "$broker" \

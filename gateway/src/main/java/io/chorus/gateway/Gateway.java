@@ -106,7 +106,7 @@ public final class Gateway implements AutoCloseable {
         IdIndex ids = new IdIndex(config.publish().dedupWindow().toMillis(), config.publish().dedupRecords());
         LiveReader live = new LiveReader(clients.consumer("live"), cache, config, metrics, hub, ids);
         parts.add(0, live);
-        CatchupReader catchup = new CatchupReader(config.catchup(), o -> clients.consumer("catchup", o));
+        CatchupReader catchup = new CatchupReader(config.catchup(), ids, o -> clients.consumer("catchup", o));
         parts.add(0, catchup);
         readerMetrics(metrics, "catchup", catchup);
         Admission admission = new Admission(config.limits(), clock, metrics);
@@ -120,13 +120,13 @@ public final class Gateway implements AutoCloseable {
                 clients.producer("presence"), metrics, clock);
         parts.add(0, presence);
         SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock,
-                presence::subscribers, ids);
+                presence::subscribers);
         Authenticator auth = new Authenticator(config.auth(), clock, metrics::jwksFetch);
         parts.add(0, auth);
         SessionDeps sessions = new SessionDeps(config, clock, metrics, connections, admission, subs, presence,
                 publisher, auth);
         RestDeps rest = new RestDeps(config, auth, subs, catalog, cache, catchup, publisher, admission, presence,
-                metrics, ids);
+                metrics);
         this.config = config;
         this.metrics = metrics;
         this.admission = admission;
@@ -180,6 +180,12 @@ public final class Gateway implements AutoCloseable {
                 .description("records read from Kafka by a reader of the past").register(registry);
         FunctionCounter.builder("chorus_catchup_empty_polls", counters, c -> c.emptyPolls()).tag("reader", name)
                 .description("polls that returned nothing while records were due (Kafka slow to answer)")
+                .register(registry);
+        FunctionCounter.builder("chorus_catchup_window_records_read", counters, c -> c.windowRecords())
+                .tag("reader", name).description("records read only to apply the dedup rule before a read's start")
+                .register(registry);
+        FunctionCounter.builder("chorus_catchup_repeats_dropped", counters, c -> c.repeats()).tag("reader", name)
+                .description("repeats of a message id dropped by reads of the past (the dedup rule)")
                 .register(registry);
     }
 

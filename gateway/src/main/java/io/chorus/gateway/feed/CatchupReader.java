@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * every thread at once. Identical catch-up reads ({@link #sharedForward}) also share one result, even
  * with a read already running.
  *
+ * <p>Every read drops the repeats of message ids exactly as the live reader does (the dedup rule,
+ * {@link IdIndex}), so a resume or a history page on any pod shows the same messages as live delivery;
+ * a pass that the live index does not cover reads the rule's window before its start once for all of
+ * its reads ({@link PartitionScanner#pass}).
+ *
  * <p>Its consumers never wait for new data ({@link #CONSUMER_SETTINGS}): the consumer fetches ahead
  * after every poll, and a fetch at the end of a partition that the broker holds for
  * {@code fetch.max.wait.ms} blocks the consumer's next request of any kind, so each read used to wait
@@ -87,15 +92,17 @@ public final class CatchupReader implements AutoCloseable {
     private final CatchupConfig config;
     private volatile boolean running = true;
 
-    public CatchupReader(CatchupConfig config, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers) {
-        this("catchup", config, consumers);
+    public CatchupReader(CatchupConfig config, IdIndex ids,
+                         Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers) {
+        this("catchup", config, ids, consumers);
     }
 
     /**
      * {@code consumers} makes a consumer with the pod's settings plus the overrides it is given;
-     * {@code name} names the threads ({@code chorus-NAME-N}).
+     * {@code name} names the threads ({@code chorus-NAME-N}); {@code ids} is the pod's id index, whose
+     * rule every read applies (its decisions where they cover the read).
      */
-    public CatchupReader(String name, CatchupConfig config,
+    public CatchupReader(String name, CatchupConfig config, IdIndex ids,
                          Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers) {
         this.config = config;
         int n = config.threadCount();
@@ -104,7 +111,7 @@ public final class CatchupReader implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             Consumer<byte[], byte[]> consumer = consumers.apply(CONSUMER_SETTINGS);
             this.consumers.add(consumer);
-            PartitionScanner scanner = new PartitionScanner(consumer, config, counters);
+            PartitionScanner scanner = new PartitionScanner(consumer, config, counters, ids);
             Thread t = new Thread(() -> work(scanner), "chorus-" + name + "-" + i);
             t.setDaemon(true);
             threads.add(t);

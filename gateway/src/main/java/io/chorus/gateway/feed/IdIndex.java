@@ -3,7 +3,6 @@ package io.chorus.gateway.feed;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
 import io.chorus.schema.RecordConvention;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,14 @@ public final class IdIndex {
     public IdIndex(long windowMs, int records) {
         this.windowMs = windowMs;
         this.records = records;
+    }
+
+    long windowMs() {
+        return windowMs;
+    }
+
+    int records() {
+        return records;
     }
 
     // --- the live reader, on its thread ---
@@ -110,7 +117,7 @@ public final class IdIndex {
     }
 
     /** The records' id keys: the same header rule as the message's id ({@link MessageEncoder}). */
-    private static IdKey key(ConsumerRecord<byte[], byte[]> r) {
+    static IdKey key(ConsumerRecord<byte[], byte[]> r) {
         if (r.key() == null || r.key().length == 0) {
             return null;
         }
@@ -142,27 +149,7 @@ public final class IdIndex {
         return p == null ? CompletableFuture.completedFuture(-1L) : p.decision(key, offset);
     }
 
-    // --- catch-up and history ---
-
-    /** The messages without the repeats this pod knows of (read from Kafka, they are all there). */
-    public List<FeedMessage> dropRepeats(TopicPartition tp, List<FeedMessage> messages) {
-        PartitionIds p = partitions.get(tp);
-        if (p == null || messages.isEmpty()) {
-            return messages;
-        }
-        List<FeedMessage> out = null;
-        for (int i = 0; i < messages.size(); i++) {
-            FeedMessage m = messages.get(i);
-            if (p.isRepeat(m.offset())) {
-                if (out == null) {
-                    out = new ArrayList<>(messages.subList(0, i));
-                }
-            } else if (out != null) {
-                out.add(m);
-            }
-        }
-        return out == null ? messages : out;
-    }
+    // --- readers of the past (PartitionScanner) ---
 
     PartitionIds partition(TopicPartition tp) {
         return partitions.get(tp);

@@ -42,6 +42,8 @@ final class PartitionIds {
     private final ArrayDeque<Seen> byOffset = new ArrayDeque<>();
     /** Offsets found to be repeats, bounded by {@code records}; catch-up and history drop them too. */
     private final TreeSet<Long> repeats = new TreeSet<>();
+    /** Repeats below this offset may have been trimmed from {@link #repeats}. */
+    private long repeatsFrom;
     private final TreeMap<Long, List<CompletableFuture<Long>>> waiting = new TreeMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     /** Where live delivery starts: records before it are read only to fill the index. */
@@ -93,7 +95,7 @@ final class PartitionIds {
             if (repeat) {
                 repeats.add(offset);
                 if (repeats.size() > records) {
-                    repeats.pollFirst();
+                    repeatsFrom = repeats.pollFirst() + 1;
                 }
             }
             Seen s = new Seen(key, offset, timestamp, head);
@@ -161,6 +163,33 @@ final class PartitionIds {
 
     synchronized boolean isRepeat(long offset) {
         return repeats.contains(offset);
+    }
+
+    /**
+     * From here up to {@link #next()}, {@link #isRepeat} gives the log's decision for every offset:
+     * the reader saw the window before each of them, and no repeat of the range was trimmed.
+     */
+    synchronized long knownFrom() {
+        return Math.max(exactFrom, repeatsFrom);
+    }
+
+    /** The live reader's position: every offset below it has been decided. */
+    synchronized long next() {
+        return next;
+    }
+
+    /**
+     * Completes once the reader has passed {@code offset} or stopped reading the partition (check
+     * {@link #next()} again): a read of the past that ends just beyond the reader waits for it briefly
+     * rather than pre-reading a whole window of its own.
+     */
+    synchronized CompletableFuture<Long> whenRead(long offset) {
+        if (offset < next) {
+            return CompletableFuture.completedFuture(offset);
+        }
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        waiting.computeIfAbsent(offset, o -> new ArrayList<>(1)).add(f);
+        return f;
     }
 
     synchronized int size() {

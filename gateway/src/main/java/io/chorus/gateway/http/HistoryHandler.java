@@ -121,7 +121,8 @@ public final class HistoryHandler implements Handler<RoutingContext> {
             List<FeedMessage> fromCache = deps.cache().after(tp, channel.value(), after);
             if (fromCache != null && check.reason() == null) {
                 List<FeedMessage> page = fromCache.subList(0, Math.min(limit, fromCache.size()));
-                return CompletableFuture.completedFuture(forwardPage(channel, topic, tp, after, page, limit, null));
+                long last = page.isEmpty() ? after : page.get(page.size() - 1).offset();
+                return CompletableFuture.completedFuture(forwardPage(channel, topic, tp, last, page, limit, null));
             }
             ScanRequest req = new ScanRequest(topic, channel.value(), tp.partition(), after + 1, Long.MAX_VALUE, limit);
             return deps.catchup().forward(req).thenApply(r -> {
@@ -129,17 +130,17 @@ public final class HistoryHandler implements Handler<RoutingContext> {
                 if (reason == null && after + 1 < r.firstOffset()) {
                     reason = "out_of_retention";
                 }
-                long from = r.messages().isEmpty() ? Math.max(after, r.nextOffset() - 1) : after;
-                return forwardPage(channel, topic, tp, from, r.messages(), limit, reason);
+                // The reader dropped repeats (IdIndex's rule) and says where it stopped: the link goes
+                // on from there, past any repeats at the end of the page.
+                long last = Math.max(after, r.nextOffset() - 1);
+                return forwardPage(channel, topic, tp, last, r.messages(), limit, reason);
             });
         });
     }
 
-    private Page forwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, long after,
+    private Page forwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, long last,
                              List<FeedMessage> messages, int limit, String reason) {
-        long last = messages.isEmpty() ? after : messages.get(messages.size() - 1).offset();
-        // Repeats of a message id are dropped like every reader does; the link still moves past them.
-        return new Page(deps.ids().dropRepeats(tp, messages), topic.position(tp.partition(), last), reason);
+        return new Page(messages, topic.position(tp.partition(), last), reason);
     }
 
     private CompletableFuture<Page> backward(ChannelName channel, Partitioner partitioner, TopicInfo cached,
@@ -161,7 +162,7 @@ public final class HistoryHandler implements Handler<RoutingContext> {
     }
 
     private Page backwardPage(ChannelName channel, TopicInfo topic, TopicPartition tp, ScanResult r, int limit) {
-        List<FeedMessage> newestFirst = new ArrayList<>(deps.ids().dropRepeats(tp, r.messages()));
+        List<FeedMessage> newestFirst = new ArrayList<>(r.messages());
         Collections.reverse(newestFirst);
         Position next = r.reachedStart() || r.messages().isEmpty() ? null
                 : topic.position(tp.partition(), r.messages().get(0).offset());

@@ -4,7 +4,6 @@ import io.chorus.gateway.admission.Admission;
 import io.chorus.gateway.auth.Authenticator;
 import io.chorus.gateway.config.GatewayConfig;
 import io.chorus.gateway.feed.CatchupReader;
-import io.chorus.gateway.feed.IdIndex;
 import io.chorus.gateway.feed.MessageCache;
 import io.chorus.gateway.feed.TopicCatalog;
 import io.chorus.gateway.metrics.GatewayMetrics;
@@ -18,6 +17,5 @@ import io.chorus.gateway.subscription.SubscriptionService;
  */
 public record RestDeps(GatewayConfig config, Authenticator auth, SubscriptionService subscriptions,
                        TopicCatalog catalog, MessageCache cache, CatchupReader catchup, Publisher publisher,
-                       Admission admission, PresenceService presence, GatewayMetrics metrics,
-                       IdIndex ids) {
+                       Admission admission, PresenceService presence, GatewayMetrics metrics) {
 }

@@ -5,7 +5,6 @@ import io.chorus.gateway.config.NamespaceConfig;
 import io.chorus.gateway.feed.CatchupReader;
 import io.chorus.gateway.feed.Failures;
 import io.chorus.gateway.feed.FeedMessage;
-import io.chorus.gateway.feed.IdIndex;
 import io.chorus.gateway.feed.LiveReader;
 import io.chorus.gateway.feed.MessageCache;
 import io.chorus.gateway.feed.ScanRequest;
@@ -40,14 +39,12 @@ public final class SubscriptionService {
     private final GatewayMetrics metrics;
     private final java.time.Clock clock;
     private final java.util.function.ObjIntConsumer<ChannelName> occupancy;
-    private final IdIndex ids;
 
     /** {@code occupancy} is told of every subscription that starts (+1) and ends (-1) on this pod. */
     public SubscriptionService(GatewayConfig config, TopicCatalog catalog, LiveReader live, MessageCache cache,
                                CatchupReader catchup, Hub hub, GatewayMetrics metrics, java.time.Clock clock,
-                               java.util.function.ObjIntConsumer<ChannelName> occupancy, IdIndex ids) {
+                               java.util.function.ObjIntConsumer<ChannelName> occupancy) {
         this.occupancy = occupancy;
-        this.ids = ids;
         this.config = config;
         this.catalog = catalog;
         this.live = live;
@@ -277,8 +274,8 @@ public final class SubscriptionService {
                 sub.sink.overflow();
                 return;
             }
-            // Read from Kafka, repeats of a message id are there: dropped as the live reader drops them.
-            ids.dropRepeats(sub.tp, r.messages()).forEach(sub::deliver);
+            // The reader dropped repeats of message ids as the live reader does (IdIndex's rule).
+            r.messages().forEach(sub::deliver);
             shard.flush();
             if (r.nextOffset() - 1 <= sub.last && r.messages().isEmpty() && sub.last + 1 < coverage) {
                 stop(shard, sub);

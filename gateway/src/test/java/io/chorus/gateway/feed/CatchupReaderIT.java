@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Assumptions;
@@ -60,13 +61,17 @@ class CatchupReaderIT {
 
     private CatchupReader reader(int threads) {
         CatchupConfig config = new CatchupConfig(threads, 256, 500, 200_000, Duration.ofMillis(200));
-        return new CatchupReader(config, this::consumer);
+        return new CatchupReader(config, new IdIndex(120_000, 200_000), this::consumer);
     }
 
     /** One record per poll: what a pass reads is then exactly what it counts. */
     private CatchupReader recordByRecord(int queue, long maxScanRecords) {
+        return recordByRecord(queue, maxScanRecords, new IdIndex(120_000, 200_000));
+    }
+
+    private CatchupReader recordByRecord(int queue, long maxScanRecords, IdIndex ids) {
         CatchupConfig config = new CatchupConfig(1, queue, 500, maxScanRecords, Duration.ofMillis(200));
-        return new CatchupReader(config, o -> {
+        return new CatchupReader(config, ids, o -> {
             Map<String, Object> props = new HashMap<>(o);
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
             return consumer(props);
@@ -224,7 +229,13 @@ class CatchupReaderIT {
         List<Long> b = data.offsets().get(ch.get(1));
         List<Long> c = data.offsets().get(ch.get(2));
         long end = data.offsets().values().stream().mapToLong(l -> l.get(l.size() - 1)).max().orElseThrow() + 1;
-        try (CatchupReader reader = recordByRecord(256, 200_000)) {
+        // The pod's live reader read the partition from its start: its index decides every read's
+        // repeats, so no read pre-reads a window of its own and the pass reads only what reads want.
+        IdIndex live = new IdIndex(120_000, 200_000);
+        TopicPartition tp = new TopicPartition(data.topic().name(), 0);
+        live.start(tp, 0);
+        live.passed(tp, end);
+        try (CatchupReader reader = recordByRecord(256, 200_000, live)) {
             var byLimit = reader.sharedForward(scan(data.topic(), ch.get(0), a.get(0), Long.MAX_VALUE, 3));
             var byUntil = reader.sharedForward(scan(data.topic(), ch.get(1), b.get(0), b.get(2), 1000));
             var later = reader.sharedForward(scan(data.topic(), ch.get(2), c.get(25), Long.MAX_VALUE, 1000));

@@ -104,7 +104,9 @@ class IdIndexTest {
         assertEquals(0L, mine.join(), "mine landed second: the first record is the message");
         assertEquals(0L, theirs.join());
         assertEquals(0L, index.lookup(TP, key, 20), "a later attempt is answered from the index");
-        assertTrue(index.dropRepeats(TP, List.of(message(0), message(1))).stream().allMatch(m -> m.offset() == 0));
+        assertTrue(index.partition(TP).isRepeat(1), "readers of the past drop the repeat");
+        assertFalse(index.partition(TP).isRepeat(0));
+        assertEquals(0, index.partition(TP).knownFrom(), "read from the partition's start: every decision is known");
     }
 
     @Test
@@ -119,9 +121,5 @@ class IdIndexTest {
         CompletableFuture<Long> mine = index.decision(TP, key, 1);
         p.passed(2);
         assertEquals(0L, mine.join());
-    }
-
-    private static FeedMessage message(long offset) {
-        return new FeedMessage("c:a", TP.partition(), offset, "p" + offset, "m1", 0, io.vertx.core.buffer.Buffer.buffer());
     }
 }
