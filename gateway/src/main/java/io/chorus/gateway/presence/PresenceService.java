@@ -225,7 +225,9 @@ public final class PresenceService implements AutoCloseable {
                 }
                 org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(Duration.ofMillis(50));
+                    // Local changes wake the poll; otherwise it waits for the next flush, sweep or
+                    // renewal, at most the flush interval (it was 50 ms: twenty idle wake-ups a second).
+                    records = consumer.poll(Duration.ofMillis(Math.min(SWEEP_MS, config.flushInterval().toMillis())));
                 } catch (WakeupException e) {
                     // A local change (or close()): write it now rather than after the poll.
                     records = org.apache.kafka.clients.consumer.ConsumerRecords.empty();
