@@ -76,6 +76,8 @@ public final class Sweep {
                 // What the servers burn with every subscriber connected and nothing published
                 // (heartbeats, Kafka polling, timers): the fixed cost under the per-delivery figures.
                 double idle = o.number("baseline", 5);
+                // --baseline-settle: let the connection ramp's work (JIT, GC) end before measuring.
+                Setup.sleep(o.number("baseline-settle", 0));
                 Map<String, Long> b0 = s.servers.cpuTicks();
                 long tb = System.nanoTime();
                 Setup.sleep(idle);
