@@ -146,11 +146,17 @@ function msgpackEmitter(room, body) {
   return Buffer.concat(parts);
 }
 
+let publisherError = null;
+let closing = false;
+
 function publisher() {
   if (target === "chorus") {
     const kcat = spawn("kcat", ["-P", "-b", `${pubHost}:${pubPort}`, "-t", "chorus.bench", "-K", "\t",
       "-X", "partitioner=murmur2_random", "-X", "linger.ms=0", "-X", "acks=all"], { stdio: ["pipe", "inherit", "inherit"] });
-    return { send: (seq) => kcat.stdin.write(`${channel}\t${payload(seq)}\n`), close: () => kcat.stdin.end() };
+    // kcat ends when it loses its broker connections: said in the report, not a silent empty step.
+    kcat.on("exit", (code) => { if (!closing) { publisherError = `kcat exited (${code})`; log(publisherError); } });
+    kcat.stdin.on("error", () => {});
+    return { send: (seq) => kcat.stdin.write(`${channel}\t${payload(seq)}\n`), close: () => { closing = true; kcat.stdin.end(); } };
   }
   if (target === "socketio") {
     const sock = net.connect(Number(pubPort), pubHost);
@@ -245,7 +251,7 @@ async function main() {
       latencyMs: { count: latencies.length, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), p999: pct(latencies, 0.999) },
       cpu: cpuBetween(c0, c1, secs, got),
       machineBusyPercent: +(100 * (b1.busy - b0.busy) / Math.max(1, b1.total - b0.total)).toFixed(1),
-      loadAverage: os.loadavg()[0], open: opened - closed,
+      loadAverage: os.loadavg()[0], open: opened - closed, publisherError,
     };
     report.steps.push(step);
     log("step", JSON.stringify(step));

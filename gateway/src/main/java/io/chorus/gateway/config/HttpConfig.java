@@ -16,7 +16,7 @@ public record HttpConfig(String host, int port, int instances, int maxFrameBytes
     /** The values of {@code transport}. */
     public static final List<String> TRANSPORTS = List.of("io_uring", "epoll", "nio");
 
-    /** The default {@code transport}: measured the cheapest per delivery here (bench/BENCHMARKS.md). */
+    /** The default {@code transport}: io_uring was not cheaper per delivery in bench/BENCHMARKS.md (issue 14). */
     public static final String DEFAULT_TRANSPORT = "epoll";
 
     public HttpConfig {
