@@ -25,6 +25,8 @@
 #   GATEWAY_JAVA_OPTS          gateway JVM options (default -Xmx4g)
 #   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph);
 #                              BENCH_PROFILE_DELAY=S starts the profiler S seconds into the run
+#   BENCH_LOADGEN=node         fanout only: the Node `ws` load generator (bench/node/fanout.mjs; Chorus
+#                              fed through kcat) instead of the Java one; same servers, pinning and options
 #   BENCH_KEEP=1               keep the scratch folders (logs) after the run
 #   BENCH_PORT_OFFSET=N        add N to every server port (two checkouts benchmarking at once)
 #   BENCH_QUIET_PERCENT/_WAIT  before each run, wait up to _WAIT s (180) for the machine to be under
@@ -108,6 +110,14 @@ apt_install() {
 }
 
 need_loadgen() {
+  if [ "${BENCH_LOADGEN:-java}" = node ]; then
+    command -v kcat >/dev/null || apt_install kcat
+    if [ ! -d "$here/node/node_modules/ws" ]; then
+      log "npm ci in bench/node"
+      (cd "$here/node" && npm ci --no-audit --no-fund --silent)
+    fi
+    return 0
+  fi
   local jar="$here/target/chorus-bench.jar"
   if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
     log "building the load generator"
@@ -459,7 +469,12 @@ run_one() {
   fi
   log "$scenario on $t: load generator on core $CLIENT_CPU -> $out"
   local rc=0
-  pin "$CLIENT_CPU" java $BENCH_JAVA_OPTS -jar "$here/target/chorus-bench.jar" "$scenario" --target "$t" \
+  local loadgen=(java $BENCH_JAVA_OPTS -jar "$here/target/chorus-bench.jar" "$scenario")
+  if [ "${BENCH_LOADGEN:-java}" = node ]; then
+    [ "$scenario" = fanout ] || die "BENCH_LOADGEN=node runs the fanout scenario only"
+    loadgen=(node "$here/node/fanout.mjs")
+  fi
+  pin "$CLIENT_CPU" "${loadgen[@]}" --target "$t" \
     --port "$port" --publish-endpoint "$publish_endpoint" --server-cpu "$SERVER_CPU" --client-cpu "$CLIENT_CPU" \
     "${pids[@]}" "${engage[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
   if [ ${#profile[@]} -gt 0 ]; then
@@ -490,7 +505,7 @@ for t in "${targets[@]}"; do
     (trap cleanup EXIT; run_one "$t" "$scenario-$t") || log "$scenario on $t failed; going on"
   fi
 done
-if [ "$scenario" != votes ] && [ "$scenario" != reactions ] && [ -x "$here/charts.sh" ] && { command -v gnuplot >/dev/null || apt_install gnuplot-nox; }; then
+if [ "$scenario" != votes ] && [ "$scenario" != reactions ] && [ "${BENCH_LOADGEN:-java}" != node ] && [ -x "$here/charts.sh" ] && { command -v gnuplot >/dev/null || apt_install gnuplot-nox; }; then
   "$here/charts.sh" || log "charts failed"
 fi
 exit

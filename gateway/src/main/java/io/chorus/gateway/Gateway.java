@@ -19,6 +19,7 @@ import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.transport.ably.AblyTokens;
 import io.chorus.gateway.subscription.Hub;
 import io.chorus.gateway.subscription.SubscriptionService;
+import io.chorus.gateway.transport.NetworkTransport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
@@ -146,12 +147,19 @@ public final class Gateway implements AutoCloseable {
         readiness.start(config.kafka().healthInterval(), connections::broadcast, metrics);
 
         int instances = config.http().instances();
-        // Native epoll where the platform has it (Linux x86_64: the jar is on the class path), NIO
-        // elsewhere; Vert.x falls back by itself when the native library cannot load.
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2))
-                .setPreferNativeTransport(true));
-        LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll"
-                : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
+        NetworkTransport.Choice net = NetworkTransport.choose(config.http().transport());
+        vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)))
+                .withTransport(net.transport()).build();
+        if (net.fellBack()) {
+            LOG.warn("network transport: {} (http.transport {} cannot be used: {})", net.name(), net.wanted(),
+                    net.fallbackReason());
+        } else {
+            LOG.info("network transport: {}", net.name());
+        }
+        for (String t : io.chorus.gateway.config.HttpConfig.TRANSPORTS) {
+            metrics.gauge("chorus_network_transport", "1 for the event loops' network transport in use, else 0",
+                    "transport", t, () -> t.equals(net.name()) ? 1 : 0);
+        }
         port = config.http().port() == 0 ? freePort() : config.http().port();
         int p = port;
         // One per pod: the nonces of Ably TokenRequests must be remembered across event loops.

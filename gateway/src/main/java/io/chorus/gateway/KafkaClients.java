@@ -69,6 +69,17 @@ final class KafkaClients {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout)));
     }
 
+    /**
+     * How long the broker may hold a fetch of the live and presence readers when nothing is new. The
+     * broker answers as soon as a record arrives (fetch.min.bytes is 1), so this bounds only what an
+     * idle pod costs: one empty fetch round trip per partition leader per this long, in the gateway
+     * and in the broker (at 100 ms, ten per reader per second were most of an idle pod's CPU and a
+     * third of the broker's). The price: a partition newly assigned to the live reader starts being
+     * fetched when the fetch in flight returns, so at most this long later. Readers of the past
+     * override it to 0 (CatchupReader).
+     */
+    static final int IDLE_FETCH_WAIT_MS = 500;
+
     /** Assigned (no group), committed data only, never resets silently: offsets are the clients' serials. */
     Consumer<byte[], byte[]> consumer(String role) {
         return consumer(role, Map.of());
@@ -82,7 +93,7 @@ final class KafkaClients {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS,
                 ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis(),
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.kafka().requestTimeout().toMillis()));
         props.putAll(overrides);

@@ -238,7 +238,8 @@ class FallbackTransportsIT {
     void corsPreflightAllowsConfiguredOriginsOnly() throws Exception {
         try (TestGateway open = TestGateway.start(c -> c.withHttp(new io.chorus.gateway.config.HttpConfig(
                 c.http().host(), c.http().port(), 1, c.http().maxFrameBytes(), c.http().maxMessageBytes(),
-                c.http().maxBodyBytes(), java.util.List.of("http://app.example"), c.http().sdkDir())))) {
+                c.http().maxBodyBytes(), java.util.List.of("http://app.example"), c.http().sdkDir(),
+                c.http().transport())))) {
             HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(open.http("/v1/channels/x/messages"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://app.example")
                     .header("Access-Control-Request-Method", "POST")

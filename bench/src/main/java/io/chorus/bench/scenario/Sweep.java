@@ -76,6 +76,8 @@ public final class Sweep {
                 // What the servers burn with every subscriber connected and nothing published
                 // (heartbeats, Kafka polling, timers): the fixed cost under the per-delivery figures.
                 double idle = o.number("baseline", 5);
+                // --baseline-settle: let the connection ramp's work (JIT, GC) end before measuring.
+                Setup.sleep(o.number("baseline-settle", 0));
                 Map<String, Long> b0 = s.servers.cpuTicks();
                 long tb = System.nanoTime();
                 Setup.sleep(idle);
@@ -128,6 +130,22 @@ public final class Sweep {
                     }
                 }
                 report.put("publisher", pub.describe());
+                // The idle cost again, on warmed-up servers (the first window follows the connection
+                // ramp, while the JIT still compiles): what 1,000 quiet viewers cost between bursts.
+                double idleEnd = o.number("idle-end", 0);
+                if (idleEnd > 0) {
+                    Setup.sleep(drain);
+                    Setup.log("idle window after the steps: %.0f s with nothing published", idleEnd);
+                    Map<String, Long> e0 = s.servers.cpuTicks();
+                    Map<String, long[]> c0 = io.chorus.bench.proc.CoreStats.sample();
+                    long te = System.nanoTime();
+                    Setup.sleep(idleEnd);
+                    double secs = (System.nanoTime() - te) / 1e9;
+                    report.put("idleCpuEnd", CpuWindow.between(e0, s.servers.cpuTicks(), secs, 0));
+                    report.put("idleEndCores", io.chorus.bench.proc.CoreStats.between(c0,
+                            io.chorus.bench.proc.CoreStats.sample()));
+                    report.put("idleEndOpen", fleet.counts().open());
+                }
             }
             report.put("closeCodes", fleet.closeCodes());
             report.put("failureSamples", fleet.failureSamples());

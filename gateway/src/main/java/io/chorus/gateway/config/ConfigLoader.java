@@ -78,6 +78,9 @@ public final class ConfigLoader {
                 || c.http().maxFrameBytes() < c.http().maxMessageBytes()) {
             problems.add("http.instances must be >= 1 and 1024 <= maxMessageBytes <= maxFrameBytes");
         }
+        if (!HttpConfig.TRANSPORTS.contains(c.http().transport())) {
+            problems.add("http.transport must be one of " + HttpConfig.TRANSPORTS);
+        }
         if (c.kafka().embeddedBroker() && !c.devMode()) {
             problems.add("kafka.bootstrapServers (or KAFKA_BOOTSTRAP_SERVERS) is required outside dev mode");
         }

@@ -7,10 +7,20 @@ import java.util.List;
  * connection); {@code maxMessageBytes} is the protocol limit, answered with {@code message_too_large}
  * while the connection stays open. {@code corsOrigins}: origins whose pages may call the gateway
  * ({@code *} for any). {@code sdkDir}: the built JavaScript SDK, served at {@code /sdk/}.
+ * {@code transport}: the event loops' network transport ({@code io_uring}, {@code epoll} or {@code nio};
+ * one that cannot load falls back to epoll, then NIO: see {@code transport.NetworkTransport}).
  */
 public record HttpConfig(String host, int port, int instances, int maxFrameBytes, int maxMessageBytes,
-                         int maxBodyBytes, List<String> corsOrigins, String sdkDir) {
+                         int maxBodyBytes, List<String> corsOrigins, String sdkDir, String transport) {
+
+    /** The values of {@code transport}. */
+    public static final List<String> TRANSPORTS = List.of("io_uring", "epoll", "nio");
+
+    /** The default {@code transport}: io_uring was not cheaper per delivery in bench/BENCHMARKS.md (issue 14). */
+    public static final String DEFAULT_TRANSPORT = "epoll";
+
     public HttpConfig {
         corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+        transport = transport == null || transport.isBlank() ? DEFAULT_TRANSPORT : transport.trim();
     }
 }

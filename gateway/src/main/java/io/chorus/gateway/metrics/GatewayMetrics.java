@@ -148,6 +148,11 @@ public final class GatewayMetrics {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
+    /** A gauge with one label; {@code value} must be one of an enumerated set. */
+    public void gauge(String name, String description, String label, String value, Supplier<Number> reading) {
+        Gauge.builder(name, reading).description(description).tag(label, value).register(registry);
+    }
+
     /** A connection refused before it opened; error: overloaded or draining. */
     public void refused(String transport, String error) {
         registry.counter("chorus_connections_refused", "transport", transport, "error", error).increment();

@@ -130,6 +130,10 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "eighty")));
         assertTrue(number.getMessage().contains("port"), number.getMessage());
         assertThrows(ConfigException.class, () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_PORT", "70000")));
+        ConfigException transport = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_TRANSPORT", "kqueue")));
+        assertTrue(transport.getMessage().contains("http.transport"), transport.getMessage());
+        assertEquals("io_uring", ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_TRANSPORT", "io_uring")).http().transport());
         for (String delay : new String[] {"-1ms", "2s"}) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> ConfigLoader.load(true, null, Map.of("CHORUS_CONNECTION_WRITE_DELAY", delay)));
