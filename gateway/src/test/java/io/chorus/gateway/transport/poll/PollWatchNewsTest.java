@@ -49,7 +49,9 @@ class PollWatchNewsTest {
         assertFalse(n.isNews(Out.PRESENCE_SYNC, sync("b", D1)));
         assertFalse(n.isNews(Out.OCCUPANCY, counts("a", 1, 0)));
         assertTrue(n.isNews(Out.PRESENCE_SYNC, sync("a", D1)), "a second sync of a: the list moved");
-        assertTrue(n.isNews(Out.OCCUPANCY, counts("a", 1, 0)));
+        assertFalse(n.isNews(Out.OCCUPANCY, counts("a", 2, 0)), "the poll's own subscription reached the counts");
+        assertTrue(n.isNews(Out.OCCUPANCY, counts("a", 3, 0)), "one more than the poll");
+        assertTrue(n.isNews(Out.OCCUPANCY, counts("a", 1, 1)), "a member entered");
         assertEquals(0, staleMembers.get() + staleCounts.get());
     }
 
@@ -76,6 +78,18 @@ class PollWatchNewsTest {
         assertFalse(m.isNews(Out.PRESENCE_SYNC, sync("b", "capped")), "still over the cap: nothing to tell");
         assertTrue(m.isNews(Out.OCCUPANCY, counts("a", 3, 1)));
         assertEquals(1, staleCounts.get());
+    }
+
+    /** The poll itself may or may not be counted in either: one subscriber either way is not news. */
+    @Test
+    void countsWithinThePollsOwnSubscriptionAreTheSame() {
+        String[][] cases = {{"3", "1", "false"}, {"4", "1", "false"}, {"5", "1", "false"}, {"2", "1", "true"},
+            {"6", "1", "true"}, {"4", "2", "true"}, {"4", "0", "true"}};
+        for (String[] c : cases) {
+            WatchNews n = news(null, Map.of("a", "4:1"));
+            assertEquals(Boolean.parseBoolean(c[2]), n.isNews(Out.OCCUPANCY,
+                    counts("a", Integer.parseInt(c[0]), Integer.parseInt(c[1]))), "saw 4:1, now " + c[0] + ":" + c[1]);
+        }
     }
 
     private static MultiMap query(String... pairs) {
