@@ -2,7 +2,7 @@ import type { ChorusError } from '../errors.js';
 import { type Message, type SubscribedFrame, toMessage } from '../frames.js';
 import { HttpTransport } from './http-transport.js';
 import { isTerminalAuthError } from './rewind.js';
-import type { StreamQuery } from './stream-query.js';
+import type { StreamQuery, WatchesSeen } from './stream-query.js';
 import type { TransportContext } from './transport.js';
 
 interface PollAnswer {
@@ -27,7 +27,10 @@ interface PollAnswer {
  *
  * Each poll also says which stream state the application last saw (`stream=live|stalled`): the
  * server answers at once with a `stream` notice when that is no longer true, so Kafka going away or
- * coming back between two polls is never missed.
+ * coming back between two polls is never missed. Likewise it says what the application last saw of
+ * each watch (`presenceSeen`: the `digest` of the last `presence_sync` or `presence_event` delivered;
+ * `occupancySeen`: the last counts), so a member who entered, or counts that changed, between two
+ * polls answer the next poll at once instead of riding along with its answer up to a poll timeout later.
  */
 export class PollingTransport extends HttpTransport {
   readonly kind = 'polling' as const;
@@ -35,6 +38,13 @@ export class PollingTransport extends HttpTransport {
   /** The positions token of the last answer, for the channel set (`channelKey`) it was made for. */
   private saved?: { key: string; token: string | undefined };
   private readonly announced = new Set<string>();
+  /** What was delivered last per watched channel (see `WatchesSeen`); cleared for channels no longer watched. */
+  private readonly seenMembers = new Map<string, string>();
+  private readonly seenCounts = new Map<string, string>();
+  private readonly seen: WatchesSeen = {
+    members: (channel) => this.seenMembers.get(channel),
+    counts: (channel) => this.seenCounts.get(channel),
+  };
 
   constructor(ctx: TransportContext) {
     super(ctx, true);
@@ -48,6 +58,7 @@ export class PollingTransport extends HttpTransport {
         this.idle(query); // until sync()
         return;
       }
+      this.forgetUnwatched(query);
       const token = this.saved?.key === query.channelKey ? this.saved.token : query.ownPositions();
       const controller = (this.controller = new AbortController());
       // A presence write waits for this poll: ask for the answer once it is stored, not at the timeout.
@@ -59,7 +70,7 @@ export class PollingTransport extends HttpTransport {
       try {
         // Always says what it last saw: a notice then answers the poll at once, and a transition that
         // fell between two polls comes with the next one.
-        const url = `/v1/poll?${query.query(token, undefined, confirm, this.ctx.streamState())}`;
+        const url = `/v1/poll?${query.query(token, undefined, confirm, this.ctx.streamState(), this.seen)}`;
         answer = await this.ctx.http.json<PollAnswer>(url, {
           signal: controller.signal,
           timeoutMs: this.ctx.pollRequestTimeoutMs,
@@ -107,7 +118,30 @@ export class PollingTransport extends HttpTransport {
     for (const frame of answer.events ?? []) {
       if (!current()) return;
       this.onEvent(frame, query);
+      this.saw(frame, query);
     }
+  }
+
+  /** Records what a delivered watch frame told the application. */
+  private saw(frame: Record<string, unknown>, query: StreamQuery): void {
+    const channel = frame.channel;
+    if (typeof channel !== 'string' || !query.delivered.has(channel)) return;
+    if (frame.type === 'presence_sync' || frame.type === 'presence_event') {
+      // A gateway without digests: say nothing seen, which asks a newer one for the list at once.
+      if (typeof frame.digest === 'string') this.seenMembers.set(channel, frame.digest);
+      else this.seenMembers.delete(channel);
+    } else if (frame.type === 'occupancy' && typeof frame.subscribers === 'number' && typeof frame.members === 'number') {
+      this.seenCounts.set(channel, `${frame.subscribers}:${frame.members}`);
+    }
+  }
+
+  /** A watch that stopped starts again from nothing seen: its next list is news. */
+  private forgetUnwatched(query: StreamQuery): void {
+    const watched = (p: 'presence' | 'occupancy') => new Set(query.specs.filter((s) => s[p]).map((s) => s.name));
+    const presence = watched('presence');
+    const occupancy = watched('occupancy');
+    for (const ch of [...this.seenMembers.keys()]) if (!presence.has(ch)) this.seenMembers.delete(ch);
+    for (const ch of [...this.seenCounts.keys()]) if (!occupancy.has(ch)) this.seenCounts.delete(ch);
   }
 
   protected stopReading(): void {

@@ -1,6 +1,12 @@
 import { positionsToken } from '../positions.js';
 import type { ChannelSpec } from './transport.js';
 
+/** What a long-poll's client last saw of its watches: a member list's `digest`, counts as `subscribers:members`. */
+export interface WatchesSeen {
+  members(channel: string): string | undefined;
+  counts(channel: string): string | undefined;
+}
+
 /**
  * What one SSE stream or long-poll asks for (PROTOCOL.md "Fallback transports"): the subscribed
  * channels with their watches (`presence=`, `occupancy=`) and the channels this client is entered in
@@ -46,11 +52,13 @@ export class StreamQuery {
   }
 
   /**
-   * `channel=A&channel=B[&presence=A][&occupancy=B][&enter={…}][&positions=TOKEN][&token=JWT][&timeout=0][&stream=S]`;
+   * `channel=A&channel=B[&presence=A][&occupancy=B][&enter={…}][&positions=TOKEN][&token=JWT][&timeout=0][&stream=S]`
+   * `[&presenceSeen=D,…][&occupancySeen=S:M,…]`;
    * `answerAtOnce` (long-polling): answer as soon as the channels started and the enters were stored;
-   * `stream`: the stream state the client last saw.
+   * `stream`: the stream state the client last saw; `seen` (long-polling): what it last saw of each
+   * watch, so that a change between two polls answers the next one at once.
    */
-  query(positions: string | undefined, token?: string, answerAtOnce = false, stream?: string): string {
+  query(positions: string | undefined, token?: string, answerAtOnce = false, stream?: string, seen?: WatchesSeen): string {
     const q = new URLSearchParams();
     for (const c of this.channels) q.append('channel', c);
     for (const s of this.specs) if (s.presence) q.append('presence', s.name);
@@ -61,6 +69,11 @@ export class StreamQuery {
     if (token) q.set('token', token);
     if (answerAtOnce) q.set('timeout', '0');
     if (stream !== undefined) q.set('stream', stream);
+    if (seen) {
+      // One entry per channel parameter, in order (like positions); empty: not watched, or nothing seen yet.
+      if (this.specs.some((s) => s.presence)) q.set('presenceSeen', this.specs.map((s) => (s.presence ? seen.members(s.name) ?? '' : '')).join(','));
+      if (this.specs.some((s) => s.occupancy)) q.set('occupancySeen', this.specs.map((s) => (s.occupancy ? seen.counts(s.name) ?? '' : '')).join(','));
+    }
     return q.toString();
   }
 

@@ -322,3 +322,40 @@ test('SSE: auth_expiring fetches a new token and reopens the stream with it; its
   assert.equal(client.state, 'connected');
   client.close();
 });
+
+test('polling: each poll says what the application last saw of each watch, one entry per channel, in order', async () => {
+  const { client, poll } = await pollingOn('room:7');
+  const room = client.channel('room:8');
+  room.subscribe(() => {});
+  room.presence.subscribe(() => {});
+  room.occupancy.subscribe(() => {});
+  await settle();
+  while (poll.waiting.length > 1) poll.waiting.shift(); // the polls abandoned as the watches were added
+  const get = (req, name) => req.req.url.searchParams.get(name);
+  let req = poll.waiting[0];
+  assert.deepEqual([get(req, 'presenceSeen'), get(req, 'occupancySeen')], [',', ','], 'room:7 has no watch; room:8 saw nothing yet');
+  req = await next(poll, { subscribed: [{ type: 'subscribed', channel: 'room:8', position: pos(1) }], events: [
+    { ...sync('room:8', [member('bob')]), digest: '00000000000000d1' },
+    { type: 'occupancy', channel: 'room:8', subscribers: 3, members: 1 },
+  ] });
+  assert.deepEqual([get(req, 'presenceSeen'), get(req, 'occupancySeen')], [',00000000000000d1', ',3:1']);
+  // An event moves the list on: its digest is the list's after it.
+  req = await next(poll, { events: [
+    { ...sync('room:8', [member('bob')]), digest: '00000000000000d1' },
+    { ...event('room:8', 'enter', member('cy')), digest: '00000000000000d2' },
+  ] });
+  assert.equal(get(req, 'presenceSeen'), ',00000000000000d2');
+  assert.deepEqual(room.presence.members.map((m) => m.clientId), ['bob', 'cy']);
+  // A gateway that sends no digest: nothing seen, so a newer gateway sends the list at once.
+  req = await next(poll, { events: [sync('room:8', [member('bob')])] });
+  assert.equal(get(req, 'presenceSeen'), ',');
+  client.close();
+});
+
+test('polling: a poll without watches sends neither seen parameter (a gateway without them sees the old query)', async () => {
+  const { client, poll } = await pollingOn('room:7');
+  const req = await next(poll, { messages: [msg('room:7', 2)] });
+  assert.equal(req.req.url.searchParams.has('presenceSeen'), false);
+  assert.equal(req.req.url.searchParams.has('occupancySeen'), false);
+  client.close();
+});

@@ -12,9 +12,12 @@ public final class PresenceFrames {
     private PresenceFrames() {
     }
 
-    /** {@code presence_sync} (ref null) or the answer to a {@code presence} request or REST read. */
+    /**
+     * {@code presence_sync} (ref null) or the answer to a {@code presence} request or REST read. The
+     * {@code digest} comes before the list so that a long-poll can read it without reading the list.
+     */
     public static ObjectNode members(String type, String ref, String channel, Snapshot s) {
-        ObjectNode n = head(type, ref, channel);
+        ObjectNode n = head(type, ref, channel).put("digest", s.digest());
         ArrayNode a = n.putArray("members");
         if (s.members() != null) {
             s.members().forEach(m -> a.add(member(m)));
@@ -38,11 +41,12 @@ public final class PresenceFrames {
         return n.put("channel", channel);
     }
 
-    static ObjectNode event(String channel, String action, Member m) {
+    /** {@code digest}: the list's digest once this event is applied (see {@link MemberDigest}). */
+    static ObjectNode event(String channel, String action, Member m, String digest) {
         ObjectNode n = ShareRecord.JSON.createObjectNode().put("type", "presence_event").put("channel", channel)
                 .put("action", action);
         n.set("member", member(m));
-        return n;
+        return n.put("digest", digest);
     }
 
     private static ObjectNode member(Member m) {
@@ -59,8 +63,11 @@ public final class PresenceFrames {
         }
     }
 
-    /** The members of a channel; {@code members} is null when the channel offers counts only. */
-    public record Snapshot(List<Member> members, int count) {
+    /**
+     * The members of a channel; {@code members} is null when the channel offers counts only.
+     * {@code digest}: see {@link MemberDigest}.
+     */
+    public record Snapshot(List<Member> members, int count, String digest) {
     }
 
     public record Occupancy(int subscribers, int members) {

@@ -164,7 +164,7 @@ public final class PresenceService implements AutoCloseable {
     }
 
     public synchronized PresenceFrames.Snapshot members(String channel) {
-        return new PresenceFrames.Snapshot(view.members(channel), view.count(channel));
+        return new PresenceFrames.Snapshot(view.members(channel), view.count(channel), view.digest(channel));
     }
 
     public synchronized PresenceFrames.Occupancy occupancy(String channel) {
@@ -343,7 +343,7 @@ public final class PresenceService implements AutoCloseable {
                 continue;
             }
             Buffer frame = c instanceof PresenceView.Change.Event e
-                    ? PresenceFrames.buffer(PresenceFrames.event(e.channel(), e.action(), e.member()))
+                    ? PresenceFrames.buffer(PresenceFrames.event(e.channel(), e.action(), e.member(), e.digest()))
                     : PresenceFrames.buffer(PresenceFrames.members("presence_sync", null, c.channel(),
                             members(c.channel())));
             String type = c instanceof PresenceView.Change.Event ? "presence_event" : "presence_sync";

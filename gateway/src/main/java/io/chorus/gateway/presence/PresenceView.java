@@ -25,7 +25,8 @@ final class PresenceView {
     sealed interface Change {
         String channel();
 
-        record Event(String channel, String action, Member member) implements Change {
+        /** {@code digest}: the channel's {@link MemberDigest} once this event is applied. */
+        record Event(String channel, String action, Member member, String digest) implements Change {
         }
 
         /** The member list must be sent again whole (it crossed the cap). */
@@ -41,6 +42,8 @@ final class PresenceView {
         final Map<String, Member> present = new HashMap<>();
         final Map<String, Long> leaving = new HashMap<>();
         boolean complete = true;
+        /** The {@link MemberDigest} sum over {@code present}, kept up to date one member at a time. */
+        long digest;
         int count;
         int subscribers;
 
@@ -137,9 +140,11 @@ final class PresenceView {
             Member before = c.present.put(m.clientId(), m);
             c.leaving.remove(m.clientId());
             if (before == null) {
-                events.add(new Change.Event(channel, "enter", m));
+                c.digest += MemberDigest.of(m);
+                events.add(new Change.Event(channel, "enter", m, MemberDigest.format(c.digest)));
             } else if (!before.sameAs(m)) {
-                events.add(new Change.Event(channel, "update", m));
+                c.digest += MemberDigest.of(m) - MemberDigest.of(before);
+                events.add(new Change.Event(channel, "update", m, MemberDigest.format(c.digest)));
             }
         }
         for (Iterator<Map.Entry<String, Member>> it = c.present.entrySet().iterator(); it.hasNext(); ) {
@@ -153,7 +158,8 @@ final class PresenceView {
             if (now0 || graceMs == 0) {
                 it.remove();
                 c.leaving.remove(id);
-                events.add(new Change.Event(channel, "leave", e.getValue()));
+                c.digest -= MemberDigest.of(e.getValue());
+                events.add(new Change.Event(channel, "leave", e.getValue(), MemberDigest.format(c.digest)));
             } else if (deadline == null) {
                 c.leaving.put(id, now + graceMs);
             }
@@ -179,6 +185,15 @@ final class PresenceView {
         List<Member> list = new ArrayList<>(c.present.values());
         list.sort((a, b) -> a.clientId().compareTo(b.clientId()));
         return list;
+    }
+
+    /** The channel's {@link MemberDigest}: {@link MemberDigest#CAPPED} when it offers counts only. */
+    String digest(String channel) {
+        Channel c = channels.get(channel);
+        if (c == null) {
+            return MemberDigest.format(0);
+        }
+        return c.complete ? MemberDigest.format(c.digest) : MemberDigest.CAPPED;
     }
 
     int count(String channel) {

@@ -109,4 +109,47 @@ class PresenceViewTest {
         assertTrue(ShareRecord.decode(("{\"v\":1,\"pod\":\"p\",\"channel\":\"ok\",\"leaseMs\":1,\"subscribers\":0,"
                 + "\"count\":0,\"members\":null}").getBytes(StandardCharsets.UTF_8), 10).empty());
     }
+
+    /**
+     * The digest the view keeps one change at a time equals the digest of its member list, and each
+     * event carries the digest of the list once it is applied: a client that applied the events it was
+     * sent holds the list that digest names.
+     */
+    @Test
+    void everyEventCarriesTheDigestOfTheListAfterIt() {
+        List<PresenceView.Change> changes = new ArrayList<>();
+        changes.addAll(view.apply(share("p1", 0, Set.of(), m("ada", 1, 0), m("bob", 1, 0)), 0, 0));
+        changes.addAll(view.apply(share("p1", 0, Set.of(), m("ada", 2, 10), m("bob", 1, 10)), 10, 10));
+        String afterUpdate = view.digest("room:1");
+        assertEquals(MemberDigest.of(view.members("room:1")), afterUpdate);
+        changes.addAll(view.apply(share("p1", 0, Set.of("bob"), m("ada", 2, 20)), 20, 20));
+        List<String> seen = summary(changes);
+        assertEquals(Set.of("enter:ada", "enter:bob"), Set.copyOf(seen.subList(0, 2)), "in either order");
+        assertEquals(List.of("update:ada", "leave:bob"), seen.subList(2, 4));
+        java.util.Map<String, Member> applied = new java.util.HashMap<>();
+        for (PresenceView.Change c : changes) {
+            PresenceView.Change.Event e = (PresenceView.Change.Event) c;
+            if (e.action().equals("leave")) {
+                applied.remove(e.member().clientId());
+            } else {
+                applied.put(e.member().clientId(), e.member());
+            }
+            assertEquals(MemberDigest.of(List.copyOf(applied.values())), e.digest(), "after " + summary(List.of(c)));
+        }
+        assertEquals(MemberDigest.of(view.members("room:1")), view.digest("room:1"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(afterUpdate, view.digest("room:1"), "the leave changed it");
+        // A new enter time with the same data changes nothing a client would see, nor the digest.
+        String before = view.digest("room:1");
+        assertEquals(List.of(), summary(view.apply(share("p1", 0, Set.of(), m("ada", 2, 30)), 30, 30)));
+        assertEquals(before, view.digest("room:1"));
+    }
+
+    @Test
+    void aChannelOverTheCapHasTheCappedDigest() {
+        view.apply(share("p1", 0, Set.of(), m("a", 1, 0), m("b", 1, 0), m("c", 1, 0), m("d", 1, 0)), 0, 0);
+        assertNull(view.members("room:1"));
+        assertEquals(MemberDigest.CAPPED, view.digest("room:1"));
+        view.apply(share("p1", 0, Set.of("d"), m("a", 1, 0), m("b", 1, 0), m("c", 1, 0)), 10, 10);
+        assertEquals(MemberDigest.of(view.members("room:1")), view.digest("room:1"), "back under the cap");
+    }
 }

@@ -3,11 +3,13 @@ package io.chorus.gateway.transport.poll;
 import io.chorus.gateway.session.SessionDeps;
 import io.chorus.gateway.session.Session;
 import io.chorus.gateway.session.StreamNotices;
+import io.chorus.gateway.session.StreamRequest;
 import io.chorus.gateway.subscription.Shard;
 import io.chorus.gateway.transport.StreamRequests;
 import io.chorus.gateway.http.HttpErrors;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -24,10 +26,20 @@ public final class PollHandler implements Handler<RoutingContext> {
     private final Shard shard;
     private final Vertx vertx;
 
+    /** Polls answered at once because a watch's state had changed since the client's last answer. */
+    private final Counter staleMembers;
+    private final Counter staleCounts;
+
     public PollHandler(SessionDeps deps, Shard shard, Vertx vertx) {
         this.deps = deps;
         this.shard = shard;
         this.vertx = vertx;
+        String name = "chorus_poll_changed_between_polls";
+        String help = "long-polls answered at once because a watched state changed between two polls";
+        staleMembers = Counter.builder(name).tag("watch", "presence").description(help)
+                .register(deps.metrics().registry());
+        staleCounts = Counter.builder(name).tag("watch", "occupancy").description(help)
+                .register(deps.metrics().registry());
     }
 
     @Override
@@ -35,15 +47,17 @@ public final class PollHandler implements Handler<RoutingContext> {
         long timeoutMs;
         String stream = ctx.request().getParam(StreamNotices.PARAM);
         boolean sawStalled;
+        SeenParams seen;
         try {
             timeoutMs = timeout(ctx.request().getParam("timeout"), deps.config().fallback().pollTimeout().toMillis());
             sawStalled = StreamNotices.sawStalled(stream);
+            seen = SeenParams.parse(ctx.request().params());
         } catch (ChorusException e) {
             HttpErrors.send(ctx, e, deps.metrics());
             return;
         }
         StreamRequests.admitThen(ctx, deps, "poll", admitted -> start(ctx, admitted, timeoutMs, stream != null,
-                sawStalled));
+                sawStalled, seen));
     }
 
     /**
@@ -74,9 +88,14 @@ public final class PollHandler implements Handler<RoutingContext> {
      * and answering those at once would make it poll in a loop.
      */
     private void start(RoutingContext ctx, StreamRequests.Admitted admitted, long timeoutMs, boolean reportsStream,
-                       boolean sawStalled) {
-        PollTransport transport = new PollTransport(ctx.response(), admitted.request(),
-                deps.config().fallback().pollMaxMessages(), timeoutMs == 0, reportsStream, shard.context());
+                       boolean sawStalled, SeenParams seen) {
+        StreamRequest request = admitted.request();
+        WatchNews news = new WatchNews(request.presence(), request.occupancy(),
+                SeenParams.byChannel(seen.presence(), request.channels()),
+                SeenParams.byChannel(seen.occupancy(), request.channels()),
+                staleMembers::increment, staleCounts::increment);
+        PollTransport transport = new PollTransport(ctx.response(), request,
+                deps.config().fallback().pollMaxMessages(), timeoutMs == 0, reportsStream, news, shard.context());
         Session session = new Session(admitted.id(), transport, shard, deps, vertx, admitted.principal());
         session.clientSawStalled(sawStalled);
         transport.bind(session);

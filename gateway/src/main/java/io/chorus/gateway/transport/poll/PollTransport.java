@@ -21,8 +21,8 @@ import java.util.List;
  * its new position) or when the poll asked for {@code timeout=0}, but never before every channel
  * started and every enter was stored; at {@code pollMaxMessages}, on an error, at the timeout, or when the session
  * closes (a refused token then answers 401 {@code token_expired}). What describes the state as the poll
- * began (the first {@code presence_sync} and {@code occupancy} of a watch, {@code entered}, the
- * {@code auth_expiring} warning) rides along
+ * began ({@code entered}, the {@code auth_expiring} warning, and the first {@code presence_sync} and
+ * {@code occupancy} of a watch unless the client saw another state: {@link WatchNews}) rides along
  * but does not answer by itself, or every poll that watches would return at once. A {@code stream}
  * notice answers at once when the poll said which state its client last saw (then every notice is
  * news: the session sends one at open only when the state differs); otherwise it rides along. Bounded:
@@ -41,9 +41,8 @@ final class PollTransport implements Transport {
     private Session session;
     /** Channels to start and channels to enter whose answer has not come yet. */
     private int pendingSubscribes;
-    /** The watches' first frames still to come: {@code presence_sync} and {@code occupancy}. */
-    private int initialSyncs;
-    private int initialCounts;
+    /** Which presence_sync and occupancy frames answer. */
+    private final WatchNews watchNews;
     private boolean answerNow;
     private boolean answerScheduled;
     private boolean answered;
@@ -53,7 +52,7 @@ final class PollTransport implements Transport {
 
     /** {@code now}: answer as soon as the channels started and the enters were stored (timeout 0). */
     PollTransport(HttpServerResponse response, StreamRequest request, int maxMessages, boolean now,
-                  boolean reportsStream, Context context) {
+                  boolean reportsStream, WatchNews watchNews, Context context) {
         this.response = response;
         this.context = context;
         this.maxMessages = maxMessages;
@@ -61,8 +60,7 @@ final class PollTransport implements Transport {
         this.answerNow = now;
         // Entering counts as starting: an answer never goes out before the enters were stored.
         this.pendingSubscribes = request.channels().size() + request.enter().size();
-        this.initialSyncs = request.presence().size();
-        this.initialCounts = request.occupancy().size();
+        this.watchNews = watchNews;
     }
 
     void bind(Session session) {
@@ -105,9 +103,8 @@ final class PollTransport implements Transport {
                 maybeAnswer();
             }
             case PRESENCE_SYNC, OCCUPANCY -> {
-                // The first of each watch is the state as the poll began; later ones mean it changed.
                 events.add(frame);
-                if (kind == Out.PRESENCE_SYNC ? --initialSyncs < 0 : --initialCounts < 0) {
+                if (watchNews.isNews(kind, frame)) {
                     answerNow = true;
                     maybeAnswer();
                 }
