@@ -294,6 +294,9 @@ start_engage() {
   local broker=$!
   started+=("$broker")
   wait_tcp "$BROKER_KAFKA_PORT" "broker" "$broker"
+  # The dev jar says "Kafka is running" once the broker takes writes (an older jar, as soon as it listens).
+  local _w
+  for _w in $(seq 1 480); do grep -q "Kafka is running" "$scratch/broker.log" && break; sleep 0.25; done
   local bootstrap=127.0.0.1:$BROKER_KAFKA_PORT
   cat >"$scratch/gateway/chorus.yaml" <<YAML
 namespaces:
@@ -314,9 +317,8 @@ YAML
   local gw=$!
   started+=("$gw")
   wait_http "http://127.0.0.1:$CHORUS_PORT/health/ready" "gateway" "$gw"
-  # The broker listens before it is unfenced (the dev jar does not wait for that), and ingest stops
-  # when it cannot create its topics: start it after the gateway saw Kafka answer, and again if it
-  # stopped while the broker was still fenced.
+  # Ingest stops when it cannot create its topics: an older dev jar said it was running before its
+  # broker took writes, so ingest starts after the gateway saw Kafka answer, and again if it stopped.
   local ingest="" attempt
   for attempt in 1 2 3 4 5; do
     (cd "$scratch/ingest" && exec env KAFKA_BOOTSTRAP_SERVERS=$bootstrap \
