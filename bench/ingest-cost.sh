@@ -6,7 +6,8 @@
 #   bench/ingest-cost.sh LABEL [participants] [rate] [warmup s] [measured s]
 #
 # Environment: CHORUS_DEV_JAR, CHORUS_INGEST_JAR (built jars with lib/ beside them; default: this
-# checkout's), INGEST_JAVA_OPTS (-Xmx2g), BENCH_PORT_OFFSET, SERVER_CPU (0), CLIENT_CPU (1).
+# checkout's), INGEST_JAVA_OPTS (-Xmx2g), BENCH_PORT_OFFSET, SERVER_CPU (0), CLIENT_CPU (1),
+# BENCH_PROFILE=1 (async-profiler in ingest for the run: results/ingest-cost-LABEL.collapsed).
 # Result: one JSON line in bench/results/ingest-cost-LABEL.json.
 set -euo pipefail
 {
@@ -47,6 +48,15 @@ for attempt in 1 2 3 4 5 6 7 8; do
 done
 [ -n "$up" ] || { echo "ingest did not start (logs in $scratch)" >&2; BENCH_KEEP=1; exit 1; }
 mkdir -p "$here/results"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  # async-profiler in ingest for the whole run (collapsed stacks; keep the StreamThread's to skip the JIT).
+  lib=$(find ~/.m2/repository/tools/profiler/async-profiler/4.1 -name 'async-profiler-4.1*.jar' | head -1)
+  mkdir -p "$scratch/ap" && (cd "$scratch/ap" && unzip -o -q "$lib" 'linux-x64/*')
+  jcmd "$ingest" JVMTI.agent_load "$scratch/ap/linux-x64/libasyncProfiler.so" "\"start,event=cpu,interval=1ms\"" >/dev/null
+fi
 taskset -c "${CLIENT_CPU:-1}" java -cp "$here/target/chorus-bench.jar:$here/target/lib/*" io.chorus.bench.engage.IngestCost \
   127.0.0.1:$kport "$ingest" "$broker" "$@" | tee "$here/results/ingest-cost-$label.json"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  jcmd "$ingest" JVMTI.agent_load "$scratch/ap/linux-x64/libasyncProfiler.so" "\"stop,file=$here/results/ingest-cost-$label.collapsed\"" >/dev/null
+fi
 }
