@@ -27,6 +27,8 @@
 #                              BENCH_PROFILE_DELAY=S starts the profiler S seconds into the run
 #   BENCH_LOADGEN=node         fanout only: the Node `ws` load generator (bench/node/fanout.mjs; Chorus
 #                              fed through kcat) instead of the Java one; same servers, pinning and options
+#                              BENCH_PROFILE_PROCESS=ingest|broker (votes, reactions): profile that
+#                              server instead of the gateway
 #   BENCH_KEEP=1               keep the scratch folders (logs) after the run
 #   BENCH_PORT_OFFSET=N        add N to every server port (two checkouts benchmarking at once)
 #   BENCH_QUIET_PERCENT/_WAIT  before each run, wait up to _WAIT s (180) for the machine to be under
@@ -302,6 +304,9 @@ start_engage() {
   local broker=$!
   started+=("$broker")
   wait_tcp "$BROKER_KAFKA_PORT" "broker" "$broker"
+  # The dev jar says "Kafka is running" once the broker takes writes (an older jar, as soon as it listens).
+  local _w
+  for _w in $(seq 1 480); do grep -q "Kafka is running" "$scratch/broker.log" && break; sleep 0.25; done
   local bootstrap=127.0.0.1:$BROKER_KAFKA_PORT
   cat >"$scratch/gateway/chorus.yaml" <<YAML
 namespaces:
@@ -322,9 +327,8 @@ YAML
   local gw=$!
   started+=("$gw")
   wait_http "http://127.0.0.1:$CHORUS_PORT/health/ready" "gateway" "$gw"
-  # The broker listens before it is unfenced (the dev jar does not wait for that), and ingest stops
-  # when it cannot create its topics: start it after the gateway saw Kafka answer, and again if it
-  # stopped while the broker was still fenced.
+  # Ingest stops when it cannot create its topics: an older dev jar said it was running before its
+  # broker took writes, so ingest starts after the gateway saw Kafka answer, and again if it stopped.
   local ingest="" attempt
   for attempt in 1 2 3 4 5; do
     (cd "$scratch/ingest" && exec env KAFKA_BOOTSTRAP_SERVERS=$bootstrap \
@@ -351,6 +355,7 @@ YAML
   [ -n "$up" ] || die "ingest could not start (logs in $scratch)"
   pids=(--pid "gateway=$gw" --pid "broker=$broker" --pid "ingest=$ingest")
   gateway_pid=$gw
+  ingest_pid=$ingest broker_pid=$broker engage_bootstrap=$bootstrap
   publish_endpoint=$bootstrap
   port=$CHORUS_PORT
 }
@@ -411,6 +416,14 @@ profiler_lib() {
   echo "$dir/libasyncProfiler.so"
 }
 
+# Sum of log end offsets per topic, one "topic offsets" line each.
+topic_offsets() {
+  local parts
+  parts=$(kcat -b "$1" -L -J | jq -r '.topics[] | .topic as $t | .partitions[] | "-t \($t):\(.partition):-1"')
+  # shellcheck disable=SC2086
+  kcat -b "$1" -Q $parts | awk '/ offset /{n[$1]+=$NF} END {for (t in n) print t, n[t]}' | sort
+}
+
 # --- one run ---------------------------------------------------------------------------------------
 
 has_opt() {
@@ -460,6 +473,10 @@ run_one() {
   if [ -n "${BENCH_PROFILE:-}" ] && [ "$t" = chorus ]; then
     # jcmd reads name=value pairs itself: the agent's options go in as one quoted string.
     local lib gwpid=$gateway_pid
+    case "${BENCH_PROFILE_PROCESS:-gateway}" in
+      ingest) gwpid=$ingest_pid ;;
+      broker) gwpid=$broker_pid ;;
+    esac
     lib=$(profiler_lib)
     # BENCH_PROFILE_DELAY=S starts it S seconds into the run (after connecting and warming up).
     (sleep "${BENCH_PROFILE_DELAY:-0}"
@@ -477,6 +494,11 @@ run_one() {
   pin "$CLIENT_CPU" "${loadgen[@]}" --target "$t" \
     --port "$port" --publish-endpoint "$publish_endpoint" --server-cpu "$SERVER_CPU" --client-cpu "$CLIENT_CPU" \
     "${pids[@]}" "${engage[@]}" --out "$out" "$@" "${extra[@]}" || rc=$?
+  # Records the run made on every topic (internal ones included): log end offsets, transaction
+  # markers counted (they take offsets and broker work too).
+  if [ "$scenario" = votes ] || [ "$scenario" = reactions ]; then
+    topic_offsets "$engage_bootstrap" >"$results/$name-offsets.txt" || log "could not read topic end offsets"
+  fi
   if [ ${#profile[@]} -gt 0 ]; then
     # Collapsed stacks (for tables of hot frames) and a flame graph of the same samples.
     jcmd "${profile[0]}" JVMTI.agent_load "${profile[1]}" "\"dump,file=$results/$name-profile.collapsed\"" >/dev/null || true

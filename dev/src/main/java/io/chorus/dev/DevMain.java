@@ -41,6 +41,14 @@ public final class DevMain {
             var e = config.kafka().embedded();
             EmbeddedKafka broker = EmbeddedKafka.start(Path.of(e.dataDir()), e.port(), e.controllerPort());
             running = broker;
+            // The port answers before the broker takes writes; a client started on "running" (a
+            // standalone ingest creating its topics) would be refused "brokers fenced" and stop.
+            if (!BrokerReadiness.awaitWritable(broker.bootstrapServers(), BrokerReadiness.MAX_WAIT)) {
+                System.err.println("the embedded broker did not take writes within " + BrokerReadiness.MAX_WAIT);
+                broker.close();
+                System.exit(1);
+                return;
+            }
             banner = "Kafka is running: " + broker.bootstrapServers() + " (data in " + e.dataDir() + "; Ctrl-C stops)";
         } else {
             DevMode dev = DevMode.start(config, options);

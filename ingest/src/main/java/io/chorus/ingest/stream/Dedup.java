@@ -15,7 +15,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * first reply again and changes nothing. An id is remembered under {@code CODE|dedup|PID|ID} and indexed
  * by its record time under {@code #dedup|TIME|CODE|PID|ID}, so {@link #purge} forgets the oldest first:
  * those older than the window (by stream time, so a replay forgets the same ones), and beyond
- * {@code maxEntries} even younger ones (the window then shrinks; the store stays bounded).
+ * {@code maxEntries} even younger ones (the window then shrinks; the store stays bounded). How many are
+ * remembered is counted in memory, from the index once per task start: a stored count would be one more
+ * changelog record per command.
  */
 final class Dedup {
 
@@ -24,13 +26,16 @@ final class Dedup {
     }
 
     private static final String INDEX = "#dedup|";
-    private static final String COUNT = "#dedup-count";
+    /** The count this class once kept in the store; removed when a task first counts the index. */
+    private static final String OLD_COUNT = "#dedup-count";
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final KeyValueStore<String, byte[]> store;
     private final ObjectMapper json;
     private final long windowMs;
     private final long maxEntries;
+    /** Remembered ids; -1 until counted (after the store is restored). */
+    private long count = -1;
 
     Dedup(KeyValueStore<String, byte[]> store, ObjectMapper json, long windowMs, long maxEntries) {
         this.store = store;
@@ -50,14 +55,14 @@ final class Dedup {
 
     void remember(String event, String participant, String id, Outcome outcome) {
         String key = Kv.key(event, "dedup", participant, id);
+        long before = count(); // counted before this id's index entry exists
         try {
             store.put(key, json.writeValueAsBytes(outcome));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        store.put(INDEX + String.format("%016d", Math.max(0, outcome.at())) + "|" + key,
-                key.getBytes(StandardCharsets.UTF_8));
-        setCount(count() + 1);
+        store.put(indexKey(outcome.at(), key), key.getBytes(StandardCharsets.UTF_8));
+        count = before + 1;
     }
 
     /** Forgets ids older than {@code streamTime - window}, and the oldest beyond the bound; returns how many. */
@@ -81,18 +86,34 @@ final class Dedup {
             store.delete(e.key);
         }
         long purged = doomed.size();
-        if (purged > 0) {
-            setCount(count - purged);
-        }
+        this.count = count - purged;
         return purged;
     }
 
     long count() {
-        byte[] v = store.get(COUNT);
-        return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
+        if (count < 0) {
+            long n = 0;
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(INDEX, KEYS)) {
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+            }
+            if (store.get(OLD_COUNT) != null) {
+                store.delete(OLD_COUNT);
+            }
+            count = n;
+        }
+        return count;
     }
 
-    private void setCount(long n) {
-        store.put(COUNT, Long.toString(n).getBytes(StandardCharsets.US_ASCII));
+    /** {@code #dedup|TIME|KEY}, the time zero-padded to 16 digits so that keys sort by time. */
+    static String indexKey(long at, String key) {
+        String t = Long.toString(Math.max(0, at));
+        StringBuilder b = new StringBuilder(INDEX.length() + 17 + key.length()).append(INDEX);
+        for (int i = t.length(); i < 16; i++) {
+            b.append('0');
+        }
+        return b.append(t).append('|').append(key).toString();
     }
 }

@@ -7,9 +7,10 @@ import io.chorus.ingest.engage.Engagement;
 import io.chorus.ingest.engage.Limits;
 import io.chorus.ingest.engage.Registry;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -19,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * Conflation: a change marks its channel dirty in the store ({@code #dirty|CHANNEL}); every publish
  * interval each dirty channel is rendered once from the current state and written. Many votes in an
  * interval make one snapshot. The marks live in the store, so a crash between a change and its snapshot
- * loses neither (they commit together).
+ * loses neither (they commit together). A copy of the marks is kept in memory (read from the store once,
+ * after restoration): a channel already marked is not written again (a vote storm marks its poll's channel
+ * once per interval, not once per vote), and a publish needs no store scan. The copy holds no more than
+ * the store's marks, which a publish drains.
  */
 final class Snapshots {
 
@@ -45,23 +49,40 @@ final class Snapshots {
         this.metrics = metrics;
     }
 
+    /** Null until first used: by then the task's store is restored. */
+    private Set<String> dirty;
+
     void markChanged(String channel) {
-        store.put(DIRTY + channel, MARK);
+        if (marks().add(channel)) {
+            store.put(DIRTY + channel, MARK);
+        }
+    }
+
+    private Set<String> marks() {
+        if (dirty == null) {
+            dirty = new LinkedHashSet<>();
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(DIRTY, KEYS)) {
+                while (it.hasNext()) {
+                    dirty.add(it.next().key.substring(DIRTY.length()));
+                }
+            }
+        }
+        return dirty;
     }
 
     /** Renders and writes every dirty channel; {@code now} is the wall clock (deadlines passing). */
     void publish(long now) {
-        List<String> dirty = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(DIRTY, KEYS)) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
-                dirty.add(e.key);
-            }
+        Set<String> marks = marks();
+        if (marks.isEmpty()) {
+            return;
         }
-        Engagement ctx = new Engagement(new StagedKv(store, json), READ_ONLY, limits, json, now);
-        for (String key : dirty) {
-            store.delete(key);
-            String channel = key.substring(DIRTY.length());
+        List<String> channels = new ArrayList<>(marks);
+        marks.clear();
+        // One pass renders many channels from the same few keys (every participant's `you` reads the
+        // event and its activities): the pass remembers what it read. It writes only marks and seqs.
+        Engagement ctx = new Engagement(StagedKv.renderPass(store, json), READ_ONLY, limits, json, now);
+        for (String channel : channels) {
+            store.delete(DIRTY + channel);
             try {
                 ObjectNode snapshot = registry.render(channel, ctx);
                 if (snapshot != null) {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,11 +29,35 @@ final class StagedKv implements Kv {
 
     private final KeyValueStore<String, byte[]> store;
     private final ObjectMapper json;
+    /** Render passes remember at most this many values and scans; past it they read the store again. */
+    static final int MEMO_ENTRIES = 10_000;
+    /** A scan longer than this is not remembered (a leaderboard over every participant). */
+    static final int MEMO_SCAN = 256;
+
     private final TreeMap<String, byte[]> staged = new TreeMap<>(StagedKv::compareUtf8);
+    /** Raw values and scans read in a render pass (null outside one); each read decodes a fresh object. */
+    private final Map<String, byte[]> memo;
+    private final Map<String, List<Map.Entry<String, byte[]>>> scans;
 
     StagedKv(KeyValueStore<String, byte[]> store, ObjectMapper json) {
+        this(store, json, false);
+    }
+
+    private StagedKv(KeyValueStore<String, byte[]> store, ObjectMapper json, boolean remember) {
         this.store = store;
         this.json = json;
+        this.memo = remember ? new HashMap<>() : null;
+        this.scans = remember ? new HashMap<>() : null;
+    }
+
+    /**
+     * A read-only view for one publish pass that remembers what it read: a pass renders many channels
+     * from the same keys (each participant's {@code you} reads the event and its activities), and a
+     * prefix scan costs far more than a lookup. Valid while the pass lasts: it writes only dirty marks and
+     * {@code seq} counters, which no renderer reads. Writing through it is a bug.
+     */
+    static StagedKv renderPass(KeyValueStore<String, byte[]> store, ObjectMapper json) {
+        return new StagedKv(store, json, true);
     }
 
     static int compareUtf8(String a, String b) {
@@ -41,12 +66,27 @@ final class StagedKv implements Kv {
 
     @Override
     public <T> T get(String key, Class<T> type) {
-        byte[] v = staged.containsKey(key) ? staged.get(key) : store.get(key);
+        byte[] v = staged.containsKey(key) ? staged.get(key) : stored(key);
         return v == null || v == DELETED ? null : read(v, type);
+    }
+
+    private byte[] stored(String key) {
+        if (memo == null) {
+            return store.get(key);
+        }
+        byte[] v = memo.get(key);
+        if (v == null && !memo.containsKey(key)) {
+            v = store.get(key);
+            if (memo.size() < MEMO_ENTRIES) {
+                memo.put(key, v);
+            }
+        }
+        return v;
     }
 
     @Override
     public void put(String key, Object value) {
+        readOnlyPass();
         try {
             staged.put(key, json.writeValueAsBytes(value));
         } catch (IOException e) {
@@ -56,6 +96,7 @@ final class StagedKv implements Kv {
 
     @Override
     public void delete(String key) {
+        readOnlyPass();
         staged.put(key, DELETED);
     }
 
@@ -71,6 +112,10 @@ final class StagedKv implements Kv {
      */
     @Override
     public <T> void scan(String prefix, Class<T> type, int limit, BiConsumer<String, T> each) {
+        if (scans != null) {
+            rememberedScan(prefix, type, limit, each);
+            return;
+        }
         List<Map.Entry<String, byte[]>> mine = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : staged.tailMap(prefix, true).entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
@@ -104,6 +149,45 @@ final class StagedKv implements Kv {
                     given++;
                 }
             }
+        }
+    }
+
+    /** A render pass's scan: the entries of a short one are kept, and its repeats read no store. */
+    private <T> void rememberedScan(String prefix, Class<T> type, int limit, BiConsumer<String, T> each) {
+        String id = limit + "|" + prefix;
+        List<Map.Entry<String, byte[]>> seen = scans.get(id);
+        if (seen == null) {
+            List<Map.Entry<String, byte[]>> kept = new ArrayList<>();
+            int given = 0;
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+                while (it.hasNext() && given < limit) {
+                    KeyValue<String, byte[]> e = it.next();
+                    if (e.value == null) {
+                        continue;
+                    }
+                    if (kept != null) {
+                        kept = kept.size() < MEMO_SCAN ? kept : null;
+                    }
+                    if (kept != null) {
+                        kept.add(Map.entry(e.key, e.value));
+                    }
+                    each.accept(e.key, read(e.value, type));
+                    given++;
+                }
+            }
+            if (kept != null && scans.size() < MEMO_ENTRIES) {
+                scans.put(id, kept);
+            }
+            return;
+        }
+        for (Map.Entry<String, byte[]> e : seen) {
+            each.accept(e.getKey(), read(e.getValue(), type));
+        }
+    }
+
+    private void readOnlyPass() {
+        if (memo != null) {
+            throw new IllegalStateException("a render pass is read-only");
         }
     }
 
