@@ -68,6 +68,19 @@ class PollPresenceIT {
         WsProbe w = WsProbe.connect(URI.create(gateway.wsUri() + "?token=" + token));
         w.send("{\"type\":\"enter\",\"ref\":\"e\",\"channel\":\"" + channel + "\",\"data\":{\"name\":\"" + sub + "\"}}");
         assertEquals("entered", w.awaitFrame(f -> "e".equals(f.path("ref").asText()), WAIT).path("type").asText());
+        // Stored in Kafka is not yet in the pod's view (its presence reader reads the share back): the
+        // member is "between two polls" once the pod lists it.
+        String reader = TestTokens.hs256(TestTokens.claims("reader", 600, Map.of("*", new String[] {"presence"})));
+        Conditions.await(sub + " listed by the pod", WAIT, () -> {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gateway.http("/v1/channels/"
+                        + URLEncoder.encode(channel, StandardCharsets.UTF_8) + "/presence"))
+                        .header("Authorization", "Bearer " + reader).build(), HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 && ids(WsProbe.JSON.readTree(r.body())).contains(sub);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
         return w;
     }
 
