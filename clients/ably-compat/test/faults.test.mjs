@@ -168,6 +168,11 @@ test('subscribers of a pod killed with SIGKILL resume on another pod: same conne
   await load.moreThan(10, 'traffic before the kill');
   const ids = Object.fromEntries(Object.entries(subs).map(([who, c]) => [who, c.connection.id]));
   const returns = Object.fromEntries(Object.entries(subs).map(([who, c]) => [who, reconnection(c)]));
+  const channelChanges = Object.fromEntries(Object.entries(subs).map(([who, c]) => {
+    const list = [];
+    c.channels.get(name).on((change) => list.push(change));
+    return [who, list];
+  }));
   proxy.hold(); // the reconnects wait, as behind a load balancer that has not yet taken pod B out
   await podB.kill();
   proxy.switchTo(gw.port);
@@ -183,6 +188,14 @@ test('subscribers of a pod killed with SIGKILL resume on another pod: same conne
   await load.moreThan(load.published + 6, 'traffic after the resume');
   await load.stop();
   await assertEveryoneGot(recs, await inKafka(gw.kafka, name), pub.channels.get(name));
+  // ably-js reattaches after the resume; a channel where its client may have entered comes back without
+  // RESUMED, so that ably-js re-enters (ABLY.md "After a connection resume"); delivery continued all the same.
+  for (const [who, list] of Object.entries(channelChanges)) {
+    const reattached = list.find((c) => c.current === 'attached');
+    assert.ok(reattached, `${who}: reattached`);
+    assert.equal(reattached.resumed, who === 'anonymous', `${who}: RESUMED unless its members need re-entering`);
+    assert.equal(reattached.reason ?? null, null);
+  }
 
   // Presence: ann and ben re-entered on the pod that stays, within pod B's lease, so the observer saw
   // no leave and no second enter; pod B's own member (ghost) left when the lease ran out.
