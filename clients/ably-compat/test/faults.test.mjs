@@ -215,9 +215,10 @@ test('a Kafka outage: connection updates with 50005, publishes NACKed with 50005
   const dir = mkdtempSync(join(tmpdir(), 'chorus-ably-broker-'));
   const [port, controllerPort] = await freePorts(2);
   let broker = await startBroker({ dir, port, controllerPort });
+  let podK;
   try {
     // Kafka probed every 300 ms, so the notices come within a second or two of the broker's fate.
-    const podK = await pod({ kafka: broker.kafka, env: { CHORUS_PUBLISH_TIMEOUT: '3s', CHORUS_KAFKA_HEALTH_INTERVAL: '300ms',
+    podK = await pod({ kafka: broker.kafka, env: { CHORUS_PUBLISH_TIMEOUT: '3s', CHORUS_KAFKA_HEALTH_INTERVAL: '300ms',
       CHORUS_KAFKA_HEALTH_TIMEOUT: '1s', CHORUS_KAFKA_REQUEST_TIMEOUT: '3s' } });
     const name = freshChannel();
     const sub = await connected(podK, KEYS.full, RETRY);
@@ -264,6 +265,7 @@ test('a Kafka outage: connection updates with 50005, publishes NACKed with 50005
     }
     await assertEveryoneGot({ sub: rec }, acked, channel);
   } finally {
+    await podK?.stop(); // before its broker goes for good
     await broker.kill();
     rmSync(dir, { recursive: true, force: true });
   }
