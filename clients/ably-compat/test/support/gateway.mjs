@@ -192,6 +192,11 @@ export async function startPod({ kafka, env = {}, readyTimeoutMs = 120_000 }) {
     url,
     port,
     dir,
+    /** SIGKILL: the pod vanishes without a goodbye, as a crashed one does; resolves once it exited. */
+    async kill() {
+      if (!exited) child.kill('SIGKILL');
+      await waitFor(() => exited, { timeoutMs: 30_000, what: 'killed pod exit' });
+    },
     async stop() {
       if (!exited) child.kill('SIGTERM');
       try {
@@ -213,3 +218,58 @@ export async function metric(url, name) {
   }
   return sum;
 }
+
+/**
+ * A standalone Kafka broker (`chorus-dev.jar kafka`) on fixed ports and a data directory under `dir`, so
+ * that a test can SIGKILL it and start it again where it was (call startBroker again with the same
+ * arguments). Resolves with { kafka, kill() } once the broker takes writes ("Kafka is running").
+ */
+export async function startBroker({ dir, port, controllerPort, readyTimeoutMs = 90_000 }) {
+  const jar = join(dir, 'jar/chorus-dev.jar');
+  if (!existsSync(jar)) {
+    const target = join(REPO_DIR, 'dev/target');
+    cpSync(join(target, 'chorus-dev.jar'), jar);
+    cpSync(join(target, 'lib'), join(dir, 'jar/lib'), { recursive: true });
+  }
+  const log = openSync(join(dir, 'kafka.log'), 'a');
+  const child = spawn('java', ['-jar', jar, 'kafka'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      CHORUS_KAFKA_EMBEDDED_PORT: String(port),
+      CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT: String(controllerPort),
+      CHORUS_KAFKA_EMBEDDED_DATA_DIR: join(dir, 'kafka'),
+    },
+    stdio: ['ignore', 'pipe', log],
+  });
+  children.add(child);
+  let exited = false;
+  let running = false;
+  child.stdout.setEncoding('utf8').on('data', (text) => {
+    if (text.includes('Kafka is running')) running = true;
+  });
+  child.on('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
+  try {
+    await waitFor(() => {
+      if (exited) throw new Error(`the broker exited during start; see ${dir}/kafka.log`);
+      return running;
+    }, { timeoutMs: readyTimeoutMs, everyMs: 100, what: 'Kafka is running' });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    kafka: `127.0.0.1:${port}`,
+    /** SIGKILL, as a broker that crashed or lost its machine; resolves once it exited. */
+    async kill() {
+      if (!exited) child.kill('SIGKILL');
+      await waitFor(() => exited, { timeoutMs: 30_000, what: 'broker exit' });
+    },
+  };
+}
+
+/** Two free ports on 127.0.0.1 (for a broker's client and controller listeners). */
+export { freePorts };

@@ -51,3 +51,17 @@ export function produceBytes(kafka, channel, bytes) {
     p.stdin.end(Buffer.concat([Buffer.from(bytes), Buffer.from('\n')]));
   });
 }
+
+/** Produces one record per value (JSON text, one line each) with a single kcat run: a burst, as a busy backend sends. */
+export function produceMany(kafka, channel, values) {
+  const namespace = channel.includes(':') ? channel.slice(0, channel.indexOf(':')) : 'default';
+  const args = ['-P', '-b', kafka, '-t', `chorus.${namespace}`, '-K', '|', '-X', 'partitioner=murmur2_random'];
+  return new Promise((resolve, reject) => {
+    const p = spawn('kcat', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat exited ${code}: ${err}`))));
+    p.stdin.end(values.map((v) => `${channel}|${JSON.stringify(v)}\n`).join(''));
+  });
+}
