@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Connection keys (CD2b) that any pod can check without shared state, so that {@code resume} (RTN15c)
  * and {@code recover} (RTN16) keep the connection id on whatever pod the SDK reaches. A key is
- * {@code <connectionId>!<issued, epoch seconds in base 36>!<mac>}, the mac an HMAC-SHA256 (first 16 bytes,
+ * {@code <connectionId>!<issued, epoch milliseconds in base 36>!<mac>}, the mac an HMAC-SHA256 (first 16 bytes,
  * base64url) with {@code ably.connectionKeySecret} over the connection id, the issue time, and the Ably
  * key name and clientId the connection authenticated with: a key is only good for the credentials and
  * client that got it, and nobody without the secret can make one.
@@ -39,6 +39,8 @@ final class AblyResume {
 
     private static final int MAC_BYTES = 16;
     private static final int MAX_KEY_CHARS = 256;
+    /** Below this an issue time is in epoch seconds (keys issued before they counted milliseconds): year 5138. */
+    private static final long SECONDS_BEFORE = 100_000_000_000L;
     /** A key issued this far in the future (clock skew between pods) still counts. */
     private static final long SKEW_SECONDS = 60;
     /** With no configured secret: one per process, so only this process resumes its connections. */
@@ -63,7 +65,8 @@ final class AblyResume {
 
     /** The key for a connection that just connected or resumed. */
     String issue(String connectionId, String keyName, String clientId) {
-        String issued = Long.toString(clock.instant().getEpochSecond(), 36);
+        // Milliseconds, so that a connect and the resume after it never get the same key.
+        String issued = Long.toString(clock.millis(), 36);
         return connectionId + '!' + issued + '!' + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(mac(connectionId, issued, keyName, clientId));
     }
@@ -88,11 +91,14 @@ final class AblyResume {
         if (!MessageDigest.isEqual(presented, mac(parts[0], parts[1], keyName, clientId))) {
             return invalid("the connection key was not issued to these credentials and clientId, or by this service");
         }
-        long now = clock.instant().getEpochSecond();
-        if (issued > now + SKEW_SECONDS) {
+        if (issued < SECONDS_BEFORE) {
+            issued *= 1000; // issued in epoch seconds, before keys counted milliseconds (a rolling upgrade)
+        }
+        long now = clock.millis();
+        if (issued > now + SKEW_SECONDS * 1000) {
             return invalid("the connection key was issued in the future");
         }
-        if (now - issued > maxAge.toSeconds()) {
+        if (now - issued > maxAge.toMillis()) {
             return new Verdict(null, AblyError.of(AblyCode.CONNECTION_EXPIRED, "the connection key is older than "
                     + maxAge + ": this is a new connection; channels reattach from their channelSerial"));
         }

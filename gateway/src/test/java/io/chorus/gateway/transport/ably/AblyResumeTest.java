@@ -34,6 +34,14 @@ class AblyResumeTest {
     }
 
     @Test
+    void aResumeWithinTheSameSecondStillGetsANewKey() {
+        String atConnect = resume(SECRET, T0).issue("a-conn1", "app.key", "alice");
+        String atResume = resume(SECRET, T0.plusMillis(300)).issue("a-conn1", "app.key", "alice");
+        assertNotEquals(atConnect, atResume);
+        assertTrue(resume(SECRET, T0.plusMillis(600)).verify(atResume, "app.key", "alice").resumed());
+    }
+
+    @Test
     void aTamperedKeyIsInvalid() {
         String key = resume(SECRET, T0).issue("a-conn1", "app.key", "alice");
         String[] parts = key.split("!");
