@@ -334,23 +334,36 @@ final class AblyTranslator {
         dispatch(ch.ref, MessageCodec.JSON.createObjectNode().put("type", "unsubscribe").put("channel", name));
     }
 
-    /** RTL6 and RTN7: MESSAGE, one session publish per message, one ACK or NACK for the ProtocolMessage. */
-    private void publish(JsonNode pm) {
+    /**
+     * The start shared by MESSAGE and PRESENCE (RTN7): a {@code msgSerial} above the previous one (else the
+     * connection fails, RTN7b) and an ACK slot for its {@code n} items, in order; null when the connection
+     * ended here (also when far more than {@code maxPendingPublishes} wait: RTN15h).
+     */
+    private PublishAcks.Entry ackable(JsonNode pm, String action, int n) {
         JsonNode serialNode = pm.get("msgSerial");
-        if (serialNode == null || !serialNode.canConvertToLong() || !serialNode.isIntegralNumber()
+        if (serialNode == null || !serialNode.isIntegralNumber() || !serialNode.canConvertToLong()
                 || serialNode.longValue() < 0 || !acks.inOrder(serialNode.longValue())) {
-            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "MESSAGE needs a msgSerial above the previous one (RTN7b)"));
-            return;
+            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, action + " needs a msgSerial above the previous one (RTN7b)"));
+            return null;
         }
-        long msgSerial = serialNode.longValue();
-        JsonNode list = pm.get("messages");
-        int n = list != null && list.isArray() ? list.size() : 0;
-        PublishAcks.Entry entry = acks.add(msgSerial, Math.max(n, 1));
+        PublishAcks.Entry entry = acks.add(serialNode.longValue(), Math.max(n, 1));
         if (acks.size() > 2 * limits.maxPendingPublishes()) {
             close(new AblyError(AblyCode.RATE_LIMIT_PER_CONNECTION_INBOUND_FATAL, "far more than "
                     + limits.maxPendingPublishes() + " publishes waiting on this connection", true));
+            return null;
+        }
+        return entry;
+    }
+
+    /** RTL6 and RTN7: MESSAGE, one session publish per message, one ACK or NACK for the ProtocolMessage. */
+    private void publish(JsonNode pm) {
+        JsonNode list = pm.get("messages");
+        int n = list != null && list.isArray() ? list.size() : 0;
+        PublishAcks.Entry entry = ackable(pm, "MESSAGE", n);
+        if (entry == null) {
             return;
         }
+        long msgSerial = pm.get("msgSerial").longValue();
         AblyError refusal = null;
         ObjectNode[] frames = new ObjectNode[n];
         String name = pm.path("channel").asText("");
@@ -395,21 +408,13 @@ final class AblyTranslator {
      * for the ProtocolMessage, in msgSerial order with the publishes ({@link AblyPresence}).
      */
     private void presence(JsonNode pm) {
-        JsonNode serialNode = pm.get("msgSerial");
-        if (serialNode == null || !serialNode.isIntegralNumber() || serialNode.longValue() < 0
-                || !acks.inOrder(serialNode.longValue())) {
-            fatal(AblyError.of(AblyCode.PROTOCOL_ERROR, "PRESENCE needs a msgSerial above the previous one (RTN7b)"));
-            return;
-        }
-        long msgSerial = serialNode.longValue();
         JsonNode list = pm.get("presence");
         int n = list != null && list.isArray() ? list.size() : 0;
-        PublishAcks.Entry entry = acks.add(msgSerial, Math.max(n, 1));
-        if (acks.size() > 2 * limits.maxPendingPublishes()) {
-            close(new AblyError(AblyCode.RATE_LIMIT_PER_CONNECTION_INBOUND_FATAL, "far more than "
-                    + limits.maxPendingPublishes() + " publishes waiting on this connection", true));
+        PublishAcks.Entry entry = ackable(pm, "PRESENCE", n);
+        if (entry == null) {
             return;
         }
+        long msgSerial = pm.get("msgSerial").longValue();
         String name = pm.path("channel").asText("");
         AblyError refusal = null;
         List<AblyPresence.Request> requests = List.of();
