@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait.mjs';
 
@@ -52,31 +52,23 @@ async function freePorts(n) {
   return [...ports];
 }
 
-/** Returns { url, port, kafka, stop() } once /health/ready answers 200. */
-export async function startGateway({ readyTimeoutMs = 120_000 } = {}) {
-  const target = join(REPO_DIR, 'dev/target');
-  if (!existsSync(join(target, 'chorus-dev.jar'))) {
+/**
+ * Starts a Chorus JVM from a snapshot of `jar` (and the `lib` next to it) in a temp directory, with the
+ * test's config file, and resolves with { url, port, dir, kill(), stop() } once /health/ready answers.
+ */
+async function launch({ jar, mode, port, env, readyTimeoutMs, what }) {
+  if (!existsSync(jar)) {
     execFileSync('mvn', ['-q', '-o', 'package', '-DskipTests', '-pl', 'gateway,dev', '-am'], { cwd: REPO_DIR, stdio: 'inherit' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'chorus-ably-'));
-  cpSync(join(target, 'chorus-dev.jar'), join(dir, 'jar/chorus-dev.jar'));
-  cpSync(join(target, 'lib'), join(dir, 'jar/lib'), { recursive: true });
+  const copy = join(dir, 'jar', basename(jar));
+  cpSync(jar, copy);
+  cpSync(join(dirname(jar), 'lib'), join(dir, 'jar/lib'), { recursive: true });
   writeFileSync(join(dir, 'chorus.yaml'), CONFIG);
-  const [port, kp, cp] = await freePorts(3);
   const log = openSync(join(dir, 'gateway.log'), 'a');
-  const child = spawn('java', ['-jar', join(dir, 'jar/chorus-dev.jar'), 'dev', '--config', join(dir, 'chorus.yaml')], {
+  const child = spawn('java', ['-jar', copy, mode, '--config', join(dir, 'chorus.yaml')], {
     cwd: dir,
-    env: {
-      ...process.env,
-      CHORUS_HTTP_HOST: '127.0.0.1',
-      CHORUS_HTTP_PORT: String(port),
-      CHORUS_HTTP_SDK_DIR: join(REPO_DIR, 'clients/js/dist'),
-      CHORUS_KAFKA_EMBEDDED_PORT: String(kp),
-      CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT: String(cp),
-      CHORUS_DEV_DEMO_DIR: join(REPO_DIR, 'demo'),
-      // A short heartbeat, so the heartbeat test sees one without waiting the default 15 s.
-      CHORUS_CONNECTION_HEARTBEAT: HEARTBEAT,
-    },
+    env: { ...process.env, CHORUS_HTTP_HOST: '127.0.0.1', CHORUS_HTTP_PORT: String(port), ...env },
     stdio: ['ignore', log, log],
   });
   children.add(child);
@@ -88,13 +80,13 @@ export async function startGateway({ readyTimeoutMs = 120_000 } = {}) {
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => {
-      if (exited) throw new Error(`the gateway exited during start; see ${dir}/gateway.log`);
+      if (exited) throw new Error(`the ${what} exited during start; see ${dir}/gateway.log`);
       try {
         return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
       } catch {
         return false;
       }
-    }, { timeoutMs: readyTimeoutMs, everyMs: 200, what: 'gateway ready' });
+    }, { timeoutMs: readyTimeoutMs, everyMs: 200, what: `${what} ready` });
   } catch (e) {
     child.kill('SIGKILL');
     throw e;
@@ -102,18 +94,43 @@ export async function startGateway({ readyTimeoutMs = 120_000 } = {}) {
   return {
     url,
     port,
-    kafka: `127.0.0.1:${kp}`,
     dir,
+    /** SIGKILL: the process vanishes without a goodbye, as a crashed one does; resolves once it exited. */
+    async kill() {
+      if (!exited) child.kill('SIGKILL');
+      await waitFor(() => exited, { timeoutMs: 30_000, what: `killed ${what} exit` });
+    },
     async stop() {
       if (!exited) child.kill('SIGTERM');
       try {
-        await waitFor(() => exited, { timeoutMs: 30_000, what: 'gateway exit' });
+        await waitFor(() => exited, { timeoutMs: 30_000, what: `${what} exit` });
       } catch {
         child.kill('SIGKILL');
       }
       if (!process.env.CHORUS_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Returns { url, port, kafka, stop() } once /health/ready answers 200. */
+export async function startGateway({ readyTimeoutMs = 120_000 } = {}) {
+  const [port, kp, cp] = await freePorts(3);
+  const gw = await launch({
+    jar: join(REPO_DIR, 'dev/target/chorus-dev.jar'),
+    mode: 'dev',
+    port,
+    env: {
+      CHORUS_HTTP_SDK_DIR: join(REPO_DIR, 'clients/js/dist'),
+      CHORUS_KAFKA_EMBEDDED_PORT: String(kp),
+      CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT: String(cp),
+      CHORUS_DEV_DEMO_DIR: join(REPO_DIR, 'demo'),
+      // A short heartbeat, so the heartbeat test sees one without waiting the default 15 s.
+      CHORUS_CONNECTION_HEARTBEAT: HEARTBEAT,
+    },
+    readyTimeoutMs,
+    what: 'gateway',
+  });
+  return { url: gw.url, port, kafka: `127.0.0.1:${kp}`, dir: gw.dir, stop: gw.stop };
 }
 
 /** A fresh namespace per test, so no test sees another's messages. */
@@ -140,25 +157,14 @@ export const DEV_CONNECTION_KEY_SECRET = 'chorus-dev-ably-connection-key-secret'
 /**
  * A second gateway pod (`serve`, gateway/target/chorus-gateway.jar) on the Kafka of a running one, with the
  * same Ably keys and, unless `env` says otherwise, the same connection-key secret as the dev pod.
- * Returns { url, port, stop() } once /health/ready answers 200.
+ * Returns { url, port, dir, kill(), stop() } once /health/ready answers 200.
  */
 export async function startPod({ kafka, env = {}, readyTimeoutMs = 120_000 }) {
-  const target = join(REPO_DIR, 'gateway/target');
-  if (!existsSync(join(target, 'chorus-gateway.jar'))) {
-    execFileSync('mvn', ['-q', '-o', 'package', '-DskipTests', '-pl', 'gateway,dev', '-am'], { cwd: REPO_DIR, stdio: 'inherit' });
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'chorus-ably-pod-'));
-  cpSync(join(target, 'chorus-gateway.jar'), join(dir, 'jar/chorus-gateway.jar'));
-  cpSync(join(target, 'lib'), join(dir, 'jar/lib'), { recursive: true });
-  writeFileSync(join(dir, 'chorus.yaml'), CONFIG);
-  const port = await freePort();
-  const log = openSync(join(dir, 'gateway.log'), 'a');
-  const child = spawn('java', ['-jar', join(dir, 'jar/chorus-gateway.jar'), 'serve', '--config', join(dir, 'chorus.yaml')], {
-    cwd: dir,
+  return launch({
+    jar: join(REPO_DIR, 'gateway/target/chorus-gateway.jar'),
+    mode: 'serve',
+    port: await freePort(),
     env: {
-      ...process.env,
-      CHORUS_HTTP_HOST: '127.0.0.1',
-      CHORUS_HTTP_PORT: String(port),
       KAFKA_BOOTSTRAP_SERVERS: kafka,
       CHORUS_NAMESPACES_ALLOW_ANY: 'true',
       CHORUS_KAFKA_CREATE_TOPICS: 'true',
@@ -166,47 +172,9 @@ export async function startPod({ kafka, env = {}, readyTimeoutMs = 120_000 }) {
       CHORUS_ABLY_CONNECTION_KEY_SECRET: DEV_CONNECTION_KEY_SECRET,
       ...env,
     },
-    stdio: ['ignore', log, log],
+    readyTimeoutMs,
+    what: 'second pod',
   });
-  children.add(child);
-  let exited = false;
-  child.on('exit', () => {
-    exited = true;
-    children.delete(child);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`the pod exited during start; see ${dir}/gateway.log`);
-      try {
-        return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
-      } catch {
-        return false;
-      }
-    }, { timeoutMs: readyTimeoutMs, everyMs: 200, what: 'second pod ready' });
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
-  return {
-    url,
-    port,
-    dir,
-    /** SIGKILL: the pod vanishes without a goodbye, as a crashed one does; resolves once it exited. */
-    async kill() {
-      if (!exited) child.kill('SIGKILL');
-      await waitFor(() => exited, { timeoutMs: 30_000, what: 'killed pod exit' });
-    },
-    async stop() {
-      if (!exited) child.kill('SIGTERM');
-      try {
-        await waitFor(() => exited, { timeoutMs: 30_000, what: 'pod exit' });
-      } catch {
-        child.kill('SIGKILL');
-      }
-      if (!process.env.CHORUS_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The value of a gauge or counter (summed over its series) on a gateway's /metrics. */
