@@ -116,6 +116,8 @@ final class AblyTranslator {
     /** The ref of the request being handed to the session: a refusal without a ref answers it. */
     private String dispatching;
     private boolean ended;
+    /** Between the session's {@code connected} and the end of its open: the CONNECTED waits for {@link #opened}. */
+    private boolean opening;
     /** This socket resumed a connection whose presence entries belonged to the socket it replaced. */
     private boolean presenceToReenter;
     /** Why a {@code resume}/{@code recover} gave a new connection (RTN15c7, RTN16l): told in CONNECTED. */
@@ -490,7 +492,7 @@ final class AblyTranslator {
         }
         try {
             switch (kind) {
-                case CONNECTED -> send(AblyFrames.connected(details, connectError));
+                case CONNECTED -> opening = true; // sent by opened(), with what the session says right after
                 case MESSAGE -> deliver(frame);
                 case SUBSCRIBED, RESUMED -> attached(MessageCodec.JSON.readTree(frame.getBytes()));
                 case ERROR, CHANNEL_ERROR -> error(MessageCodec.JSON.readTree(frame.getBytes()));
@@ -682,8 +684,25 @@ final class AblyTranslator {
      */
     private void stream(JsonNode f) {
         boolean stalled = "stalled".equals(f.path("state").asText());
-        send(AblyFrames.connected(details, stalled ? AblyError.of(AblyCode.SERVICE_TEMPORARILY_UNAVAILABLE,
-                "Kafka is not answering (" + f.path("reason").asText() + "): no messages flow, publishes fail") : null));
+        AblyError error = stalled ? AblyError.of(AblyCode.SERVICE_TEMPORARILY_UNAVAILABLE,
+                "Kafka is not answering (" + f.path("reason").asText() + "): no messages flow, publishes fail") : null;
+        if (opening) {
+            // The stream state at open: told in the CONNECTED itself. ably-js could miss a second CONNECTED
+            // right behind the first (it was still activating the transport), and never hear of the stall.
+            if (error != null && connectError == null) {
+                connectError = error;
+            }
+            return;
+        }
+        send(AblyFrames.connected(details, error));
+    }
+
+    /** The session opened: its CONNECTED goes out, with the stream state if Kafka is stalled (RTN24 after). */
+    void opened() {
+        if (opening && !ended) {
+            opening = false;
+            send(AblyFrames.connected(details, connectError));
+        }
     }
 
     /** A channel refused: ERROR (the channel FAILS, RTL14) or, when a retry may succeed, DETACHED (RTL13b). */

@@ -62,6 +62,7 @@ final class AblyTransport implements Transport, AblyTranslator.Peer {
             session.onClosed(); // releases the admission slot and the subscriptions
         });
         session.open();
+        translator.opened();
     }
 
     @Override

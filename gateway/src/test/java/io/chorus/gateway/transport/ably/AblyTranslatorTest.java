@@ -121,7 +121,9 @@ class AblyTranslatorTest {
 
     @Test
     void connectedCarriesTheConnectionDetailsAndAFailedResumeSaysSo() {
-        translator().fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
+        AblyTranslator t = translator();
+        t.fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
+        t.opened();
         JsonNode c = peer.client();
         assertEquals(4, c.get("action").asInt());
         assertEquals("a-conn", c.get("connectionId").asText());
@@ -135,11 +137,13 @@ class AblyTranslatorTest {
 
         AblyTranslator resumed = translator("*", "resume=a-conn!k", 10);
         resumed.fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
+        resumed.opened();
         assertFalse(peer.client().has("error"), "RTN15c6: a resume that held carries no error");
 
         AblyTranslator refused = translator("*", "resume=old!key", 10);
         refused.connectError(AblyError.of(AblyCode.INVALID_CONNECTION_KEY, "not ours"));
         refused.fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
+        refused.opened();
         assertEquals(80018, peer.client().path("error").path("code").asInt(), "RTN15c7: new connection, with why");
     }
 
@@ -481,6 +485,21 @@ class AblyTranslatorTest {
         t.fromSession(Out.STREAM, frame("{\"type\":\"stream\",\"state\":\"live\"}"));
         JsonNode live = peer.client();
         assertEquals(4, live.get("action").asInt());
+        assertFalse(live.has("error"));
+    }
+
+    @Test
+    void aConnectionOpenedWhileKafkaIsStalledHearsItInItsFirstConnected() {
+        AblyTranslator t = translator();
+        t.fromSession(Out.CONNECTED, frame("{\"type\":\"connected\"}"));
+        t.fromSession(Out.STREAM, frame("{\"type\":\"stream\",\"state\":\"stalled\",\"reason\":\"kafka_unavailable\"}"));
+        t.opened();
+        JsonNode connected = peer.client();
+        assertEquals(4, connected.get("action").asInt());
+        assertEquals(50005, connected.at("/error/code").asInt(), "one CONNECTED, with the stall in it");
+        t.fromSession(Out.STREAM, frame("{\"type\":\"stream\",\"state\":\"live\"}"));
+        JsonNode live = peer.client();
+        assertEquals(4, live.get("action").asInt(), "then an update when Kafka answers again");
         assertFalse(live.has("error"));
     }
 
