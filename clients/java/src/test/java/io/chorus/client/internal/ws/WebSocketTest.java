@@ -414,13 +414,16 @@ class WebSocketTest {
 
     @Test
     void aConnectionRefusedIsAFailure() throws Exception {
-        int port = server.uri().getPort();
-        server.close();
-        WsRecorder rec = new WsRecorder();
-        WebSocket ws = WebSocket.open(WsConfig.defaults(), java.net.URI.create("ws://127.0.0.1:" + port + "/"),
-                Map.of(), WAIT.toMillis(), rec);
-        assertTrue(rec.next(WsRecorder.Failure.class).error() instanceof java.net.ConnectException);
-        rec.assertExhausted(ws);
+        // A port held by a socket that is bound but not listening: refused, and nobody else can take it
+        // (a port freed by closing a server could be bound again before the connect).
+        try (java.net.Socket holder = new java.net.Socket()) {
+            holder.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            WsRecorder rec = new WsRecorder();
+            WebSocket ws = WebSocket.open(WsConfig.defaults(),
+                    java.net.URI.create("ws://127.0.0.1:" + holder.getLocalPort() + "/"), Map.of(), WAIT.toMillis(), rec);
+            assertTrue(rec.next(WsRecorder.Failure.class).error() instanceof java.net.ConnectException);
+            rec.assertExhausted(ws);
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
