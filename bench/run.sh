@@ -37,6 +37,8 @@
 #                              JVM) and the gateway (`serve`, engagement namespaces) as three processes:
 #   CHORUS_INGEST_JAR          a built chorus-ingest.jar (with lib/ beside it); default: build it
 #   INGEST_JAVA_OPTS           ingest JVM options (default -Xmx2g)
+#   INGEST_CONFIG              a YAML file for ingest (`--config`), e.g. Kafka Streams settings under
+#                              kafka.streams
 #   REACTIONS_PER_WINDOW       ingest's engage.limits.reactionsPerWindow for the run (default 30 per
 #                              10 s: 2 reactions/s per participant fit; ingest's own default is 5)
 set -euo pipefail
@@ -338,7 +340,7 @@ YAML
       CHORUS_INGEST_ENGAGE_DEMO_URL=http://127.0.0.1:$CHORUS_PORT/ CHORUS_INGEST_ENGAGE_TOPICS_CREATE=true \
       CHORUS_INGEST_ENGAGE_LIMITS_REACTIONS_PER_WINDOW=$REACTIONS_PER_WINDOW \
       taskset -c "$SERVER_CPU" java $INGEST_JAVA_OPTS -jar "$gateway_dir/ingest/chorus-ingest.jar" \
-      >>"$scratch/ingest.log" 2>&1) &
+      ${INGEST_CONFIG:+--config "$INGEST_CONFIG"} >>"$scratch/ingest.log" 2>&1) &
     ingest=$!
     started+=("$ingest")
     local up=""

@@ -72,6 +72,11 @@ public final class Ingest implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class);
+        // A command crosses the repartition topic, whose records read_committed readers see only once the
+        // transaction that wrote them commits: the commit interval is on every command's path to the
+        // screens (Streams' default under exactly-once is 100 ms). Streams commits only tasks that
+        // processed something, so an idle instance does not commit more often.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
         p.putAll(config.kafka().streams());
         return p;
     }

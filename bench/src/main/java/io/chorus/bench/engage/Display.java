@@ -14,8 +14,12 @@ import java.util.function.Predicate;
  */
 public final class Display implements EngageSocket.Listener {
 
-    /** A snapshot as it arrived: {@code rel} nanoseconds after the run's epoch. */
-    public record Snapshot(long rel, long seq, JsonNode data) {
+    /**
+     * A snapshot as it arrived: {@code rel} nanoseconds after the run's epoch; {@code recordTime} the
+     * Kafka record time ingest gave it (when it rendered it), {@code arrivalWallMs} the wall clock at
+     * arrival (same machine, so the two compare).
+     */
+    public record Snapshot(long rel, long seq, JsonNode data, long recordTime, long arrivalWallMs) {
     }
 
     private final String channel;
@@ -57,7 +61,7 @@ public final class Display implements EngageSocket.Listener {
             }
             lastSeq = Math.max(lastSeq, seq);
             if (snapshots.size() < maxSnapshots) {
-                snapshots.add(new Snapshot(rel, seq, data));
+                snapshots.add(new Snapshot(rel, seq, data, f.path("timestamp").asLong(-1), System.currentTimeMillis()));
             } else {
                 dropped++;
             }

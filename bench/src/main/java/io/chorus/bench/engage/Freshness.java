@@ -1,5 +1,6 @@
 package io.chorus.bench.engage;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.HdrHistogram.Histogram;
@@ -20,9 +21,11 @@ public final class Freshness {
     /**
      * The result: freshness of the measured votes in microseconds; votes no snapshot showed;
      * snapshots whose progress fell (never expected); and votes that a snapshot seemed to include before
-     * they were sent (never expected: the progress reading would be wrong).
+     * they were sent (never expected: the progress reading would be wrong); and the freshness of the
+     * votes sent in each second of the measured window (a stall shows as a run of slow seconds).
      */
-    public record Result(Histogram micros, long measured, long neverShown, long regressions, long beforeSent) {
+    public record Result(Histogram micros, long measured, long neverShown, long regressions, long beforeSent,
+                         List<Histogram> perSecond) {
     }
 
     private Freshness() {
@@ -43,6 +46,13 @@ public final class Freshness {
         }
         Arrays.sort(order, (a, b) -> Long.compare(offsets[a], offsets[b]));
         Histogram h = new Histogram(3);
+        long firstSent = Long.MAX_VALUE;
+        for (int i = 0; i < sent.length; i++) {
+            if (measured[i]) {
+                firstSent = Math.min(firstSent, sent[i]);
+            }
+        }
+        List<Histogram> perSecond = new ArrayList<>();
         long neverShown = 0;
         long regressions = 0;
         long beforeSent = 0;
@@ -73,8 +83,13 @@ public final class Freshness {
                 continue;
             }
             h.recordValue(d / 1000);
+            int second = (int) ((sent[vote] - firstSent) / 1_000_000_000L);
+            while (perSecond.size() <= second) {
+                perSecond.add(new Histogram(3));
+            }
+            perSecond.get(second).recordValue(d / 1000);
         }
-        return new Result(h, count, neverShown, regressions, beforeSent);
+        return new Result(h, count, neverShown, regressions, beforeSent, perSecond);
     }
 
     /**

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.SortedSet;
 
 /**
  * Per-core busy and steal time from {@code /proc/stat}, in ticks. Other work on the machine (other
@@ -89,6 +91,63 @@ public final class CoreStats {
             }
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The cores of a {@code taskset -c} list such as {@code 0}, {@code 0,1} or {@code 0-1}.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static SortedSet<Integer> cpuList(String list) {
+        SortedSet<Integer> cores = new TreeSet<>();
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-", -1);
+            if (range.length > 2 || !range[0].matches("\\d{1,4}") || (range.length == 2 && !range[1].matches("\\d{1,4}"))) {
+                throw new IllegalArgumentException("not a CPU list (such as 0, 0,1 or 0-1): " + list);
+            }
+            int from = Integer.parseInt(range[0]);
+            int to = range.length == 2 ? Integer.parseInt(range[1]) : from;
+            if (to < from) {
+                throw new IllegalArgumentException("not a CPU list (such as 0, 0,1 or 0-1): " + list);
+            }
+            for (int c = from; c <= to; c++) {
+                cores.add(c);
+            }
+        }
+        return cores;
+    }
+
+    /**
+     * Core time that neither the servers (on their cores) nor the load generator (on its cores) used:
+     * other work on the machine during the window, in percent of a core. When the two share a core,
+     * one figure for the cores of both ({@code serverAndClientCores}).
+     */
+    public static Map<String, Object> otherLoad(Map<String, Object> cores, SortedSet<Integer> serverCpus,
+            SortedSet<Integer> clientCpus, double serverUse, double clientUse) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        boolean shared = serverCpus.stream().anyMatch(clientCpus::contains);
+        if (shared) {
+            SortedSet<Integer> all = new TreeSet<>(serverCpus);
+            all.addAll(clientCpus);
+            putOther(m, "serverAndClientCores", cores, all, serverUse + clientUse);
+        } else {
+            putOther(m, "serverCore", cores, serverCpus, serverUse);
+            putOther(m, "clientCore", cores, clientCpus, clientUse);
+        }
+        return m;
+    }
+
+    private static void putOther(Map<String, Object> m, String name, Map<String, Object> cores,
+            SortedSet<Integer> cpus, double use) {
+        double busy = 0;
+        for (int c : cpus) {
+            Object b = cores.get("cpu" + c) instanceof Map<?, ?> e ? e.get("busyPercent") : null;
+            if (b == null) {
+                return;
+            }
+            busy += ((Number) b).doubleValue();
+        }
+        m.put(name, Math.round(10 * Math.max(0, busy - use)) / 10.0);
     }
 
     /** The 1-minute load average. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
@@ -31,8 +32,8 @@ final class EngageSetup implements AutoCloseable {
     final String api;
     final long seed;
     final ServerProcesses servers;
-    final int serverCpu;
-    final int clientCpu;
+    final SortedSet<Integer> serverCpu;
+    final SortedSet<Integer> clientCpu;
     final Crowd crowd;
     final Tokens tokens;
     final long epoch = System.nanoTime();
@@ -60,8 +61,8 @@ final class EngageSetup implements AutoCloseable {
             pids.put(p.substring(0, eq), Long.parseLong(p.substring(eq + 1)));
         }
         this.servers = new ServerProcesses(pids);
-        this.serverCpu = o.integer("server-cpu", 0);
-        this.clientCpu = o.integer("client-cpu", 1);
+        this.serverCpu = CoreStats.cpuList(o.str("server-cpu", "0"));
+        this.clientCpu = CoreStats.cpuList(o.str("client-cpu", "1"));
         this.tokens = new Tokens(o.str("secret", "chorus-dev-secret-do-not-use-in-production"));
         this.crowd = new Crowd(new Crowd.Plan(host, port, addresses, o.integer("event-loops", 1),
                 o.integer("connect-concurrency", 200), epoch), participantCount + 16);
@@ -168,17 +169,9 @@ final class EngageSetup implements AutoCloseable {
         w.put("cpu", cpu);
         Map<String, Object> cores = CoreStats.between(m.cores, CoreStats.sample());
         w.put("cores", cores);
-        Map<String, Object> other = new LinkedHashMap<>();
-        Object server = ((Map<?, ?>) cores.getOrDefault("cpu" + serverCpu, Map.of())).get("busyPercent");
-        Object client = ((Map<?, ?>) cores.getOrDefault("cpu" + clientCpu, Map.of())).get("busyPercent");
         double serverUse = ((Number) ((Map<?, ?>) cpu.get("server")).get("corePercent")).doubleValue();
         double clientUse = ((Number) ((Map<?, ?>) cpu.get("loadgen")).get("corePercent")).doubleValue();
-        if (server != null) {
-            other.put("serverCore", CpuWindow.round(Math.max(0, ((Number) server).doubleValue() - serverUse), 1));
-        }
-        if (client != null) {
-            other.put("clientCore", CpuWindow.round(Math.max(0, ((Number) client).doubleValue() - clientUse), 1));
-        }
+        Map<String, Object> other = CoreStats.otherLoad(cores, serverCpu, clientCpu, serverUse, clientUse);
         w.put("otherLoadPercent", other);
         w.put("loadAverage", CoreStats.loadAverage());
         return w;

@@ -5,12 +5,14 @@ import io.chorus.bench.load.Fleet;
 import io.chorus.bench.load.LocalFleet;
 import io.chorus.bench.load.Plan;
 import io.chorus.bench.load.ProcessFleet;
+import io.chorus.bench.proc.CoreStats;
 import io.chorus.bench.proc.ServerProcesses;
 import io.chorus.bench.publish.PublishTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 
 /**
  * The options every scenario shares, read once: the target and its endpoints, the subscribers, the
@@ -26,8 +28,8 @@ public final class Setup {
     final ServerProcesses servers;
     final int processes;
     final long epoch = System.nanoTime();
-    final int serverCpu;
-    final int clientCpu;
+    final SortedSet<Integer> serverCpu;
+    final SortedSet<Integer> clientCpu;
 
     Setup(BenchOptions o, String transport, int defaultSubscribers, int defaultChannels, int defaultPerConn,
           String defaultPrefix, boolean trackPositions, int defaultConcurrency) {
@@ -67,8 +69,8 @@ public final class Setup {
             pids.put(p.substring(0, eq), Long.parseLong(p.substring(eq + 1)));
         }
         this.servers = new ServerProcesses(pids);
-        this.serverCpu = o.integer("server-cpu", 0);
-        this.clientCpu = o.integer("client-cpu", 1);
+        this.serverCpu = CoreStats.cpuList(o.str("server-cpu", "0"));
+        this.clientCpu = CoreStats.cpuList(o.str("client-cpu", "1"));
     }
 
     Fleet fleet() {

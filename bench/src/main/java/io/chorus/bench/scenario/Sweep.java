@@ -5,6 +5,7 @@ import io.chorus.bench.load.ConnectReport;
 import io.chorus.bench.load.Counts;
 import io.chorus.bench.load.Fleet;
 import io.chorus.bench.load.StepSpec;
+import io.chorus.bench.proc.CoreStats;
 import io.chorus.bench.publish.KafkaFloor;
 import io.chorus.bench.publish.PacedLoop;
 import io.chorus.bench.publish.Publisher;
@@ -168,18 +169,9 @@ public final class Sweep {
      * core) used: other work on the machine during the window. Large values make the step suspect.
      */
     static Map<String, Object> otherLoad(Setup s, Map<String, Object> cores, Map<?, ?> cpu) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Object server = ((Map<?, ?>) cores.getOrDefault("cpu" + s.serverCpu, Map.of())).get("busyPercent");
-        Object client = ((Map<?, ?>) cores.getOrDefault("cpu" + s.clientCpu, Map.of())).get("busyPercent");
         double serverUse = ((Number) ((Map<?, ?>) cpu.get("server")).get("corePercent")).doubleValue();
         double clientUse = ((Number) ((Map<?, ?>) cpu.get("loadgen")).get("corePercent")).doubleValue();
-        if (server != null) {
-            m.put("serverCore", CpuWindow.round(Math.max(0, ((Number) server).doubleValue() - serverUse), 1));
-        }
-        if (client != null) {
-            m.put("clientCore", CpuWindow.round(Math.max(0, ((Number) client).doubleValue() - clientUse), 1));
-        }
-        return m;
+        return CoreStats.otherLoad(cores, s.serverCpu, s.clientCpu, serverUse, clientUse);
     }
 
     private static Map<String, Object> step(Setup s, Fleet fleet, Publisher pub, KafkaFloor probe, PacedLoop loop,

@@ -18,9 +18,11 @@ import org.HdrHistogram.Histogram;
 /**
  * Vote storm (issue 12). N participants, each its own socket and token, in one event:
  * <ol>
- * <li><b>warm-up</b> (unmeasured): a two-option poll, votes at a moderate rate, so that the servers'
- *     JIT has seen the path;</li>
- * <li><b>burst</b>: a choice poll; all N vote within {@code --burst-seconds} (1), evenly spread.
+ * <li><b>warm-up</b> (unmeasured): a two-option poll with {@code allowChange}, {@code --warmup-votes}
+ *     (2 N: each participant votes, then changes its vote) at {@code --warmup-rate} (1,000/s), so that the
+ *     servers' JIT has compiled both paths;</li>
+ * <li><b>burst</b>: a choice poll; all N vote within {@code --burst-seconds} (1), evenly spread; first
+ *     {@code --warmup-bursts} (1) times on polls of their own (reported, not the measured burst).
  *     Measured: the time from the last vote sent until a display (a subscriber to
  *     {@code engage:CODE:a:burst}) received a snapshot with the exact tally of every acknowledged
  *     vote;</li>
@@ -47,7 +49,14 @@ public final class VoteStorm {
                 return report;
             }
             report.put("warmup", warmup(s));
-            report.put("burst", burst(s));
+            // Bursts before the measured one, on polls of their own: the first burst on fresh JVMs is
+            // mostly the JIT compiling the burst's path (a long-running deployment has done that).
+            List<Map<String, Object>> earlier = new ArrayList<>();
+            for (int b = 1; b <= s.o.integer("warmup-bursts", 1); b++) {
+                earlier.add(burst(s, "burst-warm-" + b, s.seed + b));
+            }
+            report.put("warmupBursts", earlier);
+            report.put("burst", burst(s, "burst", s.seed));
             report.put("sustained", sustained(s));
             report.put("goals", goals(report));
         } catch (RuntimeException e) {
@@ -79,16 +88,22 @@ public final class VoteStorm {
     }
 
     private static Map<String, Object> warmup(EngageSetup s) {
-        int votes = Math.min(s.participantCount, s.o.integer("warmup-votes", s.participantCount));
+        // Two passes by default: every participant votes, then changes its vote, so that the path of a
+        // changed vote (the sustained phase's) is compiled before anything is measured.
+        int n = s.participantCount;
+        int votes = s.o.integer("warmup-votes", 2 * n);
         double rate = s.o.number("warmup-rate", 1000);
-        Display d = openPoll(s, "warm", 2, false);
+        Display d = openPoll(s, "warm", 2, true);
         CommandLog log = new CommandLog(votes);
         s.participants.use(log);
         Setup.log("warm-up: %d votes at %.0f/s", votes, rate);
-        s.pace(rate, votes / rate, k -> k < votes ? new int[] {k, k % 2} : new int[0], v -> vote("warm", v));
+        s.pace(rate, votes / rate, k -> k < votes ? new int[] {k % n, (k / n) % 2} : new int[0], v -> vote("warm", v));
         EngageSetup.awaitAnswers(log, Duration.ofSeconds(60));
         long acked = log.ackedCount();
-        Display.Snapshot shown = d.await(0, n -> n.path("responses").asLong() == acked, Duration.ofSeconds(60));
+        // Each participant counts once in `responses`, however often it changed its vote.
+        long voters = Math.min(votes, n);
+        Display.Snapshot shown = acked < votes ? null
+                : d.await(0, x -> x.path("responses").asLong() == voters, Duration.ofSeconds(60));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("votes", votes);
         m.put("rate", rate);
@@ -98,24 +113,24 @@ public final class VoteStorm {
         return m;
     }
 
-    private static Map<String, Object> burst(EngageSetup s) {
+    private static Map<String, Object> burst(EngageSetup s, String poll, long seed) {
         int n = s.participantCount;
         int options = s.o.integer("options", 4);
         double seconds = s.o.number("burst-seconds", 1);
         double timeout = s.o.number("settle-timeout", 60);
         int[] choice = new int[n];
-        Random random = new Random(s.seed);
+        Random random = new Random(seed);
         for (int i = 0; i < n; i++) {
             choice[i] = random.nextInt(options);
         }
-        Display d = openPoll(s, "burst", options, false);
+        Display d = openPoll(s, poll, options, false);
         int before = d.count();
         CommandLog log = new CommandLog(n);
         s.participants.use(log);
         Setup.sleep(1);
-        Setup.log("burst: %d votes within %.1f s", n, seconds);
+        Setup.log("burst (%s): %d votes within %.1f s", poll, n, seconds);
         EngageSetup.Mark mark = s.mark();
-        s.pace(n / seconds, seconds, k -> k < n ? new int[] {k, choice[k]} : new int[0], v -> vote("burst", v));
+        s.pace(n / seconds, seconds, k -> k < n ? new int[] {k, choice[k]} : new int[0], v -> vote(poll, v));
         boolean answered = EngageSetup.awaitAnswers(log, Duration.ofSeconds((long) timeout));
         long firstSent = Long.MAX_VALUE;
         long lastSent = Long.MIN_VALUE;
@@ -155,7 +170,7 @@ public final class VoteStorm {
         Display.Snapshot last = snaps.get(snaps.size() - 1);
         m.put("lastSnapshot", last.data());
         m.put("window", s.window(mark, acked, "Vote"));
-        Setup.log("burst: %d acked, exact tally on the display %s ms after the last vote", acked,
+        Setup.log("burst (%s): %d acked, exact tally on the display %s ms after the last vote", poll, acked,
                 m.get("exactTallyAfterLastVoteMs"));
         return m;
     }
@@ -274,6 +289,10 @@ public final class VoteStorm {
         m.put("ackMs", Report.millis(ack));
         m.put("freshnessMs", Report.millis(f.micros()));
         m.put("freshnessVotes", f.measured());
+        // Per second of the window (by send time): the votes' p50 and max freshness, in ms.
+        m.put("freshnessPerSecondP50MaxMs", f.perSecond().stream()
+                .map(h -> h.getTotalCount() == 0 ? List.of() : List.of(h.getValueAtPercentile(50) / 1000, h.getMaxValue() / 1000))
+                .toList());
         m.put("neverShown", f.neverShown());
         m.put("progressFell", f.regressions());
         m.put("shownBeforeSent", f.beforeSent());
@@ -286,10 +305,52 @@ public final class VoteStorm {
         m.put("snapshotsInWindow", snapsInWindow);
         m.put("snapshotsPerSecond", CpuWindow.round(snapsInWindow / ((to - from) / 1e9), 2));
         m.put("snapshotsOutOfOrder", d.outOfOrder());
+        m.put("snapshotTiming", snapshotTiming(d.snapshots(), from, to));
         m.put("window", window);
         Setup.log("sustained: %.0f votes/s; freshness %s; exact final tally %s", sentInWindow / ((to - from) / 1e9),
                 m.get("freshnessMs"), exact != null);
         return m;
+    }
+
+    /**
+     * Where a late snapshot was late, for the snapshots that arrived in the window: the gap between
+     * consecutive renders (their record times; ingest renders every publish interval unless its stream
+     * thread is busy elsewhere) and the time from render to arrival (the transaction's commit, the
+     * gateway's read and the delivery). The five longest of each are listed with the second of the window
+     * they ended in.
+     */
+    static Map<String, Object> snapshotTiming(List<Display.Snapshot> snaps, long from, long to) {
+        Histogram gaps = new Histogram(3);
+        Histogram delivery = new Histogram(3);
+        List<long[]> gapAt = new ArrayList<>();
+        List<long[]> deliveryAt = new ArrayList<>();
+        Display.Snapshot prev = null;
+        for (Display.Snapshot snap : snaps) {
+            boolean in = snap.rel() >= from && snap.rel() < to && snap.recordTime() > 0;
+            if (in) {
+                long second = (snap.rel() - from) / 1_000_000_000L;
+                long late = Math.max(0, snap.arrivalWallMs() - snap.recordTime());
+                delivery.recordValue(late * 1000); // Report.millis reads microseconds
+                deliveryAt.add(new long[] {late, second});
+                if (prev != null && prev.recordTime() > 0) {
+                    long gap = Math.max(0, snap.recordTime() - prev.recordTime());
+                    gaps.recordValue(gap * 1000);
+                    gapAt.add(new long[] {gap, second});
+                }
+            }
+            prev = snap;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("renderGapMs", Report.millis(gaps));
+        m.put("renderToArrivalMs", Report.millis(delivery));
+        m.put("longestRenderGapsMsAtSecond", longest(gapAt));
+        m.put("longestRenderToArrivalMsAtSecond", longest(deliveryAt));
+        return m;
+    }
+
+    private static List<List<Long>> longest(List<long[]> values) {
+        return values.stream().sorted((a, b) -> Long.compare(b[0], a[0])).limit(5)
+                .map(v -> List.of(v[0], v[1])).toList();
     }
 
     @SuppressWarnings("unchecked")

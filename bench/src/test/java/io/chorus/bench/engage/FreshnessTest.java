@@ -47,6 +47,21 @@ class FreshnessTest {
     }
 
     @Test
+    void votesAreAlsoBucketedBySecondOfSendingFromTheFirstMeasuredOne() {
+        long s = 1_000 * MS;
+        // Sent at 1 s, 1.5 s and 3.2 s (the first measured at 1 s): seconds 0, 0 and 2, none in second 1.
+        long[] offsets = {1, 2, 3};
+        long[] sent = {s, s + 500 * MS, 3 * s + 200 * MS};
+        Freshness.Result r = Freshness.compute(offsets, sent, new boolean[] {true, true, true},
+                List.of(s + 10 * MS, s + 520 * MS, 3 * s + 300 * MS), List.of(1L, 2L, 3L));
+        assertEquals(3, r.perSecond().size());
+        assertEquals(2, r.perSecond().get(0).getTotalCount());
+        assertEquals(20_000, r.perSecond().get(0).getMaxValue(), 30);
+        assertEquals(0, r.perSecond().get(1).getTotalCount());
+        assertEquals(100_000, r.perSecond().get(2).getMaxValue(), 100);
+    }
+
+    @Test
     void progressWeighsOptionJAsJPlusOne() throws Exception {
         var counts = new ObjectMapper().readTree("{\"o0\":3,\"o1\":2,\"o2\":1,\"x\":100}");
         assertEquals(3 + 2 * 2 + 3, Freshness.progress(counts, "o", 20));

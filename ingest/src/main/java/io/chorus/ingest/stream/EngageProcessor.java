@@ -73,8 +73,13 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
         this.snapshots = new Snapshots(store, json, registry, outputs, config.limits(), metrics);
         this.forgetting = new Forgetting(store);
         context.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            snapshots.publish(now);
+            int written = snapshots.publish(now);
             metrics.forgotten(forgetting.run(FORGET_PER_RUN));
+            if (written > 0) {
+                // Snapshots are visible to read_committed readers once their transaction commits: ask for
+                // that commit now rather than at the next commit.interval.ms (100 ms under EOS).
+                context.commit();
+            }
         });
         context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME,
                 now -> metrics.purged(dedup.purge(context.currentStreamTimeMs(), PURGE_PER_RUN)));

@@ -70,12 +70,16 @@ final class Snapshots {
         return dirty;
     }
 
-    /** Renders and writes every dirty channel; {@code now} is the wall clock (deadlines passing). */
-    void publish(long now) {
+    /**
+     * Renders and writes every dirty channel; {@code now} is the wall clock (deadlines passing). Returns
+     * the snapshots written.
+     */
+    int publish(long now) {
         Set<String> marks = marks();
         if (marks.isEmpty()) {
-            return;
+            return 0;
         }
+        int written = 0;
         List<String> channels = new ArrayList<>(marks);
         marks.clear();
         // One pass renders many channels from the same few keys (every participant's `you` reads the
@@ -87,12 +91,14 @@ final class Snapshots {
                 ObjectNode snapshot = registry.render(channel, ctx);
                 if (snapshot != null) {
                     outputs.snapshot(channel, snapshot, now);
+                    written++;
                 }
             } catch (RuntimeException e) {
                 LOG.warn("snapshot of {} failed to render; skipped until it changes again", channel, e);
                 metrics.renderError();
             }
         }
+        return written;
     }
 
     /** Renderers only read: an effect while rendering is a bug, refused loudly. */
