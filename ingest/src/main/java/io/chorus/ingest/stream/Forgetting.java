@@ -2,6 +2,8 @@ package io.chorus.ingest.stream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -11,7 +13,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * background: a rule names the prefix ({@code Effects.forget}), it is remembered under
  * {@code #forget|PREFIX} in the same transaction as the command, and each {@link #run} deletes at most
  * its budget of keys. A round of 100,000 responses thus never makes one huge transaction, and a crash
- * mid-way resumes where the last commit left off.
+ * mid-way resumes where the last commit left off. The remembered prefixes are mirrored in memory (read
+ * from the store once, after restoration), so a run with nothing to forget, every publish interval, does
+ * not open a store iterator.
  */
 final class Forgetting {
 
@@ -25,26 +29,42 @@ final class Forgetting {
         this.store = store;
     }
 
+    /** Null until first used: by then the task's store is restored. */
+    private SortedSet<String> pending;
+
     void add(String prefix) {
+        pending().add(prefix);
         store.put(INDEX + prefix, MARK);
     }
 
-    /** Deletes up to {@code budget} keys under the remembered prefixes, oldest prefix name first; returns how many. */
+    private SortedSet<String> pending() {
+        if (pending == null) {
+            pending = new TreeSet<>();
+            for (String entry : collect(INDEX, Integer.MAX_VALUE)) {
+                pending.add(entry.substring(INDEX.length()));
+            }
+        }
+        return pending;
+    }
+
+    /** Deletes up to {@code budget} keys under the remembered prefixes, in prefix order; returns how many. */
     long run(int budget) {
-        List<String> prefixes = collect(INDEX, budget);
+        if (pending().isEmpty()) {
+            return 0;
+        }
         long deleted = 0;
-        for (String entry : prefixes) {
+        for (String prefix : new ArrayList<>(pending)) {
             int left = (int) (budget - deleted);
             if (left <= 0) {
                 break;
             }
-            String prefix = entry.substring(INDEX.length());
             // Collected first, deleted after the iterator is closed: no store writes under an open iterator.
             List<String> doomed = collect(prefix, left);
             doomed.forEach(store::delete);
             deleted += doomed.size();
             if (doomed.size() < left) {
-                store.delete(entry);
+                store.delete(INDEX + prefix);
+                pending.remove(prefix);
             }
         }
         return deleted;

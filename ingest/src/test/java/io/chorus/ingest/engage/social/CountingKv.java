@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** A {@link MemoryKv} that counts writes, so a test can prove a refused command changed nothing. */
+/**
+ * A {@link MemoryKv} that counts writes, so a test can prove a refused command changed nothing, and
+ * scans, so a test can prove a hot path does not scan.
+ */
 public final class CountingKv implements Kv {
 
     private final MemoryKv kv = new MemoryKv();
     private long writes;
+    private long scans;
 
     @Override
     public <T> T get(String key, Class<T> type) {
@@ -31,11 +35,16 @@ public final class CountingKv implements Kv {
 
     @Override
     public <T> void scan(String prefix, Class<T> type, BiConsumer<String, T> each) {
+        scans++;
         kv.scan(prefix, type, each);
     }
 
     public long writes() {
         return writes;
+    }
+
+    public long scans() {
+        return scans;
     }
 
     /** The keys under {@code prefix}, in order. */

@@ -53,15 +53,7 @@ public final class ReactionHandler implements Handler {
         long ts = c.timestamp();
         long windowBuckets = ReactionKeys.bucketsPerWindow(ctx.limits().reactionWindowMs(), bucketMs);
         long bucket = Math.floorDiv(Math.max(0, ts), bucketMs);
-        String prefix = ReactionKeys.bucketPrefix(code);
-        List<Long> kept = new ArrayList<>();
-        kv.scan(prefix, Tally.class, (k, t) -> kept.add(ReactionKeys.bucketOf(k, prefix)));
-        long latest = Math.max(bucket, kept.isEmpty() ? bucket : kept.get(kept.size() - 1));
-        for (long b : kept) {
-            if (b <= latest - windowBuckets) {
-                kv.delete(ReactionKeys.bucket(code, b));
-            }
-        }
+        long latest = advance(code, bucket, windowBuckets, kv);
         // A reaction whose timestamp is older than the window shown counts only in the total.
         if (bucket > latest - windowBuckets) {
             String key = ReactionKeys.bucket(code, bucket);
@@ -70,6 +62,37 @@ public final class ReactionHandler implements Handler {
         kv.put(ReactionKeys.total(code), add(kv.get(ReactionKeys.total(code), Tally.class), emoji, ev.reactions()));
         ctx.effects().changed(Channels.reactions(code));
         metrics.count(SocialMetrics.Event.REACTION);
+    }
+
+    /**
+     * The newest bucket once {@code bucket} is counted; buckets that fall out of the window ending with
+     * it are deleted. The kept buckets always lie in the window ending with the stored newest one, so
+     * they are deleted by number, without a scan. State written before the newest bucket was stored
+     * (or an event's first reaction) is scanned once.
+     */
+    private static long advance(String code, long bucket, long windowBuckets, Kv kv) {
+        Long stored = kv.get(ReactionKeys.newest(code), Long.class);
+        long newest;
+        if (stored == null) {
+            String prefix = ReactionKeys.bucketPrefix(code);
+            List<Long> kept = new ArrayList<>();
+            kv.scan(prefix, Tally.class, (k, t) -> kept.add(ReactionKeys.bucketOf(k, prefix)));
+            newest = Math.max(bucket, kept.isEmpty() ? bucket : kept.get(kept.size() - 1));
+            for (long b : kept) {
+                if (b <= newest - windowBuckets) {
+                    kv.delete(ReactionKeys.bucket(code, b));
+                }
+            }
+        } else if (bucket > stored) {
+            newest = bucket;
+            for (long b = Math.max(0, stored - windowBuckets + 1); b <= Math.min(stored, newest - windowBuckets); b++) {
+                kv.delete(ReactionKeys.bucket(code, b));
+            }
+        } else {
+            return stored;
+        }
+        kv.put(ReactionKeys.newest(code), newest);
+        return newest;
     }
 
     /** Refuses {@code rate_limited} when the participant's window is full; else records this one. */

@@ -29,6 +29,11 @@ public final class ReactionKeys {
         return Kv.key(code, "react", "total");
     }
 
+    /** The newest bucket counted so far (a number): the buckets kept are the window that ends with it. */
+    static String newest(String code) {
+        return Kv.key(code, "react", "newest");
+    }
+
     static String bucketPrefix(String code) {
         return Kv.key(code, "react", "b", "");
     }

@@ -87,6 +87,34 @@ class ReactionRulesTest {
     }
 
     @Test
+    void reactionsDoNotScanTheBucketsOnceTheNewestIsStored() {
+        stage.as("p-1", 1_000, react("👍"));
+        long scans = stage.kv.scans();
+        stage.as("p-2", 1_200, react("👍"));
+        stage.as("p-2", 4_000, react("🎉"));
+        stage.as("p-1", 30_000, react("🎉"));
+        assertEquals(scans, stage.kv.scans());
+        // Buckets 1 and 4 fell out of the window ending with bucket 30.
+        assertEquals(java.util.List.of(CODE + "|react|b|" + String.format("%019d", 30)), stage.kv.keys(CODE + "|react|b|"));
+        assertEquals(2, snapshot().get("total").get("🎉").asLong());
+    }
+
+    @Test
+    void stateWrittenBeforeTheNewestBucketWasStoredIsScannedOnce() {
+        // Buckets 3 and 12 as an earlier version left them, with no newest bucket stored.
+        stage.kv.put(ReactionKeys.bucket(CODE, 3), new ReactionKeys.Tally(java.util.Map.of("👍", 1L)));
+        stage.kv.put(ReactionKeys.bucket(CODE, 12), new ReactionKeys.Tally(java.util.Map.of("👍", 2L)));
+        stage.as("p-1", 14_500, react("🎉"));
+        assertEquals(java.util.List.of(ReactionKeys.bucket(CODE, 12), ReactionKeys.bucket(CODE, 14)),
+                stage.kv.keys(CODE + "|react|b|"));
+        long scans = stage.kv.scans();
+        stage.as("p-2", 22_100, react("🎉"));
+        assertEquals(scans, stage.kv.scans());
+        assertEquals(java.util.List.of(ReactionKeys.bucket(CODE, 14), ReactionKeys.bucket(CODE, 22)),
+                stage.kv.keys(CODE + "|react|b|"));
+    }
+
+    @Test
     void aLateReactionCountsInTheTotalOnly() {
         stage.as("p-1", 100_000, react("👍"));
         stage.as("p-2", 50_000, react("🎉"));
