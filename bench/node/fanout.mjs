@@ -41,7 +41,9 @@ function parseArgs(a) {
     if (!a[i].startsWith("--")) continue;
     const k = a[i].slice(2);
     const v = a[i + 1] !== undefined && !a[i + 1].startsWith("--") ? a[++i] : "true";
-    o[k] = o[k] === undefined ? v : [].concat(o[k], v);
+    // --pid repeats (one per server); any other option given twice takes its last value, as in the Java
+    // load generator (run.sh passes its --out before the caller's options).
+    o[k] = k === "pid" ? [].concat(o[k] ?? [], v) : v;
   }
   return o;
 }
