@@ -1,0 +1,29 @@
+package io.chorus.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.chorus.ingest.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestPropertiesTest {
+
+    @Test
+    void exactlyOnceWithFiftyMillisecondCommitsUnlessTheOperatorSaysOtherwise(@TempDir Path dir) throws Exception {
+        Properties defaults = Ingest.properties(ConfigLoader.defaults("k:9092"));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, defaults.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals(50, defaults.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        // The value Streams would use: it parses what it is given.
+        assertEquals(50L, new StreamsConfig(defaults).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+
+        Path file = dir.resolve("ingest.yaml");
+        Files.writeString(file, "kafka:\n  streams:\n    commit.interval.ms: \"200\"\n");
+        Properties set = Ingest.properties(ConfigLoader.load(file, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")));
+        assertEquals(200L, new StreamsConfig(set).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+}
