@@ -77,7 +77,7 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
             metrics.forgotten(forgetting.run(FORGET_PER_RUN));
             if (written > 0) {
                 // Snapshots are visible to read_committed readers once their transaction commits: ask for
-                // that commit now rather than at the next commit.interval.ms (100 ms under EOS).
+                // that commit now rather than at the next commit.interval.ms.
                 context.commit();
             }
         });
