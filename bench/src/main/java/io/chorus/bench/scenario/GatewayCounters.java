@@ -25,10 +25,22 @@ final class GatewayCounters {
     static Map<String, Double> scrape(String host, int port) {
         Map<String, Double> out = new TreeMap<>();
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1: java.net.http's default asks for an h2c upgrade, and after a 10,000-client resume
+            // storm such a scrape waited forever (twice in five runs: headers in, the body never; the
+            // request timeout covers the headers only). The whole answer is bounded here too.
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
                     .timeout(Duration.ofSeconds(10)).build();
-            String body = http.send(req, HttpResponse.BodyHandlers.ofString()).body();
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> answer =
+                    http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+            String body;
+            try {
+                body = answer.get(15, java.util.concurrent.TimeUnit.SECONDS).body();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                answer.cancel(true);
+                throw new java.io.IOException("no whole answer in 15 s", e);
+            }
             for (String line : body.split("\n")) {
                 if (line.startsWith("#") || !matches(line)) {
                     continue;
