@@ -95,6 +95,8 @@ final class GatewayVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port)
                 .setMaxWebSocketFrameSize(http.maxFrameBytes()).setMaxWebSocketMessageSize(http.maxFrameBytes())
                 .setCompressionSupported(true)
+                // HTTP/2 needs TLS (ALPN) unless http.h2c is on: HttpConfig says why.
+                .setHttp2ClearTextEnabled(http.h2c())
                 // WebSockets are not compressed (PROTOCOL.md): Vert.x would otherwise add a
                 // permessage-deflate negotiator to every HTTP/1 connection's pipeline.
                 .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)

@@ -24,13 +24,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** SSE and long-polling: the same messages, positions and resume rules as WebSocket. */
 class FallbackTransportsIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1, as a browser's long-poll speaks without TLS (this gateway also serves h2c). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static TestGateway gateway;
 
     @BeforeAll
     static void start() {
         gateway = TestGateway.start(c -> TestGateway.heartbeat(Duration.ofMillis(300), Duration.ofSeconds(5)).apply(
-                c.withFallback(new FallbackConfig(3, Duration.ofMillis(1500), 100, Duration.ofSeconds(1)))));
+                c.withFallback(new FallbackConfig(3, Duration.ofMillis(1500), 100, Duration.ofSeconds(1)))
+                        .withHttp(c.http().withH2c(true))));
     }
 
     @AfterAll
@@ -44,7 +46,7 @@ class FallbackTransportsIT {
 
     /**
      * Over HTTP/1.1 (what EventSource speaks: events are written to the connection and flushed once per
-     * batch) and over HTTP/2 after an h2c upgrade (written through Vert.x's HTTP/2 stream).
+     * batch) and over HTTP/2 by prior knowledge ({@code http.h2c}; written through Vert.x's HTTP/2 stream).
      */
     @ParameterizedTest
     @EnumSource(value = HttpClient.Version.class)
@@ -239,7 +241,7 @@ class FallbackTransportsIT {
         try (TestGateway open = TestGateway.start(c -> c.withHttp(new io.chorus.gateway.config.HttpConfig(
                 c.http().host(), c.http().port(), 1, c.http().maxFrameBytes(), c.http().maxMessageBytes(),
                 c.http().maxBodyBytes(), java.util.List.of("http://app.example"), c.http().sdkDir(),
-                c.http().transport())))) {
+                c.http().transport(), false)))) {
             HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(open.http("/v1/channels/x/messages"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://app.example")
                     .header("Access-Control-Request-Method", "POST")

@@ -22,9 +22,7 @@ class NetworkTransportIT {
     void everyTransportDeliversInOrder(String transport) throws Exception {
         String ns = TestGateway.freshNamespace();
         String ch = ns + ":t";
-        try (TestGateway gateway = TestGateway.start(c -> c.withHttp(new HttpConfig(c.http().host(), c.http().port(),
-                c.http().instances(), c.http().maxFrameBytes(), c.http().maxMessageBytes(), c.http().maxBodyBytes(),
-                c.http().corsOrigins(), c.http().sdkDir(), transport)));
+        try (TestGateway gateway = TestGateway.start(c -> c.withHttp(c.http().withTransport(transport)));
              Backend backend = new Backend(ns, ch);
              WsProbe a = WsProbe.connect(gateway.wsUri());
              WsProbe b = WsProbe.connect(gateway.wsUri())) {

@@ -103,7 +103,8 @@ public final class ChorusClientBuilder {
     }
 
     /**
-     * For TLS settings, proxies and the like. Default: {@code HttpClient.newHttpClient()}. Token URLs
+     * For TLS settings, proxies and the like. Default: a client of the JDK's defaults that speaks HTTP/1.1
+     * (the JDK's h2c upgrade loses long answers: gateway/README.md, "HTTP/2"). Token URLs
      * use this client itself. The WebSocket (the client's own, not the JDK's) takes its SSLContext,
      * SSLParameters (protocols, cipher suites; host names are always verified), proxy selector (HTTP
      * proxies through CONNECT, SOCKS) and cookie handler; its authenticator, executor and connect

@@ -134,6 +134,11 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_TRANSPORT", "kqueue")));
         assertTrue(transport.getMessage().contains("http.transport"), transport.getMessage());
         assertEquals("io_uring", ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_TRANSPORT", "io_uring")).http().transport());
+        assertFalse(ConfigLoader.load(true, null, Map.of()).http().h2c(), "h2c is off by default");
+        assertTrue(ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_H2C", "true")).http().h2c());
+        ConfigException h2c = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(true, null, Map.of("CHORUS_HTTP_H2C", "sometimes")));
+        assertTrue(h2c.getMessage().contains("h2c"), h2c.getMessage());
         for (String delay : new String[] {"-1ms", "2s"}) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> ConfigLoader.load(true, null, Map.of("CHORUS_CONNECTION_WRITE_DELAY", delay)));

@@ -80,8 +80,10 @@ public final class IngestApi implements AutoCloseable {
             }
             router.errorHandler(404, ctx -> unrouted(ctx, api, ApiError.NOT_FOUND, "no such endpoint"));
             router.errorHandler(405, ctx -> unrouted(ctx, api, ApiError.NOT_FOUND, "no such endpoint for this method"));
+            // HTTP/1.1 only: Java's HTTP client loses long answers (exports) after an h2c upgrade
+            // (gateway/README.md, "HTTP/2").
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host)
-                            .setPort(port).setCompressionSupported(true))
+                            .setPort(port).setCompressionSupported(true).setHttp2ClearTextEnabled(false))
                     .requestHandler(router).listen().toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
             LOG.info("listening on http://{}:{} ({}/health/ready, /metrics)", host, server.actualPort(),

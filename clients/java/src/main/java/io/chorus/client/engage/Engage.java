@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.client.ChorusClient;
 import io.chorus.client.ChorusClientBuilder;
+import io.chorus.client.internal.ClientOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public final class Engage implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : b.timer;
-        HttpClient http = b.httpClient != null ? b.httpClient : HttpClient.newHttpClient();
+        HttpClient http = b.httpClient != null ? b.httpClient : ClientOptions.defaultHttpClient();
         this.rest = new Rest(http, b.mapper, b.requestTimeout, b.maxResponseBytes);
         this.api = new JoinApi(rest, b.mapper, b.apiUri != null ? b.apiUri : GatewayTransport.restBase(b.gatewayUri),
                 b.adminKey);

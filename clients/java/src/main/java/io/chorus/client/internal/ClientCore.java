@@ -92,7 +92,7 @@ public final class ClientCore implements WsConnection.Events, Link {
         codec = new FrameCodec(options.mapper());
         backoff = new Backoff(options.backoffInitial(), options.backoffMax(), options.random());
         timers = new Timers(options.scheduler() != null ? options.scheduler() : coreThread, options.clock(), this::post);
-        http = options.httpClient() != null ? options.httpClient() : HttpClient.newHttpClient();
+        http = options.httpClient() != null ? options.httpClient() : ClientOptions.defaultHttpClient();
         wsConfig = WsConnection.config(options.httpClient());
         CoreContext context = new CoreContext(this, codec, delivery, timers, backoff, options.publishRetryLimit(),
                 this::post);
