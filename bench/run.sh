@@ -313,7 +313,7 @@ start_engage() {
   cat >"$scratch/gateway/chorus.yaml" <<YAML
 namespaces:
   configured:
-    engage-in: {}
+    engage-in: {partitioner: murmur2_name}
     engage-ctl: {}
     engage: {clientPublish: false, conflate: true}
     engage-chat: {clientPublish: false}

@@ -50,7 +50,8 @@ public final class Ingest implements AutoCloseable {
             Topics.createMissing(config);
         }
         IngestMetrics metrics = new IngestMetrics(registry, rules.types());
-        KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics), properties(config));
+        KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics,
+                Topics.localPartitions(config)), properties(config));
         // A bug that escapes the processors (they catch what rules throw) restarts the thread from the last
         // commit instead of ending the application; exactly-once makes the retry harmless.
         streams.setUncaughtExceptionHandler(e ->
@@ -72,10 +73,10 @@ public final class Ingest implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class);
-        // A command crosses the repartition topic, whose records read_committed readers see only once the
-        // transaction that wrote them commits: the commit interval is on every command's path to the
-        // screens (Streams' default under exactly-once is 100 ms). Streams commits only tasks that
-        // processed something, so an idle instance does not commit more often.
+        // A snapshot reaches the screens when the transaction that wrote it commits, and a command that
+        // crosses the repartition topic waits for one more (read_committed): the commit interval is on
+        // every command's path (Streams' default under exactly-once is 100 ms). Streams commits only
+        // tasks that processed something, so an idle instance does not commit more often.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
         p.putAll(config.kafka().streams());
         return p;

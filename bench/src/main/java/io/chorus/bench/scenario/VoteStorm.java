@@ -5,6 +5,7 @@ import io.chorus.bench.BenchOptions;
 import io.chorus.bench.engage.CommandLog;
 import io.chorus.bench.engage.Display;
 import io.chorus.bench.engage.Freshness;
+import io.chorus.bench.engage.JoinApi;
 import io.chorus.bench.engage.Participants;
 import io.chorus.bench.report.Report;
 import java.time.Duration;
@@ -59,6 +60,12 @@ public final class VoteStorm {
             report.put("burst", burst(s, "burst", s.seed));
             report.put("sustained", sustained(s));
             report.put("goals", goals(report));
+            // How ingest's commands reached their event's task (ingest/README.md, "Topology"), the whole run.
+            Map<String, Object> paths = new LinkedHashMap<>();
+            for (String path : List.of("local", "repartitioned")) {
+                paths.put(path, JoinApi.metric(s.api, "chorus_ingest_command_paths_total{path=\"" + path + "\""));
+            }
+            report.put("ingestCommandPaths", paths);
         } catch (RuntimeException e) {
             report.put("error", e.toString());
             e.printStackTrace();

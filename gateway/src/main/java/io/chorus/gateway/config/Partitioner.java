@@ -35,12 +35,30 @@ public enum Partitioner {
             crc.update(key);
             return (int) (crc.getValue() % partitions);
         }
+    },
+    /**
+     * murmur2 of the channel's name without its namespace ({@code CODE} of {@code engage-in:CODE}): where
+     * Kafka's Java client and Kafka Streams put a record keyed by that name alone, so a Streams application
+     * that keys its state by the name reads a channel's records on the partition that holds its state,
+     * without repartitioning them (ingest's {@code engage-in}: ingest/README.md, "Topology"). The
+     * namespace ends at the key's first {@code :} (a single byte in UTF-8, never inside another character).
+     */
+    MURMUR2_NAME {
+        @Override
+        public int partition(byte[] key, int partitions) {
+            int colon = 0;
+            while (colon < key.length && key[colon] != ':') {
+                colon++;
+            }
+            int from = colon < key.length ? colon + 1 : 0;
+            return Utils.toPositive(Utils.murmur2(java.util.Arrays.copyOfRange(key, from, key.length))) % partitions;
+        }
     };
 
     /** The partition of a record with this key in a topic of {@code partitions} partitions. */
     public abstract int partition(byte[] key, int partitions);
 
-    /** The name in configuration: {@code murmur2} or {@code crc32}. */
+    /** The name in configuration: {@code murmur2}, {@code crc32} or {@code murmur2_name}. */
     @JsonValue
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

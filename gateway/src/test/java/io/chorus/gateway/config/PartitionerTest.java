@@ -19,18 +19,34 @@ class PartitionerTest {
         "default-room", "n.s:with-Every_char.@/0123456789"};
     private static final int[] COUNTS = {1, 3, 6, 8, 64, 1000};
 
-    @Test
-    void murmur2IsWhereKafkasJavaProducerPutsAKey() {
+    /** Every name over every count: the gateway's partition is the Java producer's for the key {@code javaKey} gives. */
+    private static void matchesTheJavaProducer(Partitioner p, java.util.function.Function<ChannelName, byte[]> javaKey) {
         for (String name : NAMES) {
             for (int partitions : COUNTS) {
                 ChannelName c = ChannelName.parse(name);
                 TopicInfo t = new TopicInfo("t", UUID.randomUUID(), partitions);
-                assertEquals(BuiltInPartitioner.partitionForKey(c.keyBytes(), partitions),
-                        t.partitionOf(c, Partitioner.MURMUR2), name + " over " + partitions);
+                assertEquals(BuiltInPartitioner.partitionForKey(javaKey.apply(c), partitions), t.partitionOf(c, p),
+                        name + " over " + partitions);
             }
         }
+    }
+
+    @Test
+    void murmur2IsWhereKafkasJavaProducerPutsAKey() {
+        matchesTheJavaProducer(Partitioner.MURMUR2, ChannelName::keyBytes);
         // Checked on a real broker with the Java producer (NOTES.md).
         assertEquals(7, Partitioner.MURMUR2.partition(bytes("chat:room1"), 8));
+    }
+
+    @Test
+    void murmur2NameIsWhereKafkasJavaProducerPutsTheNameAlone() {
+        matchesTheJavaProducer(Partitioner.MURMUR2_NAME, c -> {
+            String key = new String(c.keyBytes(), StandardCharsets.UTF_8);
+            return bytes(key.substring(key.indexOf(':') + 1));
+        });
+        assertEquals(Partitioner.MURMUR2.partition(bytes("ABC123"), 3),
+                Partitioner.MURMUR2_NAME.partition(bytes("engage-in:ABC123"), 3));
+        assertEquals(Partitioner.MURMUR2_NAME, Partitioner.of("murmur2_name"));
     }
 
     @Test

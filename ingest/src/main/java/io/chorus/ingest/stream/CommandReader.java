@@ -30,12 +30,15 @@ final class CommandReader implements Processor<byte[], byte[], byte[], Routed> {
     private final TopicsConfig topics;
     private final int maxBytes;
     private final IngestMetrics metrics;
+    /** The partitions of the event topic when participant commands can skip it, else 0 (EngageTopology). */
+    private final int localPartitions;
     private ProcessorContext<byte[], Routed> context;
 
-    CommandReader(TopicsConfig topics, int maxBytes, IngestMetrics metrics) {
+    CommandReader(TopicsConfig topics, int maxBytes, IngestMetrics metrics, int localPartitions) {
         this.topics = topics;
         this.maxBytes = maxBytes;
         this.metrics = metrics;
+        this.localPartitions = localPartitions;
     }
 
     @Override
@@ -79,8 +82,11 @@ final class CommandReader implements Processor<byte[], byte[], byte[], Routed> {
                     ? EngageError.TOO_LARGE.code() : EngageError.INVALID_COMMAND.code());
             value = new byte[0];
         }
-        context.forward(new Record<>(channel[0].getBytes(StandardCharsets.UTF_8), new Routed(null, value),
-                record.timestamp(), headers));
+        byte[] code = channel[0].getBytes(StandardCharsets.UTF_8);
+        boolean local = localPartitions > 0 && source != null && topic.equals(topics.in())
+                && source.partition() == EngageTopology.eventPartition(code, localPartitions);
+        metrics.commandPath(local);
+        context.forward(new Record<>(code, new Routed(null, value, local), record.timestamp(), headers));
     }
 
     /** {@code [code, role]} of {@code engage-in:CODE} (from the participant topic) or {@code engage-ctl:CODE:ROLE}. */

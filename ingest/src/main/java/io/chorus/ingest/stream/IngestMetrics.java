@@ -29,6 +29,15 @@ public final class IngestMetrics {
                 .register(registry).increment();
     }
 
+    /**
+     * A command read, by the way it took to its event's task: {@code local} (it was already on the
+     * partition of the event's state) or {@code repartitioned} (through the "by-event" topic).
+     */
+    void commandPath(boolean local) {
+        Counter.builder("chorus.ingest.command.paths").description("Commands by the way they took to their event's task")
+                .tag("path", local ? "local" : "repartitioned").register(registry).increment();
+    }
+
     void refusal(String code) {
         Counter.builder("chorus.ingest.refusals").description("Refused commands by error code")
                 .tag("code", code).register(registry).increment();

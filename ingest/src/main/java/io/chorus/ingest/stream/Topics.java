@@ -11,12 +11,50 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Dev convenience ({@code kafka.createTopics}): creates the command and output topics that are missing. */
+/**
+ * The command topics as they are: how many partitions (for the local path of {@link EngageTopology}), and
+ * in dev ({@code kafka.createTopics}) the command and output topics that are missing, created.
+ */
 public final class Topics {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+
     private Topics() {
+    }
+
+    /**
+     * {@code localPartitions} of {@link EngageTopology#build}: the partition count of the participant
+     * command topic when no other command topic has more (then "by-event" has as many), else 0. Also 0,
+     * with a warning, when the topics cannot be described: every command then takes "by-event".
+     */
+    public static int localPartitions(IngestConfig config) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.kafka().bootstrapServers()))) {
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(config.topics().in(),
+                    config.topics().ctl())).allTopicNames().get(30, TimeUnit.SECONDS);
+            int in = topics.get(config.topics().in()).partitions().size();
+            int ctl = topics.get(config.topics().ctl()).partitions().size();
+            if (in < ctl) {
+                LOG.warn("{} has {} partitions and {} {}: every command takes the repartition topic",
+                        config.topics().in(), in, config.topics().ctl(), ctl);
+                return 0;
+            }
+            LOG.info("{} has {} partitions: its commands on their event's partition skip the repartition topic",
+                    config.topics().in(), in);
+            return in;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("cannot describe the command topics ({}): every command takes the repartition topic",
+                    e.getCause() == null ? e.toString() : e.getCause().toString());
+            return 0;
+        }
     }
 
     public static void createMissing(IngestConfig config) {

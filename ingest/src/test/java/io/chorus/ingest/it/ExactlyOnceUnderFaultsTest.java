@@ -202,6 +202,15 @@ class ExactlyOnceUnderFaultsTest {
         }
         assertTrue(input.duplicates() >= PARTICIPANTS / 10, "duplicates reached ingest through Kafka: "
                 + input.duplicates());
+        // Both of ingest's paths carried commands: the gateways' (murmur2_name, the event's own partition,
+        // applied where they were read) and the copies' (the Java client's murmur2 of the whole key, another
+        // partition for this code, through the repartition topic).
+        int own = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                CODE.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 3;
+        int copied = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                ("engage-in:" + CODE).getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 3;
+        assertTrue(own != copied, "the code must put the two on different partitions");
+        assertEquals(java.util.Set.of(own, copied), input.inPartitions(), "the participant topic's partitions used");
 
         // A screen that comes late gets the latest snapshot first, equal to what the live screens hold.
         Screen late = Screen.open(this, 1);
@@ -358,7 +367,9 @@ class ExactlyOnceUnderFaultsTest {
                   configured:
                 """.formatted(SECRET));
         Map<String, String> options = new LinkedHashMap<>();
-        options.put("engage-in", "");
+        // The gateways write where ingest keeps the event's state (its local path); the copies below,
+        // produced with the Java client's default partitioner, take the repartition topic.
+        options.put("engage-in", ", partitioner: murmur2_name");
         options.put("engage-ctl", "");
         options.put("engage", ", clientPublish: false, conflate: true");
         options.put("engage-chat", ", clientPublish: false");
@@ -388,6 +399,8 @@ class ExactlyOnceUnderFaultsTest {
                     session.timeout.ms: 6000
                     heartbeat.interval.ms: 1000
                 topics: {in: %s, ctl: %s, engage: %s, chat: %s, mod: %s, me: %s, audit: %s, dead: %s}
+                engage:
+                  http: {host: 127.0.0.1, port: 0}
                 """.formatted(TestKafka.bootstrapServers(), prefix + "-ingest", stateDir, topic("engage-in"),
                 topic("engage-ctl"), topic("engage"), topic("engage-chat"), topic("engage-mod"), topic("engage-me"),
                 topic("engage-audit"), topic("engage-dead"));

@@ -23,6 +23,7 @@ final class InputLog {
     private final Map<String, Long> firstAt = new HashMap<>();
     private long openedAt = -1;
     private long duplicates;
+    private final java.util.Set<Integer> inPartitions = new java.util.TreeSet<>();
 
     static InputLog read(String bootstrap, String inTopic, String ctlTopic, String code) {
         InputLog log = new InputLog();
@@ -58,6 +59,7 @@ final class InputLog {
             openedAt = r.timestamp();
         }
         if (key.equals("engage-in:" + code) && id != null) {
+            inPartitions.add(r.partition());
             if (firstAt.putIfAbsent(client + "/" + id, r.timestamp()) != null) {
                 duplicates++;
             }
@@ -72,6 +74,11 @@ final class InputLog {
     /** The record time of the first copy of a participant's command, null if none reached Kafka. */
     Long firstTimestamp(String participant, String commandId) {
         return firstAt.get(participant + "/" + commandId);
+    }
+
+    /** The partitions of the participant topic that held this event's commands. */
+    java.util.Set<Integer> inPartitions() {
+        return inPartitions;
     }
 
     long openedAt() {

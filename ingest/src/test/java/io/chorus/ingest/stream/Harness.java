@@ -55,6 +55,14 @@ public final class Harness implements AutoCloseable {
     }
 
     public Harness(IngestConfig base, Registry registry) {
+        this(base, registry, 1);
+    }
+
+    /**
+     * {@code localPartitions} as {@link EngageTopology#build} takes it: 1 (the driver's topics have one
+     * partition) lets participant commands skip "by-event", 0 sends every command through it.
+     */
+    public Harness(IngestConfig base, Registry registry, int localPartitions) {
         try {
             stateDir = Files.createTempDirectory("ingest-test");
         } catch (IOException e) {
@@ -69,7 +77,8 @@ public final class Harness implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // No processing.guarantee here: the driver runs no transactions either way, and with exactly-once
         // it commits (flushing RocksDB) after every record, which makes a test of a thousand commands slow.
-        driver = new TopologyTestDriver(EngageTopology.build(config, rules, metrics), p, Instant.ofEpochMilli(0));
+        driver = new TopologyTestDriver(EngageTopology.build(config, rules, metrics, localPartitions), p,
+                Instant.ofEpochMilli(0));
         in = driver.createInputTopic(config.topics().in(), new ByteArraySerializer(), new ByteArraySerializer());
         ctl = driver.createInputTopic(config.topics().ctl(), new ByteArraySerializer(), new ByteArraySerializer());
     }

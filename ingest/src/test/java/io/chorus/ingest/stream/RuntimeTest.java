@@ -329,6 +329,44 @@ class RuntimeTest {
     }
 
     @Test
+    void participantCommandsOnTheirEventsPartitionSkipTheRepartitionTopicWithTheSameOutcome() {
+        List<JsonNode> outcomes = new java.util.ArrayList<>();
+        for (int local : new int[] {1, 0}) {
+            h.close();
+            h = new Harness(ConfigLoader.defaults("unused:9092"), null, local);
+            choicePoll();
+            vote("p-1", "yes");
+            vote("p-2", "no");
+            vote("p-2", "yes");
+            String id = vote("p-3", "yes");
+            h.raw(h.config.topics().in(), "engage-in:" + CODE, ("{\"type\":\"poll.vote\",\"activity\":\"q1\","
+                    + "\"round\":1,\"choices\":[\"yes\"]}").getBytes(StandardCharsets.UTF_8), "p-3", id);
+            h.tick();
+            ObjectNode tally = h.latest("engage:" + CODE + ":a:q1");
+            assertEquals(3, tally.path("responses").asLong(), tally::toString);
+            // p-2's change is refused (the poll does not allow changes), p-3's retry is a duplicate.
+            assertEquals(2, tally.path("results").path("counts").path("yes").asLong(), tally::toString);
+            assertEquals(1, tally.path("results").path("counts").path("no").asLong(), tally::toString);
+            assertEquals(1.0, h.counter("chorus.ingest.duplicates"));
+            // Three staff commands on engage-ctl (event.create, activity.create, activity.open) always
+            // take "by-event"; the five on engage-in skip it when they may.
+            assertEquals(local == 1 ? 5.0 : 0.0, h.counter("chorus.ingest.command.paths", "path", "local"));
+            assertEquals(local == 1 ? 3.0 : 8.0, h.counter("chorus.ingest.command.paths", "path", "repartitioned"));
+            outcomes.add(tally.without(List.of("seq")));
+            outcomes.add(h.replies("p-2").get(1));
+        }
+        assertEquals(outcomes.subList(0, 2), outcomes.subList(2, 4), "either path, the same tally and replies");
+    }
+
+    @Test
+    void bothPathsMeetInOneSubTopology() {
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Registry rules = Registry.standard(h.config.engage(), meters);
+        var description = EngageTopology.build(h.config, rules, new IngestMetrics(meters, rules.types()), 3).describe();
+        assertEquals(1, description.subtopologies().size(), description::toString);
+    }
+
+    @Test
     void metricsCountCommandsByTypeAndOutcome() {
         choicePoll();
         vote("p-1", "yes");
