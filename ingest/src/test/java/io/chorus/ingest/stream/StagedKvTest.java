@@ -1,7 +1,9 @@
 package io.chorus.ingest.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -32,6 +34,23 @@ class StagedKvTest {
         List<String> out = new ArrayList<>();
         kv.scan(prefix, ObjectNode.class, limit, (k, v) -> out.add(k + "=" + v.path("n").asInt()));
         return out;
+    }
+
+    @Test
+    void aRenderPassDecodesAnActivityOnceAndEveryOtherTypeFreshEachTime() {
+        ObjectNode definition = EngageTopology.json().createObjectNode().put("maxChoices", 1);
+        kv.put("E|act|q1", new io.chorus.ingest.engage.Activity("E", "q1", "choice", "Tea?", "open", 1, definition,
+                EngageTopology.json().createObjectNode(), 5));
+        kv.put("E|n", n(1));
+        kv.commit();
+        StagedKv pass = StagedKv.renderPass(store, EngageTopology.json());
+        var first = pass.get("E|act|q1", io.chorus.ingest.engage.Activity.class);
+        assertEquals("Tea?", first.title());
+        assertSame(first, pass.get("E|act|q1", io.chorus.ingest.engage.Activity.class));
+        assertNotSame(pass.get("E|n", ObjectNode.class), pass.get("E|n", ObjectNode.class), "nodes may be written into");
+        assertNotSame(kv.get("E|act|q1", io.chorus.ingest.engage.Activity.class),
+                kv.get("E|act|q1", io.chorus.ingest.engage.Activity.class), "outside a pass: fresh");
+        assertNull(pass.get("E|act|none", io.chorus.ingest.engage.Activity.class));
     }
 
     @Test
