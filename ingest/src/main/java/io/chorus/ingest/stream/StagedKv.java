@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -45,7 +46,7 @@ final class StagedKv implements Kv {
      * ingest's allocation was decoding activities). No renderer writes into one (they copy its
      * definition before changing it), and nothing writes activities during a pass.
      */
-    private static final java.util.Set<Class<?>> SHARED_IN_PASS = java.util.Set.of(Activity.class);
+    private static final Set<Class<?>> SHARED_IN_PASS = Set.of(Activity.class);
     private final Map<String, Object> decoded;
 
     StagedKv(KeyValueStore<String, byte[]> store, ObjectMapper json) {
