@@ -51,9 +51,42 @@ public enum Partitioner {
                 colon++;
             }
             int from = colon < key.length ? colon + 1 : 0;
-            return Utils.toPositive(Utils.murmur2(java.util.Arrays.copyOfRange(key, from, key.length))) % partitions;
+            return Utils.toPositive(murmur2(key, from, key.length)) % partitions;
         }
     };
+
+    /**
+     * Kafka's murmur2 ({@code Utils.murmur2}: MurmurHash2, seed {@code 0x9747b28c}, little-endian 4-byte
+     * blocks) over {@code key[from, to)}. Kafka's takes a whole array; the live reader asks per record, so
+     * hashing the name in place saves a copy each time. PartitionerTest holds it to the Java producer's.
+     */
+    static int murmur2(byte[] key, int from, int to) {
+        final int m = 0x5bd1e995;
+        int length = to - from;
+        int h = 0x9747b28c ^ length;
+        int tail = from + (length & ~3);
+        for (int i = from; i < tail; i += 4) {
+            int k = (key[i] & 0xff) | (key[i + 1] & 0xff) << 8 | (key[i + 2] & 0xff) << 16 | (key[i + 3] & 0xff) << 24;
+            k *= m;
+            k ^= k >>> 24;
+            k *= m;
+            h = h * m ^ k;
+        }
+        int rest = length & 3;
+        if (rest > 0) {
+            if (rest == 3) {
+                h ^= (key[tail + 2] & 0xff) << 16;
+            }
+            if (rest >= 2) {
+                h ^= (key[tail + 1] & 0xff) << 8;
+            }
+            h ^= key[tail] & 0xff;
+            h *= m;
+        }
+        h ^= h >>> 13;
+        h *= m;
+        return h ^ h >>> 15;
+    }
 
     /** The partition of a record with this key in a topic of {@code partitions} partitions. */
     public abstract int partition(byte[] key, int partitions);

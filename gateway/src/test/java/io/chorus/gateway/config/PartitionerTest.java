@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chorus.gateway.feed.TopicInfo;
 import io.chorus.schema.ChannelName;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.UUID;
 import java.util.zip.CRC32;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /** The gateway finds a channel where each kind of Kafka client puts it. */
@@ -47,6 +50,35 @@ class PartitionerTest {
         assertEquals(Partitioner.MURMUR2.partition(bytes("ABC123"), 3),
                 Partitioner.MURMUR2_NAME.partition(bytes("engage-in:ABC123"), 3));
         assertEquals(Partitioner.MURMUR2_NAME, Partitioner.of("murmur2_name"));
+    }
+
+    @Test
+    void murmur2NameMatchesTheJavaProducerForAnEmptyNameAndMultiByteUtf8() {
+        // Not channel names (the gateway's are ASCII with a name after the colon), but the partitioner takes
+        // any key: its name part, found on bytes, must be the one found on characters.
+        String[] keys = {"ns:", ":", "", "bare", "a:b:c", "ns:caf\u00e9-\u00fc\u00f1\u00ee", "\u540d\u524d:\u30c1\u30e3\u30cd\u30eb",
+            "x:\ud83d\ude00\ud83d\ude01!"};
+        for (String key : keys) {
+            byte[] name = key.substring(key.indexOf(':') + 1).getBytes(StandardCharsets.UTF_8);
+            for (int partitions : COUNTS) {
+                assertEquals(BuiltInPartitioner.partitionForKey(name, partitions),
+                        Partitioner.MURMUR2_NAME.partition(key.getBytes(StandardCharsets.UTF_8), partitions),
+                        key + " over " + partitions);
+            }
+        }
+    }
+
+    @Test
+    void murmur2OverARangeIsKafkasMurmur2OfThatRangeAlone() {
+        Random random = new Random(42);
+        for (int i = 0; i < 500; i++) {
+            byte[] key = new byte[random.nextInt(40)];
+            random.nextBytes(key);
+            int from = random.nextInt(key.length + 1);
+            int to = from + random.nextInt(key.length - from + 1);
+            assertEquals(Utils.murmur2(Arrays.copyOfRange(key, from, to)), Partitioner.murmur2(key, from, to),
+                    "bytes " + from + " to " + to + " of " + key.length);
+        }
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.io.IOException;
 public final class AblyRestCodec {
 
     /** Messages in one REST publish: as in one realtime MESSAGE (Ably answers 40034 beyond its limit). */
-    public static final int MAX_MESSAGES = AblyTranslator.MAX_MESSAGES_PER_PUBLISH;
+    public static final int MAX_MESSAGES = AblyPublishFlow.MAX_MESSAGES_PER_PUBLISH;
     /** Ably's PresenceMessage action PRESENT (TP2), what a presence get lists. */
     private static final int PRESENT = 1;
 

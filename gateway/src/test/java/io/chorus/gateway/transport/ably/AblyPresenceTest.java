@@ -1,5 +1,6 @@
 package io.chorus.gateway.transport.ably;
 
+import static io.chorus.gateway.transport.ably.AblyRecorder.P1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chorus.gateway.auth.Capabilities;
 import io.chorus.gateway.session.Out;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,71 +23,18 @@ import org.junit.jupiter.api.Test;
  */
 class AblyPresenceTest {
 
-    private static final String P1 = new io.chorus.schema.Position(UUID.randomUUID(), 3, 8, 41).encode();
     private static final int DEFAULT_MODES = AblyProtocol.MODE_SUBSCRIBE | AblyProtocol.MODE_PUBLISH
             | AblyProtocol.MODE_PRESENCE | AblyProtocol.MODE_PRESENCE_SUBSCRIBE;
 
-    private static final class Recorder implements AblyTranslator.Peer {
-        final ArrayDeque<JsonNode> toSession = new ArrayDeque<>();
-        final ArrayDeque<JsonNode> toClient = new ArrayDeque<>();
-        boolean ended;
-
-        @Override
-        public void toSession(Buffer frame) {
-            toSession.add(json(frame.toString()));
-        }
-
-        @Override
-        public void activity() {
-        }
-
-        @Override
-        public void toClient(String pm) {
-            toClient.add(json(pm));
-        }
-
-        @Override
-        public void end() {
-            ended = true;
-        }
-
-        JsonNode session() {
-            assertFalse(toSession.isEmpty(), "a frame for the session");
-            return toSession.poll();
-        }
-
-        JsonNode client() {
-            assertFalse(toClient.isEmpty(), "a ProtocolMessage for the client");
-            return toClient.poll();
-        }
-    }
-
-    private final Recorder peer = new Recorder();
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AblyRecorder peer = new AblyRecorder();
 
     @AfterEach
     void nothingUnexpected() {
-        assertEquals(List.of(), List.copyOf(peer.toSession), "frames left for the session");
-        assertEquals(List.of(), List.copyOf(peer.toClient), "ProtocolMessages left for the client");
+        peer.assertExhausted();
     }
 
     private AblyTranslator translator(String clientId, Map<String, List<String>> capability) {
-        Map<String, String> q = Map.of("v", "6", "format", "json", "key", "a.b:c");
-        return new AblyTranslator(peer, new AblyFrames.Details("a-conn", "a-conn!k", clientId, 64512, 262144, 50,
-                120_000, 15_000), Capabilities.of(AblyKeys.translate(capability)), ConnectParams.parse(q::get),
-                new AblyTranslator.Limits(3, 10), new MessageFrames(), new AblyMetrics(registry));
-    }
-
-    private AblyTranslator alice() {
-        return translator("alice", Map.of("*", List.of("*")));
-    }
-
-    private static JsonNode json(String s) {
-        try {
-            return MessageCodec.JSON.readTree(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return peer.translator(clientId, capability, "", 10);
     }
 
     private static void reply(AblyTranslator t, String type, JsonNode request) {
@@ -115,9 +57,7 @@ class AblyPresenceTest {
         t.fromClient("{\"action\":10,\"channel\":\"" + channel + "\"}");
         JsonNode sub = peer.session();
         assertTrue(sub.path("presence").asBoolean(), "the session watches the members");
-        t.fromSession(Out.SUBSCRIBED, Buffer.buffer("{\"type\":\"subscribed\",\"ref\":\"" + sub.get("ref").asText()
-                + "\",\"channel\":\"" + channel + "\",\"position\":\"" + P1 + "\"}"));
-        return peer.client();
+        return peer.subscribed(t, sub);
     }
 
     private static Buffer sync(String channel, int members) {
@@ -136,7 +76,7 @@ class AblyPresenceTest {
 
     @Test
     void enterUpdateAndLeaveAreTheSessionsAndAreAckedInMsgSerialOrder() {
-        AblyTranslator t = alice();
+        AblyTranslator t = peer.alice();
         t.fromClient(presencePm(0, "room:1", "{\"action\":2,\"data\":\"{\\\"mood\\\":\\\"ok\\\"}\",\"encoding\":\"json\"}"));
         JsonNode enter = peer.session();
         assertEquals("enter", enter.get("type").asText());
@@ -164,7 +104,7 @@ class AblyPresenceTest {
         refuse(t, peer.session(), "not_present");
         JsonNode idempotent = peer.client();
         assertEquals(AblyProtocol.ACK, idempotent.get("action").asInt());
-        assertEquals(1.0, registry.get("chorus_ably_presence").tag("action", "leave").counter().count(), 1.0);
+        assertEquals(1.0, peer.registry.get("chorus_ably_presence").tag("action", "leave").counter().count(), 1.0);
     }
 
     @Test
@@ -173,7 +113,7 @@ class AblyPresenceTest {
         anonymous.fromClient(presencePm(0, "room:1", "{\"action\":2,\"clientId\":\"bob\"}"));
         assertEquals(91000, peer.client().at("/error/code").asInt(), "no clientId: cannot enter");
 
-        AblyTranslator t = alice();
+        AblyTranslator t = peer.alice();
         t.fromClient(presencePm(0, "room:1", "{\"action\":2,\"clientId\":\"bob\"}"));
         JsonNode other = peer.client();
         assertEquals(AblyProtocol.NACK, other.get("action").asInt());
@@ -195,7 +135,7 @@ class AblyPresenceTest {
 
     @Test
     void attachedSaysHasPresenceAndTheMembersFollowAsPagedSync() {
-        AblyTranslator t = alice();
+        AblyTranslator t = peer.alice();
         JsonNode attached = attach(t, "room:1");
         assertEquals(DEFAULT_MODES | AblyProtocol.HAS_PRESENCE, attached.get("flags").asInt());
 
@@ -226,7 +166,7 @@ class AblyPresenceTest {
 
     @Test
     void eventsArePresenceMessagesWhoseTimestampsNeverGoBack() {
-        AblyTranslator t = alice();
+        AblyTranslator t = peer.alice();
         attach(t, "room:1");
         t.fromSession(Out.PRESENCE_SYNC, sync("room:1", 0));
         peer.client();
@@ -255,7 +195,7 @@ class AblyPresenceTest {
 
     @Test
     void theConnectionsOwnMemberIsShownAsItsOwnSoAblyJsReentersIt() {
-        AblyTranslator t = alice();
+        AblyTranslator t = peer.alice();
         attach(t, "room:1");
         t.fromSession(Out.PRESENCE_SYNC, sync("room:1", 0));
         peer.client();
@@ -298,9 +238,7 @@ class AblyPresenceTest {
         t.fromClient("{\"action\":10,\"channel\":\"ro:1\"}");
         JsonNode sub = peer.session();
         assertFalse(sub.has("presence"), "no presence capability: no presence modes, no member watch");
-        t.fromSession(Out.SUBSCRIBED, Buffer.buffer("{\"type\":\"subscribed\",\"ref\":\"" + sub.get("ref").asText()
-                + "\",\"channel\":\"ro:1\",\"position\":\"" + P1 + "\"}"));
-        assertEquals(AblyProtocol.MODE_SUBSCRIBE, peer.client().get("flags").asInt(), "and no HAS_PRESENCE");
+        assertEquals(AblyProtocol.MODE_SUBSCRIBE, peer.subscribed(t, sub).get("flags").asInt(), "and no HAS_PRESENCE");
 
         t.fromClient("{\"action\":10,\"channel\":\"pr:1\"}");
         assertEquals(AblyProtocol.MODE_PRESENCE, peer.client().get("flags").asInt(),
@@ -315,16 +253,14 @@ class AblyPresenceTest {
         t.fromClient("{\"action\":10,\"channel\":\"both:1\",\"flags\":" + asked + "}");
         sub = peer.session();
         assertTrue(sub.path("presence").asBoolean());
-        t.fromSession(Out.SUBSCRIBED, Buffer.buffer("{\"type\":\"subscribed\",\"ref\":\"" + sub.get("ref").asText()
-                + "\",\"channel\":\"both:1\",\"position\":\"" + P1 + "\"}"));
-        assertEquals(asked | AblyProtocol.HAS_PRESENCE, peer.client().get("flags").asInt());
+        assertEquals(asked | AblyProtocol.HAS_PRESENCE, peer.subscribed(t, sub).get("flags").asInt());
         t.fromSession(Out.MESSAGE, Buffer.buffer("{\"type\":\"message\",\"channel\":\"both:1\",\"position\":\"" + P1
                 + "\",\"id\":\"m1\",\"data\":\"x\",\"timestamp\":1}")); // not asked for: not delivered
     }
 
     @Test
     void detachingOrClosingLeavesTheConnectionsMembersAtOnce() {
-        AblyTranslator t = alice();
+        AblyTranslator t = peer.alice();
         attach(t, "room:1");
         t.fromClient(presencePm(0, "room:1", "{\"action\":2}"));
         reply(t, "entered", peer.session());

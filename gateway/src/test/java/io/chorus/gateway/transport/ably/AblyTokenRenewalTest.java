@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.auth.Capabilities;
 import io.chorus.gateway.session.Out;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class AblyTokenRenewalTest {
 
-    /** The client's ProtocolMessages and the session's frames, in order; timers run when the test says. */
-    private static final class Recorder implements AblyTranslator.Peer, AblyTranslator.Renewal {
-        final ArrayDeque<JsonNode> toClient = new ArrayDeque<>();
-        final ArrayDeque<JsonNode> toSession = new ArrayDeque<>();
+    /** The renewals the translator asks for; timers run when the test says. */
+    private static final class Renewals implements AblyTranslator.Renewal {
         final List<Runnable> timers = new ArrayList<>();
         final List<Long> delays = new ArrayList<>();
         final List<String> renewedWith = new ArrayList<>();
@@ -37,26 +31,6 @@ class AblyTokenRenewalTest {
         AblyRefusal refusal;
         /** Set to have renew() do what the session does: arm the new expiry, which may warn at once. */
         AblyTranslator warnDuringRenew;
-        boolean ended;
-
-        @Override
-        public void toSession(Buffer frame) {
-            toSession.add(json(frame.toString()));
-        }
-
-        @Override
-        public void activity() {
-        }
-
-        @Override
-        public void toClient(String pm) {
-            toClient.add(json(pm));
-        }
-
-        @Override
-        public void end() {
-            ended = true;
-        }
 
         @Override
         public Capabilities renew(String accessToken) {
@@ -80,40 +54,24 @@ class AblyTokenRenewalTest {
             delays.add(delayMs);
             timers.add(action);
         }
-
-        JsonNode client() {
-            assertFalse(toClient.isEmpty(), "a ProtocolMessage for the client");
-            return toClient.poll();
-        }
     }
 
-    private final Recorder peer = new Recorder();
+    private final AblyRecorder peer = new AblyRecorder();
+    private final Renewals renewals = new Renewals();
 
     @AfterEach
     void nothingUnexpected() {
-        assertEquals(List.of(), List.copyOf(peer.toClient), "ProtocolMessages left for the client");
-        assertEquals(List.of(), List.copyOf(peer.toSession), "frames left for the session");
+        peer.assertExhausted();
     }
 
     private AblyTranslator translator(String pattern) {
-        Map<String, String> q = Map.of("v", "6", "format", "json", "access_token", "t1");
-        AblyTranslator t = new AblyTranslator(peer, new AblyFrames.Details("a-conn", "a-conn!k", "alice", 64512, 262144,
-                50, 120_000, 15_000), caps(pattern), ConnectParams.parse(q::get), new AblyTranslator.Limits(3, 10),
-                new MessageFrames(), new AblyMetrics(new SimpleMeterRegistry()));
-        t.renewWith(peer);
+        AblyTranslator t = peer.translator("alice", Map.of(pattern, List.of("publish")), "access_token=t1", 10);
+        t.renewWith(renewals);
         return t;
     }
 
     private static Capabilities caps(String pattern) {
         return Capabilities.of(AblyKeys.translate(Map.of(pattern, List.of("publish"))));
-    }
-
-    private static JsonNode json(String s) {
-        try {
-            return MessageCodec.JSON.readTree(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Test
@@ -122,12 +80,12 @@ class AblyTokenRenewalTest {
         t.fromClient("{\"action\":10,\"channel\":\"b:1\",\"flags\":131072}"); // ATTACH, PUBLISH mode
         assertEquals(AblyProtocol.ERROR, peer.client().get("action").asInt(), "b:* is not allowed yet");
 
-        peer.next = caps("b:*");
+        renewals.next = caps("b:*");
         t.fromClient("{\"action\":17,\"auth\":{\"accessToken\":\"t2\"}}");
         JsonNode connected = peer.client();
         assertEquals(AblyProtocol.CONNECTED, connected.get("action").asInt());
         assertEquals("a-conn", connected.get("connectionId").asText(), "the same connection (RTC8a1)");
-        assertEquals(List.of("t2"), peer.renewedWith);
+        assertEquals(List.of("t2"), renewals.renewedWith);
 
         t.fromClient("{\"action\":10,\"channel\":\"b:1\",\"flags\":131072}");
         JsonNode attached = peer.client();
@@ -138,7 +96,7 @@ class AblyTokenRenewalTest {
     @Test
     void aRefusedTokenFailsTheConnectionWithItsCode() {
         AblyTranslator t = translator("a:*");
-        peer.refusal = new AblyRefusal(AblyError.of(AblyCode.INCOMPATIBLE_CREDENTIALS, "another clientId"));
+        renewals.refusal = new AblyRefusal(AblyError.of(AblyCode.INCOMPATIBLE_CREDENTIALS, "another clientId"));
         t.fromClient("{\"action\":17,\"auth\":{\"accessToken\":\"t2\"}}");
         JsonNode error = peer.client();
         assertEquals(AblyProtocol.ERROR, error.get("action").asInt());
@@ -152,27 +110,27 @@ class AblyTokenRenewalTest {
         t.fromClient("{\"action\":17,\"auth\":{}}");
         assertEquals(80013, peer.client().path("error").path("code").asInt());
         assertTrue(peer.ended);
-        assertEquals(List.of(), peer.renewedWith);
+        assertEquals(List.of(), renewals.renewedWith);
     }
 
     @Test
     void theExpiryWarningBecomesAServerAuthUnlessARenewalCameFirst() {
         AblyTranslator t = translator("a:*");
         t.fromSession(Out.AUTH_EXPIRING, Buffer.buffer("{\"type\":\"auth_expiring\"}"));
-        assertEquals(List.of(2500L), peer.delays, "asked at the delay the renewal computes");
+        assertEquals(List.of(2500L), renewals.delays, "asked at the delay the renewal computes");
         assertTrue(peer.toClient.isEmpty(), "not at once");
-        peer.timers.get(0).run();
+        renewals.timers.get(0).run();
         assertEquals(AblyProtocol.AUTH, peer.client().get("action").asInt());
 
         t.fromSession(Out.AUTH_EXPIRING, Buffer.buffer("{\"type\":\"auth_expiring\"}"));
-        peer.next = caps("a:*");
-        peer.warnDuringRenew = t; // a short-lived new token: the session warns during the renewal
+        renewals.next = caps("a:*");
+        renewals.warnDuringRenew = t; // a short-lived new token: the session warns during the renewal
         t.fromClient("{\"action\":17,\"auth\":{\"accessToken\":\"t3\"}}");
         assertEquals(AblyProtocol.CONNECTED, peer.client().get("action").asInt());
-        assertEquals(3, peer.timers.size());
-        peer.timers.get(1).run(); // scheduled for the token just replaced
+        assertEquals(3, renewals.timers.size());
+        renewals.timers.get(1).run(); // scheduled for the token just replaced
         assertTrue(peer.toClient.isEmpty(), "no AUTH for a token already renewed");
-        peer.timers.get(2).run(); // scheduled for the new token
+        renewals.timers.get(2).run(); // scheduled for the new token
         assertEquals(AblyProtocol.AUTH, peer.client().get("action").asInt(), "the new token is renewed in turn");
     }
 }
