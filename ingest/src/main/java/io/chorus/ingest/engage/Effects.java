@@ -16,8 +16,11 @@ public interface Effects {
     /** A message written now, in order, never conflated: a chat message, a room assignment. */
     void send(String channel, ObjectNode message);
 
-    /** An accepted response, kept for export ({@code GET /engage/events/CODE/export}). */
-    void audit(String activity, ObjectNode response);
+    /**
+     * An accepted response to round {@code round} of {@code activity}, kept for export
+     * ({@code GET /engage/events/CODE/export}).
+     */
+    void audit(String activity, int round, ObjectNode response);
 
     /**
      * No rule reads the state under {@code prefix} any more (an old round's): the runtime deletes it in

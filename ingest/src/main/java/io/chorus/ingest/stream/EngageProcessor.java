@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chorus.ingest.config.EngageConfig;
 import io.chorus.ingest.config.TopicsConfig;
-import io.chorus.ingest.engage.Activity;
 import io.chorus.ingest.engage.Channels;
 import io.chorus.ingest.engage.Command;
 import io.chorus.ingest.engage.Dispatcher;
@@ -164,19 +163,13 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
             ObjectNode entry = json.createObjectNode();
             entry.put("event", event);
             entry.put("activity", a.activity());
-            entry.set("round", a.response().has("round") ? a.response().get("round")
-                    : json.valueToTree(roundOf(event, a.activity())));
+            entry.put("round", a.round());
             entry.put("participant", participant);
             entry.put("id", id);
             entry.put("at", at);
             entry.set("response", a.response());
             outputs.audit(event, entry, at);
         }
-    }
-
-    private int roundOf(String event, String activity) {
-        Activity a = new StagedKv(store, json).get(Activity.key(event, activity), Activity.class);
-        return a == null ? 0 : a.round();
     }
 
     private void reply(String me, String id, Dedup.Outcome outcome, long at) {

@@ -13,7 +13,7 @@ final class Outbox implements Effects {
     record Message(String channel, ObjectNode body) {
     }
 
-    record Audit(String activity, ObjectNode response) {
+    record Audit(String activity, int round, ObjectNode response) {
     }
 
     final Set<String> changed = new LinkedHashSet<>();
@@ -32,8 +32,8 @@ final class Outbox implements Effects {
     }
 
     @Override
-    public void audit(String activity, ObjectNode response) {
-        audits.add(new Audit(activity, response));
+    public void audit(String activity, int round, ObjectNode response) {
+        audits.add(new Audit(activity, round, response));
     }
 
     @Override

@@ -114,7 +114,7 @@ final class Snapshots {
         }
 
         @Override
-        public void audit(String activity, ObjectNode response) {
+        public void audit(String activity, int round, ObjectNode response) {
             throw new IllegalStateException("a renderer may not audit");
         }
 

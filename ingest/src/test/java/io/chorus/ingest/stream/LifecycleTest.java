@@ -145,6 +145,9 @@ class LifecycleTest {
         assertEquals(0, rerun.path("results").path("counts").path("yes").asLong());
         assertEquals("wrong_round", h.outcome("p-1", vote("p-1", 1, "yes")));
         assertEquals("ok", h.outcome("p-1", vote("p-1", 2, "yes")), "one response per round");
+        List<Integer> rounds = h.read(h.config.topics().audit()).stream()
+                .map(o -> o.value().path("round").asInt()).toList();
+        assertEquals(List.of(1, 1, 2), rounds, "each accepted vote audited with its round");
 
         host("activity.close", "q1");
         host("activity.open", "q1");

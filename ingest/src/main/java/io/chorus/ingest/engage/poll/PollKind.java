@@ -70,7 +70,7 @@ abstract class PollKind implements ActivityKind {
             submit(a, c.participant(), now, ctx);
         }
         ctx.kv().put(key, now);
-        ctx.effects().audit(a.id(), value.deepCopy());
+        ctx.effects().audit(a.id(), a.round(), value.deepCopy());
     }
 
     /** Counts a respondent in (or out of) each part, and their contribution when it counts. */

@@ -68,7 +68,7 @@ final class Answers {
         audit.put("round", activity.round()).put("participant", participant).put("question", index)
                 .put("choice", choice).put("correct", correct).put("points", points)
                 .put("at", command.timestamp());
-        ctx.effects().audit(activity.id(), audit);
+        ctx.effects().audit(activity.id(), activity.round(), audit);
         ctx.effects().changed(Channels.activity(activity.event(), activity.id()));
     }
 
@@ -98,7 +98,7 @@ final class Answers {
         ObjectNode audit = ctx.json().createObjectNode();
         audit.put("round", activity.round()).put("participant", participant).put("team", name)
                 .put("at", command.timestamp());
-        ctx.effects().audit(activity.id(), audit);
+        ctx.effects().audit(activity.id(), activity.round(), audit);
         ctx.effects().changed(Channels.activity(activity.event(), activity.id()));
     }
 

@@ -55,7 +55,7 @@ final class Rules {
         }
 
         @Override
-        public void audit(String activity, ObjectNode response) {
+        public void audit(String activity, int round, ObjectNode response) {
             audits.add(response);
         }
     };

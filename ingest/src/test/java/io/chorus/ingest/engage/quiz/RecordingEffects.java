@@ -33,7 +33,7 @@ final class RecordingEffects implements Effects {
     }
 
     @Override
-    public void audit(String activity, ObjectNode response) {
+    public void audit(String activity, int round, ObjectNode response) {
         audits.add(new Audit(activity, response));
     }
 

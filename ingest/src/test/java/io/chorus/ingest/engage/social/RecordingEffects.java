@@ -35,7 +35,7 @@ public final class RecordingEffects implements Effects {
     }
 
     @Override
-    public void audit(String activity, ObjectNode response) {
+    public void audit(String activity, int round, ObjectNode response) {
         effects++;
         audits.add(response);
     }
