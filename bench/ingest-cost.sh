@@ -3,11 +3,11 @@
 # (`chorus-ingest.jar`) on SERVER_CPU, and io.chorus.bench.engage.IngestCost on CLIENT_CPU writing votes
 # to chorus.engage-in as the gateway does, paced, then reading ingest's and the broker's CPU per vote.
 #
-#   bench/ingest-cost.sh LABEL [participants] [rate] [warmup s] [measured s]
+#   bench/ingest-cost.sh LABEL [participants] [rate] [warmup s] [measured s] [measured rate]
 #
 # Environment: CHORUS_DEV_JAR, CHORUS_INGEST_JAR (built jars with lib/ beside them; default: this
-# checkout's), INGEST_JAVA_OPTS (-Xmx2g), BENCH_PORT_OFFSET, SERVER_CPU (0), CLIENT_CPU (1),
-# BENCH_PROFILE=1 (async-profiler in ingest for the run: results/ingest-cost-LABEL.collapsed).
+# checkout's), INGEST_JAVA_OPTS (-Xmx2g), INGEST_CONFIG (a YAML file for ingest), BENCH_PORT_OFFSET,
+# SERVER_CPU (0), CLIENT_CPU (1), BENCH_PROFILE=1 (async-profiler in ingest for the run: results/ingest-cost-LABEL.collapsed).
 # Result: one JSON line in bench/results/ingest-cost-LABEL.json.
 set -euo pipefail
 {
@@ -35,7 +35,8 @@ for attempt in 1 2 3 4 5 6 7 8; do
   (cd "$scratch/ingest" && exec env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$kport CHORUS_INGEST_KAFKA_CREATE_TOPICS=true \
     CHORUS_INGEST_KAFKA_STATE_DIR="$scratch/ingest/state" CHORUS_INGEST_ENGAGE_HTTP_HOST=127.0.0.1 \
     CHORUS_INGEST_ENGAGE_HTTP_PORT=$hport \
-    taskset -c "${SERVER_CPU:-0}" java ${INGEST_JAVA_OPTS:--Xmx2g} -jar "$ing" >>"$scratch/ingest.log" 2>&1) &
+    taskset -c "${SERVER_CPU:-0}" java ${INGEST_JAVA_OPTS:--Xmx2g} -jar "$ing" ${INGEST_CONFIG:+--config "$INGEST_CONFIG"} \
+    >>"$scratch/ingest.log" 2>&1) &
   ingest=$!; pids+=("$ingest")
   up=""
   for _ in $(seq 1 480); do
