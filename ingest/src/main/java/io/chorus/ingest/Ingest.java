@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,7 +52,7 @@ public final class Ingest implements AutoCloseable {
         }
         IngestMetrics metrics = new IngestMetrics(registry, rules.types());
         KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics,
-                Topics.localPartitions(config)), properties(config));
+                Topics.localPartitions(config)), properties(config), new LeavingClients());
         // A bug that escapes the processors (they catch what rules throw) restarts the thread from the last
         // commit instead of ending the application; exactly-once makes the retry harmless.
         streams.setUncaughtExceptionHandler(e ->
@@ -62,7 +63,8 @@ public final class Ingest implements AutoCloseable {
         return new Ingest(streams, registry, streamsMetrics);
     }
 
-    static Properties properties(IngestConfig config) {
+    /** The Kafka Streams properties ingest runs with (exactly-once, its serdes, its commit interval). */
+    public static Properties properties(IngestConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.kafka().applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
@@ -78,6 +80,11 @@ public final class Ingest implements AutoCloseable {
         // every command's path (Streams' default under exactly-once is 100 ms). Streams commits only
         // tasks that processed something, so an idle instance does not commit more often.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        // An instance that dies (SIGKILL, a lost node) holds its partitions until its session times out:
+        // every event on them waits that long. 10 s instead of the consumer's 45 s; heartbeats run on
+        // their own thread every 3 s, so a long command or GC pause does not end a session. (A clean stop
+        // leaves the group at once: LeavingClients.)
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.putAll(config.kafka().streams());
         return p;
     }
