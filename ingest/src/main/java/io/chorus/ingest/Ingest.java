@@ -84,7 +84,8 @@ public final class Ingest implements AutoCloseable {
         // every event on them waits that long. 10 s instead of the consumer's 45 s; heartbeats run on
         // their own thread every 3 s, so a long command or GC pause does not end a session. (A clean stop
         // leaves the group at once: LeavingClients.)
-        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        // Unprefixed, so an operator's session.timeout.ms in kafka.streams replaces it.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.putAll(config.kafka().streams());
         return p;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,5 +26,18 @@ class IngestPropertiesTest {
         Files.writeString(file, "kafka:\n  streams:\n    commit.interval.ms: \"200\"\n");
         Properties set = Ingest.properties(ConfigLoader.load(file, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")));
         assertEquals(200L, new StreamsConfig(set).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    @Test
+    void aTenSecondSessionUnlessTheOperatorSaysOtherwise(@TempDir Path dir) throws Exception {
+        StreamsConfig defaults = new StreamsConfig(Ingest.properties(ConfigLoader.defaults("k:9092")));
+        assertEquals(10_000, defaults.getMainConsumerConfigs("g", "c", 0).get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+
+        Path file = dir.resolve("ingest.yaml");
+        Files.writeString(file, "kafka:\n  streams:\n    session.timeout.ms: \"6000\"\n");
+        StreamsConfig set = new StreamsConfig(Ingest.properties(ConfigLoader.load(file,
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"))));
+        assertEquals("6000", String.valueOf(set.getMainConsumerConfigs("g", "c", 0)
+                .get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
     }
 }
