@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * A running ingest: the Kafka Streams application with {@code processing.guarantee=exactly_once_v2}, so
@@ -49,14 +48,15 @@ public final class Ingest implements AutoCloseable {
     private static Ingest start(IngestConfig config, Registry rules, PrometheusMeterRegistry registry) {
         if (config.kafka().createTopics()) {
             Topics.createMissing(config);
+        } else {
+            Topics.requireExisting(config);
         }
         IngestMetrics metrics = new IngestMetrics(registry, rules.types());
         KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics,
                 Topics.localPartitions(config)), properties(config), new LeavingClients());
         // A bug that escapes the processors (they catch what rules throw) restarts the thread from the last
-        // commit instead of ending the application; exactly-once makes the retry harmless.
-        streams.setUncaughtExceptionHandler(e ->
-                StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        // commit; a fault that comes back at once (missing topics, a thread failing again and again) stops.
+        streams.setUncaughtExceptionHandler(new ThreadFailures(registry, System::currentTimeMillis));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();

@@ -57,6 +57,38 @@ public final class Topics {
         }
     }
 
+    /**
+     * Start-up check when ingest does not create topics: both command topics must exist (Streams cannot
+     * assign a source topic that is missing). Fails with the missing ones named, so a pod started before
+     * its topics exits with a reason. Output topics are not checked: a broker with
+     * {@code auto.create.topics.enable} creates them on the first write. A broker that does not answer is
+     * not a failure here: Streams waits for it.
+     */
+    public static void requireExisting(IngestConfig config) {
+        Set<String> existing;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.kafka().bootstrapServers()))) {
+            existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("cannot list the topics at {} ({}): starting, Streams waits for the broker",
+                    config.kafka().bootstrapServers(), e.getCause() == null ? e.toString() : e.getCause().toString());
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String topic : List.of(config.topics().in(), config.topics().ctl())) {
+            if (!existing.contains(topic)) {
+                missing.add(topic);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("missing command topics " + missing + " at " + config.kafka().bootstrapServers()
+                    + ": create them (ingest/README.md, \"Topics\"), or set kafka.createTopics=true in dev");
+        }
+    }
+
     public static void createMissing(IngestConfig config) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.kafka().bootstrapServers()))) {
