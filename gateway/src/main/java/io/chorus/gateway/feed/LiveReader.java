@@ -251,7 +251,7 @@ public final class LiveReader implements AutoCloseable {
             metrics.recordSkipped("namespace_mismatch");
             return null;
         }
-        if (topic.partitionOf(channel, ns.partitioner()) != r.partition()) {
+        if (topic.partitionOfKey(r.key(), ns.partitioner()) != r.partition()) {
             // Produced with another partitioner than the namespace says (a librdkafka client's CRC32 in
             // a murmur2 namespace, or the reverse): subscribers and resumes look for the channel on the
             // namespace's partition, so this record cannot be served.

@@ -18,6 +18,14 @@ public record TopicInfo(String name, UUID topicId, int partitions) {
         return partitioner.partition(channel.keyBytes(), partitions);
     }
 
+    /**
+     * The same for a record's key, which is the channel name's bytes (a valid name is ASCII): the live
+     * reader checks every record without copying its name into a new array.
+     */
+    public int partitionOfKey(byte[] key, Partitioner partitioner) {
+        return partitioner.partition(key, partitions);
+    }
+
     public TopicPartition partitionFor(ChannelName channel, Partitioner partitioner) {
         return new TopicPartition(name, partitionOf(channel, partitioner));
     }

@@ -30,6 +30,9 @@ class PartitionerTest {
                 TopicInfo t = new TopicInfo("t", UUID.randomUUID(), partitions);
                 assertEquals(BuiltInPartitioner.partitionForKey(javaKey.apply(c), partitions), t.partitionOf(c, p),
                         name + " over " + partitions);
+                // The live reader's check of a record, from the key bytes a backend wrote.
+                assertEquals(t.partitionOf(c, p), t.partitionOfKey(name.getBytes(StandardCharsets.UTF_8), p),
+                        name + " over " + partitions + ", from the record's key");
             }
         }
     }
