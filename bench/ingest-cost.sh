@@ -7,7 +7,8 @@
 #
 # Environment: CHORUS_DEV_JAR, CHORUS_INGEST_JAR (built jars with lib/ beside them; default: this
 # checkout's), INGEST_JAVA_OPTS (-Xmx2g), INGEST_CONFIG (a YAML file for ingest), BENCH_PORT_OFFSET,
-# SERVER_CPU (0), CLIENT_CPU (1), BENCH_PROFILE=1 (async-profiler in ingest for the run: results/ingest-cost-LABEL.collapsed).
+# SERVER_CPU (0), CLIENT_CPU (1), BENCH_PROFILE=1 (async-profiler in ingest for the run: results/ingest-cost-LABEL.collapsed;
+# BENCH_PROFILE_DELAY=S from S seconds in, BENCH_PROFILE_EVENT=wall for waiting threads too).
 # Result: one JSON line in bench/results/ingest-cost-LABEL.json.
 set -euo pipefail
 {
@@ -53,7 +54,11 @@ if [ -n "${BENCH_PROFILE:-}" ]; then
   # async-profiler in ingest for the whole run (collapsed stacks; keep the StreamThread's to skip the JIT).
   lib=$(find ~/.m2/repository/tools/profiler/async-profiler/4.1 -name 'async-profiler-4.1*.jar' | head -1)
   mkdir -p "$scratch/ap" && (cd "$scratch/ap" && unzip -o -q "$lib" 'linux-x64/*')
-  jcmd "$ingest" JVMTI.agent_load "$scratch/ap/linux-x64/libasyncProfiler.so" "\"start,event=cpu,interval=1ms\"" >/dev/null
+  # BENCH_PROFILE_DELAY=S starts it S seconds into the run (the measured burst after a warm-up);
+  # BENCH_PROFILE_EVENT=wall samples waiting threads too, per thread.
+  (sleep "${BENCH_PROFILE_DELAY:-0}"
+   jcmd "$ingest" JVMTI.agent_load "$scratch/ap/linux-x64/libasyncProfiler.so" \
+     "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms${BENCH_PROFILE_EVENT:+,threads}\"" >/dev/null) &
 fi
 taskset -c "${CLIENT_CPU:-1}" java -cp "$here/target/chorus-bench.jar:$here/target/lib/*" io.chorus.bench.engage.IngestCost \
   127.0.0.1:$kport "$ingest" "$broker" "$@" | tee "$here/results/ingest-cost-$label.json"
