@@ -482,7 +482,7 @@ run_one() {
     lib=$(profiler_lib)
     # BENCH_PROFILE_DELAY=S starts it S seconds into the run (after connecting and warming up).
     (sleep "${BENCH_PROFILE_DELAY:-0}"
-     jcmd "$gwpid" JVMTI.agent_load "$lib" "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms\"" \
+     jcmd "$gwpid" JVMTI.agent_load "$lib" "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms${BENCH_PROFILE_EVENT:+,threads}\"" \
        | grep -q 'return code: 0' || log "could not start async-profiler in the gateway") &
     profile=("$gwpid" "$lib")
   fi

@@ -75,11 +75,12 @@ public final class Ingest implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class);
-        // A snapshot reaches the screens when the transaction that wrote it commits, and a command that
-        // crosses the repartition topic waits for one more (read_committed): the commit interval is on
-        // every command's path (Streams' default under exactly-once is 100 ms). Streams commits only
-        // tasks that processed something, so an idle instance does not commit more often.
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        // A reply reaches its participant when the transaction that wrote it commits, and a command that
+        // crosses the repartition topic waits for one more (read_committed); snapshots do not wait for it
+        // (a publish pass asks for a commit). Streams' default under exactly-once, 100 ms: 50 ms cost the
+        // vote storm 10 to 15 % more broker CPU and 5 to 10 % more ingest CPU per vote for no fresher
+        // display (bench/BENCHMARKS.md, s22). Streams commits only tasks that processed something.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // An instance that dies (SIGKILL, a lost node) holds its partitions until its session times out:
         // every event on them waits that long. 10 s instead of the consumer's 45 s; heartbeats run on
         // their own thread every 3 s, so a long command or GC pause does not end a session. (A clean stop

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestPropertiesTest {
 
     @Test
-    void exactlyOnceWithFiftyMillisecondCommitsUnlessTheOperatorSaysOtherwise(@TempDir Path dir) throws Exception {
+    void exactlyOnceWithCommitsEveryHundredMillisecondsUnlessTheOperatorSaysOtherwise(@TempDir Path dir) throws Exception {
         Properties defaults = Ingest.properties(ConfigLoader.defaults("k:9092"));
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, defaults.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-        assertEquals(50, defaults.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals(100, defaults.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         // The value Streams would use: it parses what it is given.
-        assertEquals(50L, new StreamsConfig(defaults).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals(100L, new StreamsConfig(defaults).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
 
         Path file = dir.resolve("ingest.yaml");
         Files.writeString(file, "kafka:\n  streams:\n    commit.interval.ms: \"200\"\n");
