@@ -78,7 +78,7 @@ public final class Ingest implements AutoCloseable {
         // A reply reaches its participant when the transaction that wrote it commits, and a command that
         // crosses the repartition topic waits for one more (read_committed); snapshots do not wait for it
         // (a publish pass asks for a commit). Streams' default under exactly-once, 100 ms: 50 ms cost the
-        // vote storm 10 to 15 % more broker CPU and 5 to 10 % more ingest CPU per vote for no fresher
+        // vote storm about 9 % more broker CPU and 12 % more ingest CPU per vote (medians) for no fresher
         // display (bench/BENCHMARKS.md, s22). Streams commits only tasks that processed something.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // An instance that dies (SIGKILL, a lost node) holds its partitions until its session times out:
