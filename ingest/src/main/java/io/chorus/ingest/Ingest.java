@@ -48,8 +48,6 @@ public final class Ingest implements AutoCloseable {
     private static Ingest start(IngestConfig config, Registry rules, PrometheusMeterRegistry registry) {
         if (config.kafka().createTopics()) {
             Topics.createMissing(config);
-        } else {
-            Topics.requireExisting(config);
         }
         IngestMetrics metrics = new IngestMetrics(registry, rules.types());
         KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics,

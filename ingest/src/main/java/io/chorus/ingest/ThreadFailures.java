@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * missing source topics stop the client at once, and more than {@link #MAX_REPLACEMENTS} replacements
  * within {@link #WINDOW_MS} stop it too. A stopped client is Streams' {@code ERROR} state: ingest's
  * {@code /health/live} answers 503 and the orchestrator restarts the pod, whose start-up check names what
- * is missing ({@code Topics.requireExisting}).
+ * is missing ({@code Topics.localPartitions}).
  */
 final class ThreadFailures implements StreamsUncaughtExceptionHandler {
 

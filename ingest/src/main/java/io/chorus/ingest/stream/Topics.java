@@ -2,6 +2,7 @@ package io.chorus.ingest.stream;
 
 import io.chorus.ingest.config.IngestConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,13 +13,16 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command topics as they are: how many partitions (for the local path of {@link EngageTopology}), and
- * in dev ({@code kafka.createTopics}) the command and output topics that are missing, created.
+ * The command topics as they are: there, and how many partitions (for the local path of
+ * {@link EngageTopology}); and in dev ({@code kafka.createTopics}) the command and output topics that are
+ * missing, created.
  */
 public final class Topics {
 
@@ -30,15 +34,36 @@ public final class Topics {
     /**
      * {@code localPartitions} of {@link EngageTopology#build}: the partition count of the participant
      * command topic when no other command topic has more (then "by-event" has as many), else 0. Also 0,
-     * with a warning, when the topics cannot be described: every command then takes "by-event".
+     * with a warning, when the broker does not answer: every command then takes "by-event", and Streams
+     * waits for the broker. A command topic the broker says does not exist fails start-up, naming it
+     * (Streams cannot assign a missing source topic; with {@code kafka.createTopics} they were created
+     * just before). Output topics are not checked: a broker with {@code auto.create.topics.enable}
+     * creates them on the first write.
      */
     public static int localPartitions(IngestConfig config) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.kafka().bootstrapServers()))) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of(config.topics().in(),
-                    config.topics().ctl())).allTopicNames().get(30, TimeUnit.SECONDS);
-            int in = topics.get(config.topics().in()).partitions().size();
-            int ctl = topics.get(config.topics().ctl()).partitions().size();
+            Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(List.of(config.topics().in(),
+                    config.topics().ctl())).topicNameValues();
+            Map<String, Integer> partitions = new HashMap<>();
+            List<String> missing = new ArrayList<>();
+            for (Map.Entry<String, KafkaFuture<TopicDescription>> d : described.entrySet()) {
+                try {
+                    partitions.put(d.getKey(), d.getValue().get(30, TimeUnit.SECONDS).partitions().size());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    missing.add(d.getKey());
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("missing command topics " + missing + " at "
+                        + config.kafka().bootstrapServers()
+                        + ": create them (ingest/README.md, \"Topics\"), or set kafka.createTopics=true in dev");
+            }
+            int in = partitions.get(config.topics().in());
+            int ctl = partitions.get(config.topics().ctl());
             if (in < ctl) {
                 LOG.warn("{} has {} partitions and {} {}: every command takes the repartition topic",
                         config.topics().in(), in, config.topics().ctl(), ctl);
@@ -54,38 +79,6 @@ public final class Topics {
             LOG.warn("cannot describe the command topics ({}): every command takes the repartition topic",
                     e.getCause() == null ? e.toString() : e.getCause().toString());
             return 0;
-        }
-    }
-
-    /**
-     * Start-up check when ingest does not create topics: both command topics must exist (Streams cannot
-     * assign a source topic that is missing). Fails with the missing ones named, so a pod started before
-     * its topics exits with a reason. Output topics are not checked: a broker with
-     * {@code auto.create.topics.enable} creates them on the first write. A broker that does not answer is
-     * not a failure here: Streams waits for it.
-     */
-    public static void requireExisting(IngestConfig config) {
-        Set<String> existing;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafka().bootstrapServers()))) {
-            existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while listing topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("cannot list the topics at {} ({}): starting, Streams waits for the broker",
-                    config.kafka().bootstrapServers(), e.getCause() == null ? e.toString() : e.getCause().toString());
-            return;
-        }
-        List<String> missing = new ArrayList<>();
-        for (String topic : List.of(config.topics().in(), config.topics().ctl())) {
-            if (!existing.contains(topic)) {
-                missing.add(topic);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("missing command topics " + missing + " at " + config.kafka().bootstrapServers()
-                    + ": create them (ingest/README.md, \"Topics\"), or set kafka.createTopics=true in dev");
         }
     }
 
