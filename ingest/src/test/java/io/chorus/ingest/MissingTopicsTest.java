@@ -65,7 +65,7 @@ class MissingTopicsTest {
         }
     }
 
-    /** Waits on Streams' state listener's effect; each turn parks briefly so the wait does not take a core. */
+    /** Waits for ingest's state, with a deadline; each turn parks briefly so the wait does not take a core. */
     private static void await(Ingest ingest, Ingest.State state, String failure) {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (ingest.state() != state) {
