@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chorus.gateway.config.ConfigLoader;
+import io.chorus.gateway.testing.Conditions;
 import io.chorus.gateway.testing.JwksServer;
 import io.chorus.gateway.testing.TestGateway;
 import io.chorus.gateway.testing.TestTokens;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +48,11 @@ class JwksIT {
         env.put("CHORUS_AUTH_ISSUER", ISSUER);
         env.put("CHORUS_AUTH_AUDIENCE", "chorus");
         gateway = TestGateway.start(c -> ConfigLoader.load(false, null, env));
+        // The gateway fetches at start. A token with a new kid that arrives while that fetch is in
+        // flight joins it (at most one fetch at a time), and the fetch may have been answered with the
+        // key set from before the test published its key: wait until it has ended.
+        Conditions.await("the gateway's first JWKS fetch", Duration.ofSeconds(10), () -> gateway.gateway().metrics()
+                .registry().find("chorus_jwks_fetches").tag("result", "ok").counter() != null);
     }
 
     @AfterAll
