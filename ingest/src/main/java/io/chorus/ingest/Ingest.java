@@ -61,7 +61,12 @@ public final class Ingest implements AutoCloseable {
         return new Ingest(streams, registry, streamsMetrics);
     }
 
-    /** The Kafka Streams properties ingest runs with (exactly-once, its serdes, its commit interval). */
+    /** Kafka Streams' record cache, shared by the instance's stream threads, unless configured. */
+    static final long RECORD_CACHE_BYTES = 64L * 1024 * 1024;
+    /** {@code cache.max.bytes.buffering}, the record cache's older name (still read by Streams 4.1). */
+    private static final String DEPRECATED_CACHE_BYTES = "cache.max.bytes.buffering";
+
+    /** The Kafka Streams properties ingest runs with (exactly-once, its serdes, its commit interval, its cache). */
     public static Properties properties(IngestConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.kafka().applicationId());
@@ -85,6 +90,13 @@ public final class Ingest implements AutoCloseable {
         // leaves the group at once: LeavingClients.)
         // Unprefixed, so an operator's session.timeout.ms in kafka.streams replaces it.
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        // The record cache in front of RocksDB: every participant's `you` snapshot reads their response to
+        // each activity of the event, and with Streams' 10 MiB those of a 10,000-participant event fell out
+        // of it and were read from RocksDB on every vote. 64 MiB keeps them (bench/BENCHMARKS.md, s23). An
+        // operator's value under either name wins (Streams prefers this name to the deprecated one).
+        if (!config.kafka().streams().containsKey(DEPRECATED_CACHE_BYTES)) {
+            p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
+        }
         p.putAll(config.kafka().streams());
         return p;
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.internals.StreamsConfigUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,20 @@ class IngestPropertiesTest {
         Files.writeString(file, "kafka:\n  streams:\n    commit.interval.ms: \"200\"\n");
         Properties set = Ingest.properties(ConfigLoader.load(file, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")));
         assertEquals(200L, new StreamsConfig(set).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    @Test
+    void aSixtyFourMebibyteRecordCacheUnlessTheOperatorSetsOneUnderEitherName(@TempDir Path dir) throws Exception {
+        StreamsConfig defaults = new StreamsConfig(Ingest.properties(ConfigLoader.defaults("k:9092")));
+        assertEquals(64L * 1024 * 1024, StreamsConfigUtils.totalCacheSize(defaults));
+
+        for (String name : new String[] {"statestore.cache.max.bytes", "cache.max.bytes.buffering"}) {
+            Path file = dir.resolve(name + ".yaml");
+            Files.writeString(file, "kafka:\n  streams:\n    " + name + ": \"1048576\"\n");
+            StreamsConfig set = new StreamsConfig(Ingest.properties(ConfigLoader.load(file,
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"))));
+            assertEquals(1_048_576L, StreamsConfigUtils.totalCacheSize(set), name);
+        }
     }
 
     @Test
