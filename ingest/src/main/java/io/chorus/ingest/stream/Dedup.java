@@ -18,6 +18,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code maxEntries} even younger ones (the window then shrinks; the store stays bounded). How many are
  * remembered is counted in memory, from the index once per task start: a stored count would be one more
  * changelog record per command.
+ *
+ * <p>Almost every command's id is new, and a key the store does not have costs a RocksDB lookup (a
+ * record cache cannot answer "absent"). An {@link IdFilter} built from the index in the same pass, and fed
+ * every id remembered since, says "new" for most of them without one. It only ever holds more than the
+ * store: ids purged since or written by a transaction that aborted stay in it and cost a lookup, as
+ * before. It is sized for twice the store's entries when built (at most {@link #MAX_FILTER_BYTES}); one
+ * that has taken more ids than that is rebuilt from the index at the next purge, larger if the store
+ * has grown, and without the ids purged since.
  */
 final class Dedup {
 
@@ -34,18 +42,40 @@ final class Dedup {
     private final ObjectMapper json;
     private final long windowMs;
     private final long maxEntries;
+    private final long minFilterEntries;
+    /** The filter's memory per task at most: 4 MiB, room for 3.3 million ids. */
+    static final long MAX_FILTER_BYTES = 4L * 1024 * 1024;
+    /** The smallest filter: 80 KiB. */
+    static final long MIN_FILTER_ENTRIES = 65_536;
+
     /** Remembered ids; -1 until counted (after the store is restored). */
     private long count = -1;
+    /** Every remembered id and possibly others; null until built with the count. */
+    private IdFilter filter;
+    /** The count when the last filter filled up: the next one is sized for it. */
+    private long sizeHint;
 
     Dedup(KeyValueStore<String, byte[]> store, ObjectMapper json, long windowMs, long maxEntries) {
+        this(store, json, windowMs, maxEntries, MIN_FILTER_ENTRIES);
+    }
+
+    /** With filters as small as {@code minFilterEntries} (tests: one that fills up). */
+    Dedup(KeyValueStore<String, byte[]> store, ObjectMapper json, long windowMs, long maxEntries,
+          long minFilterEntries) {
         this.store = store;
         this.json = json;
         this.windowMs = windowMs;
         this.maxEntries = maxEntries;
+        this.minFilterEntries = minFilterEntries;
     }
 
     Outcome seen(String event, String participant, String id) {
-        byte[] v = store.get(Kv.key(event, "dedup", participant, id));
+        String key = Kv.key(event, "dedup", participant, id);
+        count(); // builds the filter
+        if (!filter.mightContain(key)) {
+            return null;
+        }
+        byte[] v = store.get(key);
         try {
             return v == null ? null : json.readValue(v, Outcome.class);
         } catch (IOException e) {
@@ -62,6 +92,7 @@ final class Dedup {
             throw new UncheckedIOException(e);
         }
         store.put(indexKey(outcome.at(), key), key.getBytes(StandardCharsets.UTF_8));
+        filter.add(key);
         count = before + 1;
     }
 
@@ -87,24 +118,49 @@ final class Dedup {
         }
         long purged = doomed.size();
         this.count = count - purged;
+        if (filter.full()) {
+            sizeHint = this.count;
+            this.count = -1; // the next use counts the index again and builds a filter of what is left
+            filter = null;
+        }
         return purged;
     }
 
     long count() {
         if (count < 0) {
-            long n = 0;
-            try (KeyValueIterator<String, byte[]> it = store.prefixScan(INDEX, KEYS)) {
-                while (it.hasNext()) {
-                    it.next();
-                    n++;
-                }
+            // Room for twice what the store holds, so that ids remembered after the build fill it only
+            // slowly: its estimate (every key, so it errs high), or the count at the last build. If the
+            // index holds more than the filter was made for after all, once more at twice that.
+            long estimate = Math.min(Math.min(store.approximateNumEntries(), maxEntries), 1L << 40);
+            long room = Math.max(minFilterEntries, 2 * Math.max(sizeHint, Math.max(0, estimate)));
+            IdFilter ids = new IdFilter(room, MAX_FILTER_BYTES);
+            long n = index(ids);
+            if (ids.full() && !ids.atMaxSize()) {
+                ids = new IdFilter(2 * n, MAX_FILTER_BYTES);
+                n = index(ids);
             }
+            filter = ids;
             if (store.get(OLD_COUNT) != null) {
                 store.delete(OLD_COUNT);
             }
             count = n;
         }
         return count;
+    }
+
+    /** Adds every remembered id to {@code ids}; returns how many. */
+    private long index(IdFilter ids) {
+        long n = 0;
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(INDEX, KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> e = it.next();
+                if (e.value != null) {
+                    ids.add(new String(e.value, StandardCharsets.UTF_8));
+                }
+                n++;
+            }
+        }
+        return n;
     }
 
     /** {@code #dedup|TIME|KEY}, the time zero-padded to 16 digits so that keys sort by time. */

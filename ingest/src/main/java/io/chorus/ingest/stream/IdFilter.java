@@ -1,0 +1,81 @@
+package io.chorus.ingest.stream;
+
+/**
+ * A Bloom filter of strings: {@link #mightContain} is false only for a string never {@link #add}ed, and
+ * true for one that was not with a probability that grows with the strings added (about 1 % at one
+ * per {@link #BITS_PER_ENTRY} bits). {@link Dedup} keeps one in front of the store, so that a new command
+ * id, which the store does not have, is not looked up in it.
+ */
+final class IdFilter {
+
+    static final int BITS_PER_ENTRY = 10;
+    /** About ln 2 times the bits per entry: the fewest false positives for that size. */
+    private static final int HASHES = 7;
+
+    private final long[] words;
+    private final long bits;
+    private final long capacity;
+    private final boolean atMax;
+    private long added;
+
+    /** A filter sized for {@code capacity} strings, within {@code maxBytes} of memory. */
+    IdFilter(long capacity, long maxBytes) {
+        long maxBits = maxBytes > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : maxBytes * 8;
+        long wanted = Math.max(64, Math.min(Math.min(capacity, Long.MAX_VALUE / BITS_PER_ENTRY) * BITS_PER_ENTRY,
+                maxBits));
+        this.atMax = wanted >= maxBits;
+        this.words = new long[(int) Math.min(Integer.MAX_VALUE - 8, (wanted + 63) / 64)];
+        this.bits = (long) words.length * 64;
+        this.capacity = Math.max(1, bits / BITS_PER_ENTRY);
+    }
+
+    void add(String s) {
+        long h1 = hash(s, 0x9E3779B97F4A7C15L);
+        long h2 = hash(s, 0xC2B2AE3D27D4EB4FL) | 1;
+        for (int i = 0; i < HASHES; i++) {
+            long bit = Math.floorMod(h1 + i * h2, bits);
+            words[(int) (bit >>> 6)] |= 1L << bit;
+        }
+        added++;
+    }
+
+    boolean mightContain(String s) {
+        long h1 = hash(s, 0x9E3779B97F4A7C15L);
+        long h2 = hash(s, 0xC2B2AE3D27D4EB4FL) | 1;
+        for (int i = 0; i < HASHES; i++) {
+            long bit = Math.floorMod(h1 + i * h2, bits);
+            if ((words[(int) (bit >>> 6)] & (1L << bit)) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** More strings added than it was sized for: its false positives climb past about 1 %. */
+    boolean full() {
+        return added > capacity;
+    }
+
+    /** As large as its memory bound allows: a bigger one would not be built. */
+    boolean atMaxSize() {
+        return atMax;
+    }
+
+    long sizeBytes() {
+        return (long) words.length * 8;
+    }
+
+    /** FNV-1a over the UTF-16 units from {@code seed}, then the SplitMix64 finaliser to spread the bits. */
+    private static long hash(String s, long seed) {
+        long h = seed;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001B3L;
+        }
+        h ^= h >>> 30;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 27;
+        h *= 0x94D049BB133111EBL;
+        return h ^ (h >>> 31);
+    }
+}
