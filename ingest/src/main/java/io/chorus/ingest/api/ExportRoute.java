@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,11 +82,11 @@ final class ExportRoute implements AutoCloseable {
                 try {
                     stream.run();
                 } finally {
-                    slots.release();
+                    stream.free();
                 }
             });
         } catch (RuntimeException e) {
-            slots.release();
+            stream.free();
             throw ApiError.BUSY.with("the export could not start; retry");
         }
     }
@@ -116,6 +117,7 @@ final class ExportRoute implements AutoCloseable {
         private final String code;
         private final String activity;
         private final long deadline;
+        private final AtomicBoolean freed = new AtomicBoolean();
         // Touched on the event loop only.
         private boolean gone;
         private CompletableFuture<Void> waiting;
@@ -136,10 +138,22 @@ final class ExportRoute implements AutoCloseable {
             });
         }
 
+        /**
+         * Gives the export's slot back, once. Before the answer's end is handed to the event loop: a client
+         * holding a whole answer may start the next export at once (it used to be told {@code busy} now and
+         * then, when the worker had not yet come back from writing the end).
+         */
+        void free() {
+            if (freed.compareAndSet(false, true)) {
+                slots.release();
+            }
+        }
+
         void run() {
             try {
                 AuditReader.Result result = reader.read(code, activity, format, this::write, deadline);
                 metrics.counter("chorus_engage_api_export_rows_total").increment(result.rows());
+                free();
                 context.runOnContext(v -> {
                     if (!gone) {
                         if (result.truncated()) {
@@ -153,6 +167,7 @@ final class ExportRoute implements AutoCloseable {
                 count("client_gone");
             } catch (Exception e) {
                 LOG.warn("export of {} failed: {}", code, e.toString());
+                free();
                 context.runOnContext(v -> {
                     count(ApiError.KAFKA_UNAVAILABLE.code());
                     Answers.error(ctx, ApiError.KAFKA_UNAVAILABLE, "the responses could not be read from Kafka; retry");
