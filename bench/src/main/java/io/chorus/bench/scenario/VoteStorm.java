@@ -182,6 +182,17 @@ public final class VoteStorm {
         List<Display.Snapshot> snaps = d.snapshots();
         Display.Snapshot last = snaps.get(snaps.size() - 1);
         m.put("lastSnapshot", last.data());
+        // Where the time to the exact tally goes: each snapshot of the burst's poll as it arrived, with the
+        // votes it counted and how long it took from ingest's render (its record time) to the display.
+        List<Map<String, Object>> timeline = new ArrayList<>();
+        for (Display.Snapshot snap : snaps.subList(before, snaps.size())) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("arrivedAfterLastVoteMs", Math.round((snap.rel() - lastSent) / 1e5) / 10.0);
+            t.put("responses", snap.data().path("responses").asLong());
+            t.put("renderToArrivalMs", snap.recordTime() < 0 ? null : snap.arrivalWallMs() - snap.recordTime());
+            timeline.add(t);
+        }
+        m.put("timeline", timeline);
         m.put("window", s.window(mark, acked, "Vote"));
         Setup.log("burst (%s): %d acked, exact tally on the display %s ms after the last vote", poll, acked,
                 m.get("exactTallyAfterLastVoteMs"));
