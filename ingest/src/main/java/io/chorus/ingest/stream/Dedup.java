@@ -20,12 +20,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * changelog record per command.
  *
  * <p>Almost every command's id is new, and a key the store does not have costs a RocksDB lookup (a
- * record cache cannot answer "absent"). An {@link IdFilter} built from the index in the same pass, and fed
- * every id remembered since, says "new" for most of them without one. It only ever holds more than the
- * store: ids purged since or written by a transaction that aborted stay in it and cost a lookup, as
- * before. It is sized for twice the store's entries when built (at most {@link #MAX_FILTER_BYTES}); one
- * that has taken more ids than that is rebuilt from the index at the next purge, larger if the store
- * has grown, and without the ids purged since.
+ * record cache cannot answer "absent"). Bloom filters of the remembered ids ({@link IdGenerations}),
+ * built from the index in the same pass that counts it and fed every id remembered since, say "new"
+ * for most of them without one. They only ever hold more than the store: ids purged since (until their
+ * generation goes) or written by a transaction that aborted cost a lookup, as before. The first is
+ * sized for twice the store's entries when built; later ones double, all within
+ * {@link #MAX_FILTER_BYTES}; a generation goes when the purge has forgotten all of its ids. The index
+ * is scanned once per task start, never while the task runs.
  */
 final class Dedup {
 
@@ -43,7 +44,7 @@ final class Dedup {
     private final long windowMs;
     private final long maxEntries;
     private final long minFilterEntries;
-    /** The filter's memory per task at most: 4 MiB, room for 3.3 million ids. */
+    /** The filters' memory per task at most: 4 MiB, room for 3.3 million ids. */
     static final long MAX_FILTER_BYTES = 4L * 1024 * 1024;
     /** The smallest filter: 80 KiB. */
     static final long MIN_FILTER_ENTRIES = 65_536;
@@ -51,9 +52,7 @@ final class Dedup {
     /** Remembered ids; -1 until counted (after the store is restored). */
     private long count = -1;
     /** Every remembered id and possibly others; null until built with the count. */
-    private IdFilter filter;
-    /** The count when the last filter filled up: the next one is sized for it. */
-    private long sizeHint;
+    private IdGenerations filter;
 
     Dedup(KeyValueStore<String, byte[]> store, ObjectMapper json, long windowMs, long maxEntries) {
         this(store, json, windowMs, maxEntries, MIN_FILTER_ENTRIES);
@@ -92,7 +91,7 @@ final class Dedup {
             throw new UncheckedIOException(e);
         }
         store.put(indexKey(outcome.at(), key), key.getBytes(StandardCharsets.UTF_8));
-        filter.add(key);
+        filter.add(key, Math.max(0, outcome.at())); // the time its index entry sorts by
         count = before + 1;
     }
 
@@ -101,12 +100,15 @@ final class Dedup {
         long cutoff = streamTime - windowMs;
         long count = count();
         java.util.List<KeyValue<String, byte[]>> doomed = new java.util.ArrayList<>();
+        // The record time of the oldest id kept; every id before it is purged (none kept: all of them).
+        long oldestKept = Long.MAX_VALUE;
         // Collected first, deleted after the iterator is closed: no store writes under an open iterator.
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(INDEX, KEYS)) {
-            while (it.hasNext() && doomed.size() < maxPerRun) {
+            while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
-                long at = Long.parseLong(e.key.substring(INDEX.length(), INDEX.length() + 16));
-                if (at >= cutoff && count - doomed.size() <= maxEntries) {
+                long at = indexTime(e.key);
+                if (doomed.size() >= maxPerRun || at >= cutoff && count - doomed.size() <= maxEntries) {
+                    oldestKept = at;
                     break;
                 }
                 doomed.add(e);
@@ -118,26 +120,26 @@ final class Dedup {
         }
         long purged = doomed.size();
         this.count = count - purged;
-        if (filter.full()) {
-            sizeHint = this.count;
-            this.count = -1; // the next use counts the index again and builds a filter of what is left
-            filter = null;
-        }
+        filter.forgetBefore(oldestKept);
         return purged;
     }
 
     long count() {
         if (count < 0) {
-            // Room for twice what the store holds, so that ids remembered after the build fill it only
-            // slowly: its estimate (every key, so it errs high), or the count at the last build. If the
-            // index holds more than the filter was made for after all, once more at twice that.
+            // Room for twice what the store holds, so that ids remembered after the build fill the first
+            // generation only slowly: its estimate (every key, so it errs high).
             long estimate = Math.min(Math.min(store.approximateNumEntries(), maxEntries), 1L << 40);
-            long room = Math.max(minFilterEntries, 2 * Math.max(sizeHint, Math.max(0, estimate)));
-            IdFilter ids = new IdFilter(room, MAX_FILTER_BYTES);
-            long n = index(ids);
-            if (ids.full() && !ids.atMaxSize()) {
-                ids = new IdFilter(2 * n, MAX_FILTER_BYTES);
-                n = index(ids);
+            IdGenerations ids = new IdGenerations(Math.max(minFilterEntries, 2 * Math.max(0, estimate)),
+                    MAX_FILTER_BYTES);
+            long n = 0;
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(INDEX, KEYS)) {
+                while (it.hasNext()) {
+                    KeyValue<String, byte[]> e = it.next();
+                    if (e.value != null) {
+                        ids.add(new String(e.value, StandardCharsets.UTF_8), indexTime(e.key));
+                    }
+                    n++;
+                }
             }
             filter = ids;
             if (store.get(OLD_COUNT) != null) {
@@ -148,19 +150,14 @@ final class Dedup {
         return count;
     }
 
-    /** Adds every remembered id to {@code ids}; returns how many. */
-    private long index(IdFilter ids) {
-        long n = 0;
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(INDEX, KEYS)) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
-                if (e.value != null) {
-                    ids.add(new String(e.value, StandardCharsets.UTF_8));
-                }
-                n++;
-            }
-        }
-        return n;
+    /** The filters' generations (tests). */
+    int filterGenerations() {
+        count();
+        return filter.generations();
+    }
+
+    private static long indexTime(String indexKey) {
+        return Long.parseLong(indexKey.substring(INDEX.length(), INDEX.length() + 16));
     }
 
     /** {@code #dedup|TIME|KEY}, the time zero-padded to 16 digits so that keys sort by time. */

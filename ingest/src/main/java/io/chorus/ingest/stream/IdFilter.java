@@ -3,8 +3,8 @@ package io.chorus.ingest.stream;
 /**
  * A Bloom filter of strings: {@link #mightContain} is false only for a string never {@link #add}ed, and
  * true for one that was not with a probability that grows with the strings added (about 1 % at one
- * per {@link #BITS_PER_ENTRY} bits). {@link Dedup} keeps one in front of the store, so that a new command
- * id, which the store does not have, is not looked up in it.
+ * per {@link #BITS_PER_ENTRY} bits). {@link Dedup} keeps some in front of the store ({@link IdGenerations}),
+ * so that a new command id, which the store does not have, is not looked up in it.
  */
 final class IdFilter {
 
@@ -15,7 +15,6 @@ final class IdFilter {
     private final long[] words;
     private final long bits;
     private final long capacity;
-    private final boolean atMax;
     private long added;
 
     /** A filter sized for {@code capacity} strings, within {@code maxBytes} of memory. */
@@ -23,15 +22,17 @@ final class IdFilter {
         long maxBits = maxBytes > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : maxBytes * 8;
         long wanted = Math.max(64, Math.min(Math.min(capacity, Long.MAX_VALUE / BITS_PER_ENTRY) * BITS_PER_ENTRY,
                 maxBits));
-        this.atMax = wanted >= maxBits;
         this.words = new long[(int) Math.min(Integer.MAX_VALUE - 8, (wanted + 63) / 64)];
         this.bits = (long) words.length * 64;
         this.capacity = Math.max(1, bits / BITS_PER_ENTRY);
     }
 
     void add(String s) {
-        long h1 = hash(s, 0x9E3779B97F4A7C15L);
-        long h2 = hash(s, 0xC2B2AE3D27D4EB4FL) | 1;
+        add(first(s), second(s));
+    }
+
+    /** Adds a string by its two hashes ({@link #first}, {@link #second}), taken once for several filters. */
+    void add(long h1, long h2) {
         for (int i = 0; i < HASHES; i++) {
             long bit = Math.floorMod(h1 + i * h2, bits);
             words[(int) (bit >>> 6)] |= 1L << bit;
@@ -40,8 +41,10 @@ final class IdFilter {
     }
 
     boolean mightContain(String s) {
-        long h1 = hash(s, 0x9E3779B97F4A7C15L);
-        long h2 = hash(s, 0xC2B2AE3D27D4EB4FL) | 1;
+        return mightContain(first(s), second(s));
+    }
+
+    boolean mightContain(long h1, long h2) {
         for (int i = 0; i < HASHES; i++) {
             long bit = Math.floorMod(h1 + i * h2, bits);
             if ((words[(int) (bit >>> 6)] & (1L << bit)) == 0) {
@@ -56,13 +59,23 @@ final class IdFilter {
         return added > capacity;
     }
 
-    /** As large as its memory bound allows: a bigger one would not be built. */
-    boolean atMaxSize() {
-        return atMax;
-    }
-
     long sizeBytes() {
         return (long) words.length * 8;
+    }
+
+    /** The first of a string's two hashes. */
+    static long first(String s) {
+        return hash(s, 0x9E3779B97F4A7C15L);
+    }
+
+    /** The second, odd, so that its multiples step through every bit. */
+    static long second(String s) {
+        return hash(s, 0xC2B2AE3D27D4EB4FL) | 1;
+    }
+
+    /** Strings it was sized for. */
+    long capacity() {
+        return capacity;
     }
 
     /** FNV-1a over the UTF-16 units from {@code seed}, then the SplitMix64 finaliser to spread the bits. */

@@ -21,6 +21,7 @@ class DedupTest {
     private final KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
     private final AtomicInteger lookups = new AtomicInteger();
+    private final AtomicInteger scans = new AtomicInteger();
     private final KeyValueStore<String, byte[]> counted;
 
     @SuppressWarnings("unchecked")
@@ -31,6 +32,10 @@ class DedupTest {
                 new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("get")) {
                         lookups.incrementAndGet();
+                    }
+                    if (method.getName().equals("prefixScan") || method.getName().equals("range")
+                            || method.getName().equals("all")) {
+                        scans.incrementAndGet();
                     }
                     try {
                         return method.invoke(store, args);
@@ -80,29 +85,70 @@ class DedupTest {
     }
 
     @Test
-    void aFilterThatFillsUpIsRebuiltAtThePurgeAndStillFindsEveryId() {
-        // A filter made for 64 ids takes 2,000: it says "maybe" to nearly everything until the purge
-        // rebuilds it for what the store holds.
+    void aFullFilterHandsOverToANewGenerationWithoutReadingTheStoreAgain() {
+        // Filters made for 64 ids take 3,000: generations of 64, 128, 256, ... ids, and the store's index
+        // is scanned once, when the task starts, and then only by the purges themselves.
         Dedup dedup = new Dedup(counted, EngageTopology.json(), HOUR, 1_000_000, 64);
         for (int i = 0; i < 2_000; i++) {
-            dedup.remember("E", "p-" + i, "c-1", ok(i));
+            dedup.remember("E", "p-" + i, "c-1", ok(HOUR + i));
         }
         for (int i = 0; i < 1_000; i++) {
             dedup.remember("E", "p-" + i, "c-old", ok(0));
         }
-        assertEquals(1_001, dedup.purge(HOUR + 1, 100_000), "the ids of time 0 are past the window");
+        assertTrue(dedup.filterGenerations() > 3, dedup.filterGenerations() + " generations");
+        assertEquals(1, scans.get(), "the index is read once, at the start");
         int before = lookups.get();
         for (int i = 0; i < 2_000; i++) {
             assertNull(dedup.seen("E", "p-" + i, "c-new"));
         }
-        assertTrue(lookups.get() - before < 60, (lookups.get() - before) + " lookups for 2,000 new ids");
-        assertNull(dedup.seen("E", "p-0", "c-1"), "purged");
-        for (int i = 1; i < 2_000; i++) {
+        // Each generation's false positives (about 0.8 %) add up: under 1 % per generation.
+        int generations = dedup.filterGenerations();
+        assertTrue(lookups.get() - before < 20 * generations,
+                (lookups.get() - before) + " lookups for 2,000 new ids with " + generations + " generations");
+        for (int i = 0; i < 2_000; i++) {
             assertNotNull(dedup.seen("E", "p-" + i, "c-1"), "p-" + i);
         }
         for (int i = 0; i < 1_000; i++) {
+            assertNotNull(dedup.seen("E", "p-" + i, "c-old"), "p-" + i);
+        }
+        assertEquals(1_000, dedup.purge(2 * HOUR, 100_000), "the ids of time 0 are past the window");
+        assertEquals(2, scans.get(), "the purge's own scan, and no other");
+        for (int i = 0; i < 1_000; i++) {
             assertNull(dedup.seen("E", "p-" + i, "c-old"), "purged: p-" + i);
         }
-        assertEquals(1_999, dedup.count());
+        for (int i = 0; i < 2_000; i++) {
+            assertNotNull(dedup.seen("E", "p-" + i, "c-1"), "p-" + i);
+        }
+        assertEquals(2_000, dedup.count());
+        assertEquals(2, scans.get(), "nothing rebuilt from the store after the purge");
+    }
+
+    @Test
+    void aGenerationGoesOnceThePurgeHasForgottenAllOfItsIds() {
+        Dedup dedup = new Dedup(counted, EngageTopology.json(), HOUR, 1_000_000, 64);
+        for (int i = 0; i < 1_000; i++) {
+            dedup.remember("E", "p-" + i, "c-1", ok(i));
+        }
+        int full = dedup.filterGenerations();
+        assertTrue(full > 3, full + " generations");
+        // Forgets the ids of times 0 to 499 (the window ends at 500): the generations that hold only
+        // those go; the one that also holds later ids stays and still finds them.
+        assertEquals(500, dedup.purge(HOUR + 500, 100_000));
+        assertTrue(dedup.filterGenerations() < full, dedup.filterGenerations() + " of " + full);
+        for (int i = 500; i < 1_000; i++) {
+            assertNotNull(dedup.seen("E", "p-" + i, "c-1"), "p-" + i);
+        }
+        for (int i = 0; i < 500; i++) {
+            assertNull(dedup.seen("E", "p-" + i, "c-1"), "purged: p-" + i);
+        }
+        // A purge bounded per run keeps every generation that may hold an id it has not reached.
+        assertEquals(100, dedup.purge(HOUR + 1_000, 100));
+        for (int i = 600; i < 1_000; i++) {
+            assertNotNull(dedup.seen("E", "p-" + i, "c-1"), "p-" + i);
+        }
+        assertEquals(400, dedup.purge(HOUR + 1_000, 100_000));
+        assertEquals(1, dedup.filterGenerations(), "the newest stays, to take the next ids");
+        dedup.remember("E", "p-x", "c-2", ok(HOUR + 2_000));
+        assertNotNull(dedup.seen("E", "p-x", "c-2"));
     }
 }
