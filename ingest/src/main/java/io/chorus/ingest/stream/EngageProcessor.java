@@ -35,7 +35,15 @@ import org.slf4j.LoggerFactory;
 final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EngageProcessor.class);
-    private static final int PURGE_PER_RUN = 100_000;
+    /**
+     * Command ids one purge pass forgets at most (and at most a quarter of {@code dedupMaxEntries}): about
+     * twice as many store deletes, a few milliseconds of the stream thread. A pass that forgot as many as
+     * it may goes on at the next publish interval, so a backlog (a window's worth expiring, or the bound
+     * reached at thousands of commands a second) goes in slices instead of one long pause every
+     * {@code purgeInterval}.
+     */
+    static final int PURGE_SLICE = 5_000;
+    private final int purgeSlice;
     /** Old-round keys deleted per publish interval: a large round goes over several transactions. */
     static final int FORGET_PER_RUN = 5_000;
 
@@ -51,6 +59,8 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     private Dedup dedup;
     private Snapshots snapshots;
     private Forgetting forgetting;
+    /** The last purge pass forgot a whole slice: ids past the window or the bound may remain. */
+    private boolean purging;
 
     EngageProcessor(EngageConfig config, TopicsConfig topics, Registry registry, IngestMetrics metrics,
                     ObjectMapper json) {
@@ -60,6 +70,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
         this.dispatcher = new Dispatcher(registry);
         this.metrics = metrics;
         this.json = json;
+        this.purgeSlice = purgeSlice(config.dedupMaxEntries());
+    }
+
+    static int purgeSlice(long dedupMaxEntries) {
+        return (int) Math.max(10, Math.min(PURGE_SLICE, dedupMaxEntries / 4));
     }
 
     @Override
@@ -72,6 +87,9 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
         this.snapshots = new Snapshots(store, json, registry, outputs, config.limits(), metrics);
         this.forgetting = new Forgetting(store);
         context.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (purging) {
+                purge();
+            }
             int written = snapshots.publish(now);
             metrics.forgotten(forgetting.run(FORGET_PER_RUN));
             if (written > 0) {
@@ -80,8 +98,13 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
                 context.commit();
             }
         });
-        context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME,
-                now -> metrics.purged(dedup.purge(context.currentStreamTimeMs(), PURGE_PER_RUN)));
+        context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, now -> purge());
+    }
+
+    private void purge() {
+        long purged = dedup.purge(context.currentStreamTimeMs(), purgeSlice);
+        metrics.purged(purged);
+        purging = purged >= purgeSlice;
     }
 
     @Override

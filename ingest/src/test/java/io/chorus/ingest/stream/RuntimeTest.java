@@ -109,16 +109,50 @@ class RuntimeTest {
             h.participant("p-" + i, "{\"type\":\"participant.join\",\"name\":\"N" + i + "\"}");
         }
         h.advance(h.config.engage().purgeInterval());
+        h.tick(); // 11 past the bound: a slice of 10, and the last one at the next publish interval
         KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(EngageTopology.STORE);
-        int remembered = 0;
+        int remembered = rememberedIds();
+        assertEquals(20, remembered);
+        assertEquals(null, store.get(Kv.key(CODE, "dedup", "system", "cmd-1")), "the oldest went first");
+    }
+
+    /** Command ids the store remembers for the event. */
+    private int rememberedIds() {
+        KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(EngageTopology.STORE);
+        int n = 0;
         try (var it = store.prefixScan(CODE + "|dedup|", new org.apache.kafka.common.serialization.StringSerializer())) {
             while (it.hasNext()) {
                 it.next();
-                remembered++;
+                n++;
             }
         }
+        return n;
+    }
+
+    @Test
+    void aLargePurgeGoesInSlicesAtThePublishIntervals() {
+        h.close();
+        var base = ConfigLoader.defaults("unused:9092");
+        h = new Harness(base.withEngage(base.engage().withDedup(Duration.ofHours(1), 20)), null);
+        int slice = EngageProcessor.purgeSlice(20);
+        assertEquals(10, slice, "at most a quarter of the bound, and at least 10");
+        h.createEvent("Keynote");
+        for (int i = 0; i < 100; i++) {
+            h.participant("p-" + i, "{\"type\":\"participant.join\",\"name\":\"N" + i + "\"}");
+        }
+        long beyond = 101 - 20; // the joins and event.create, past the bound of 20
+        h.advance(h.config.engage().purgeInterval());
+        assertEquals(slice, h.counter("chorus.ingest.dedup.purged"), "one slice per pass");
+        for (int pass = 2; pass <= 9; pass++) {
+            h.tick();
+            assertEquals(Math.min(beyond, (long) pass * slice), h.counter("chorus.ingest.dedup.purged"),
+                    "pass " + pass + ", at the publish interval");
+        }
+        h.tick();
+        assertEquals(beyond, h.counter("chorus.ingest.dedup.purged"), "nothing more until the next purge");
+        assertEquals(5_000, EngageProcessor.purgeSlice(1_000_000), "the default bound's slice");
+        int remembered = rememberedIds();
         assertEquals(20, remembered);
-        assertEquals(null, store.get(Kv.key(CODE, "dedup", "system", "cmd-1")), "the oldest went first");
     }
 
     @Test
