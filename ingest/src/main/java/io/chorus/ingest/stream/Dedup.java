@@ -115,8 +115,8 @@ final class Dedup {
             }
         }
         for (KeyValue<String, byte[]> e : doomed) {
-            store.delete(new String(e.value, StandardCharsets.UTF_8));
-            store.delete(e.key);
+            StagedKv.erase(store, new String(e.value, StandardCharsets.UTF_8));
+            StagedKv.erase(store, e.key);
         }
         long purged = doomed.size();
         this.count = count - purged;
@@ -143,7 +143,7 @@ final class Dedup {
             }
             filter = ids;
             if (store.get(OLD_COUNT) != null) {
-                store.delete(OLD_COUNT);
+                StagedKv.erase(store, OLD_COUNT);
             }
             count = n;
         }

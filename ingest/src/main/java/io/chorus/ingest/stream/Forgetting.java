@@ -60,10 +60,10 @@ final class Forgetting {
             }
             // Collected first, deleted after the iterator is closed: no store writes under an open iterator.
             List<String> doomed = collect(prefix, left);
-            doomed.forEach(store::delete);
+            doomed.forEach(key -> StagedKv.erase(store, key));
             deleted += doomed.size();
             if (doomed.size() < left) {
-                store.delete(INDEX + prefix);
+                StagedKv.erase(store, INDEX + prefix);
                 pending.remove(prefix);
             }
         }

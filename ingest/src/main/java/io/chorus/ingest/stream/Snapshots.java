@@ -86,7 +86,7 @@ final class Snapshots {
         // event and its activities): the pass remembers what it read. It writes only marks and seqs.
         Engagement ctx = new Engagement(StagedKv.renderPass(store, json), READ_ONLY, limits, json, now);
         for (String channel : channels) {
-            store.delete(DIRTY + channel);
+            StagedKv.erase(store, DIRTY + channel);
             try {
                 ObjectNode snapshot = registry.render(channel, ctx);
                 if (snapshot != null) {
