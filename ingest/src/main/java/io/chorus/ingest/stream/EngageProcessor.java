@@ -42,7 +42,7 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
      * reached at thousands of commands a second) goes in slices instead of one long pause every
      * {@code purgeInterval}.
      */
-    static final int PURGE_SLICE = 5_000;
+    static final int PURGE_SLICE = 1_000;
     private final int purgeSlice;
     /** Old-round keys deleted per publish interval: a large round goes over several transactions. */
     static final int FORGET_PER_RUN = 5_000;

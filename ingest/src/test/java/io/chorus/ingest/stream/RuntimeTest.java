@@ -150,7 +150,7 @@ class RuntimeTest {
         }
         h.tick();
         assertEquals(beyond, h.counter("chorus.ingest.dedup.purged"), "nothing more until the next purge");
-        assertEquals(5_000, EngageProcessor.purgeSlice(1_000_000), "the default bound's slice");
+        assertEquals(1_000, EngageProcessor.purgeSlice(1_000_000), "the default bound's slice");
         int remembered = rememberedIds();
         assertEquals(20, remembered);
     }
