@@ -220,8 +220,8 @@ final class StagedKv implements Kv {
     /**
      * Deletes a key without reading it. {@code KeyValueStore.delete} returns the old value, so Kafka
      * Streams' caching layer reads it first, from RocksDB when it has left the record cache: the purge of
-     * old command ids (long out of the cache) cost about 50 µs an id that way (bench/BENCHMARKS.md, s24).
-     * A put of null is a delete that reads nothing.
+     * old command ids (long out of the cache) made two reads an id that way, part of its pauses in
+     * bench/BENCHMARKS.md, s24. A put of null is a delete that reads nothing.
      */
     static void erase(KeyValueStore<String, byte[]> store, String key) {
         store.put(key, null);
