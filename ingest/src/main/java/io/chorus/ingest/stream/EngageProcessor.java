@@ -36,11 +36,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
 
     private static final Logger LOG = LoggerFactory.getLogger(EngageProcessor.class);
     /**
-     * Command ids one purge pass forgets at most (and at most a quarter of {@code dedupMaxEntries}): about
-     * twice as many store deletes, a few milliseconds of the stream thread. A pass that forgot as many as
-     * it may goes on at the next publish interval, so a backlog (a window's worth expiring, or the bound
-     * reached at thousands of commands a second) goes in slices instead of one long pause every
-     * {@code purgeInterval}.
+     * Command ids one purge pass forgets at most (and at most a quarter of {@code dedupMaxEntries}, but
+     * at least 10): twice as many store deletes. A pass that forgot as many as it may goes on at the next
+     * publish interval, so a backlog (a window's worth expiring, or the bound reached at thousands of
+     * commands a second) goes in slices instead of one long pause every {@code purgeInterval}
+     * (bench/BENCHMARKS.md, s24: 500 to 750 ms pauses with one pass, none with slices of 1,000).
      */
     static final int PURGE_SLICE = 1_000;
     private final int purgeSlice;
