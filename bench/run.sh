@@ -27,8 +27,9 @@
 #                              BENCH_PROFILE_DELAY=S starts the profiler S seconds into the run
 #   BENCH_LOADGEN=node         fanout only: the Node `ws` load generator (bench/node/fanout.mjs; Chorus
 #                              fed through kcat) instead of the Java one; same servers, pinning and options
-#                              BENCH_PROFILE_PROCESS=ingest|broker (votes, reactions): profile that
-#                              server instead of the gateway
+#                              BENCH_PROFILE_PROCESS=ingest|broker: profile that server instead of
+#                              the gateway (ingest: votes, reactions; broker: also fanout with a
+#                              split or kafka broker)
 #   BENCH_KEEP=1               keep the scratch folders (logs) after the run
 #   BENCH_PORT_OFFSET=N        add N to every server port (two checkouts benchmarking at once)
 #   BENCH_QUIET_PERCENT/_WAIT  before each run, wait up to _WAIT s (180) for the machine to be under
@@ -254,7 +255,7 @@ start_chorus() {
     started+=("$gw")
     wait_http "http://127.0.0.1:$CHORUS_PORT/health/ready" "gateway" "$gw"
     pids=(--pid "gateway=$gw" --pid "broker=$broker")
-    gateway_pid=$gw
+    gateway_pid=$gw broker_pid=$broker
     publish_endpoint=127.0.0.1:$BROKER_KAFKA_PORT
   else
     mkdir -p "$scratch/gateway"
