@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
                 readiness::kafkaDown, metrics);
         parts.add(0, publisher);
         parts.add(0, readiness);
-        PresenceService presence = new PresenceService(config.presence(), catalog, clients.consumer("presence"),
+        PresenceService presence = new PresenceService(config.presence(), catalog, clients.presenceConsumer(),
                 clients.producer("presence"), metrics, clock);
         parts.add(0, presence);
         SubscriptionService subs = new SubscriptionService(config, catalog, live, cache, catchup, hub, metrics, clock,

@@ -80,6 +80,19 @@ final class KafkaClients {
      */
     static final int IDLE_FETCH_WAIT_MS = 500;
 
+    /**
+     * The presence reader's fetch wait. It is assigned once, when it starts, so no partition waits for
+     * the fetch in flight to return; only its own empty round trips do (records end a fetch at once).
+     */
+    static final int PRESENCE_FETCH_WAIT_MS = 5_000;
+
+    /** The presence reader's consumer: as {@link #consumer(String)}, with the longer empty-fetch wait. */
+    Consumer<byte[], byte[]> presenceConsumer() {
+        // The broker holds the fetch this long and the client waits request.timeout.ms: stay well under it.
+        int wait = (int) Math.min(PRESENCE_FETCH_WAIT_MS, config.kafka().requestTimeout().toMillis() / 2);
+        return consumer("presence", Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Math.max(IDLE_FETCH_WAIT_MS, wait)));
+    }
+
     /** Assigned (no group), committed data only, never resets silently: offsets are the clients' serials. */
     Consumer<byte[], byte[]> consumer(String role) {
         return consumer(role, Map.of());

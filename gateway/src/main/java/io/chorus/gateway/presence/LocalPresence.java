@@ -85,17 +85,25 @@ final class LocalPresence {
         }
     }
 
-    void subscribers(String channel, int delta) {
+    /** True when this is the first change since the last flush (the reader may be waiting long: wake it). */
+    boolean subscribers(String channel, int delta) {
         Channel c = channels.get(channel);
         if (c == null) {
             if (delta <= 0 || channels.size() >= maxChannels) {
-                return;
+                return false;
             }
             c = new Channel();
             channels.put(channel, c);
         }
         c.subscribers = Math.max(0, c.subscribers + delta);
+        boolean first = dirty.isEmpty();
         dirty.add(channel);
+        return first;
+    }
+
+    /** Changes not written yet (some wait out {@code flushInterval}). */
+    boolean pending() {
+        return !dirty.isEmpty();
     }
 
     /** Marks every channel for rewriting, which renews the pod's lease on it. */

@@ -43,11 +43,13 @@ public final class PresenceService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
     /**
-     * How often leases and graces are checked, and so how long the reader sleeps when nothing happens
-     * (local changes wake it): leases and graces are seconds long, and each wake-up of an idle pod is
-     * a consumer poll (it was 100 ms, with a 50 ms poll: the largest part of an idle pod's CPU).
+     * The longest the reader waits when nothing is due. It wakes for what is: a record (the poll
+     * returns), a local change (enter, leave, a closed connection and the first subscriber change
+     * since a flush wake the poll), a lease or grace period running out, the pod's own renewal, a
+     * change held back by {@code flushInterval}, an occupancy tick. Each wake-up is a consumer poll:
+     * at a fixed 250 ms (100 ms before that) they were the largest part of an idle pod's CPU.
      */
-    private static final long SWEEP_MS = 250;
+    static final long IDLE_WAIT_MS = 5_000;
 
     private final PresenceConfig config;
     private final TopicCatalog catalog;
@@ -160,7 +162,10 @@ public final class PresenceService implements AutoCloseable {
 
     /** A subscription to the channel started (+1) or ended (-1) on this pod. */
     public synchronized void subscribers(ChannelName channel, int delta) {
-        local.subscribers(channel.value(), delta);
+        // Before the reader is ready it does not poll, and a wake-up would interrupt its assignment.
+        if (local.subscribers(channel.value(), delta) && ready) {
+            consumer.wakeup();
+        }
     }
 
     public synchronized PresenceFrames.Snapshot members(String channel) {
@@ -219,9 +224,9 @@ public final class PresenceService implements AutoCloseable {
 
     private void run() {
         long nextRenew = 0;
-        long nextSweep = 0;
         long nextOccupancy = 0;
         long renewMs = Math.max(1, config.lease().toMillis() / 3);
+        long waitMs = 0;
         while (running) {
             try {
                 if (!ready && !assign()) {
@@ -230,9 +235,8 @@ public final class PresenceService implements AutoCloseable {
                 }
                 org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records;
                 try {
-                    // Local changes wake the poll; otherwise it waits for the next sweep, or the flush
-                    // interval if shorter (subscriber counts change without a wake-up).
-                    records = consumer.poll(Duration.ofMillis(Math.min(SWEEP_MS, config.flushInterval().toMillis())));
+                    // Local changes wake the poll; otherwise it waits until something is due.
+                    records = consumer.poll(Duration.ofMillis(waitMs));
                 } catch (WakeupException e) {
                     // A local change (or close()): write it now rather than after the poll.
                     records = org.apache.kafka.clients.consumer.ConsumerRecords.empty();
@@ -246,8 +250,7 @@ public final class PresenceService implements AutoCloseable {
                     for (Timed t : shares) {
                         changes(view.apply(t.share(), t.timestamp(), now), tell);
                     }
-                    if (now >= nextSweep) {
-                        nextSweep = now + SWEEP_MS;
+                    if (now >= view.nextDue()) {
                         changes(view.sweep(now), tell);
                     }
                     if (now >= nextRenew) {
@@ -259,6 +262,7 @@ public final class PresenceService implements AutoCloseable {
                         nextOccupancy = now + config.occupancyInterval().toMillis();
                         occupancyTick(tell);
                     }
+                    waitMs = waitMs(now, nextRenew, nextOccupancy);
                 }
                 tell.forEach(Runnable::run);
                 writes.forEach(this::write);
@@ -272,6 +276,21 @@ public final class PresenceService implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("closing the presence consumer: {}", e.toString());
         }
+    }
+
+    /** How long the reader may wait from {@code now} before something is due (see {@link #IDLE_WAIT_MS}). */
+    private long waitMs(long now, long nextRenew, long nextOccupancy) {
+        long due = Math.min(now + IDLE_WAIT_MS, view.nextDue());
+        if (local.channels() > 0) {
+            due = Math.min(due, nextRenew);
+        }
+        if (local.pending()) {
+            due = Math.min(due, now + config.flushInterval().toMillis());
+        }
+        if (!occupancyWatchers.isEmpty()) {
+            due = Math.min(due, nextOccupancy);
+        }
+        return Math.max(1, due - now);
     }
 
     /** Reads the whole presence topic from one lease ago, which holds every live pod's latest shares. */

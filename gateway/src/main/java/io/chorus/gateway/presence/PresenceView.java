@@ -50,6 +50,18 @@ final class PresenceView {
         boolean idle() {
             return pods.isEmpty() && leaving.isEmpty() && present.isEmpty();
         }
+
+        /** The earliest lease or grace period this channel holds that will run out. */
+        long due() {
+            long due = Long.MAX_VALUE;
+            for (Share s : pods.values()) {
+                due = Math.min(due, s.expiresAt);
+            }
+            for (long deadline : leaving.values()) {
+                due = Math.min(due, deadline);
+            }
+            return due;
+        }
     }
 
     private final Map<String, Channel> channels = new HashMap<>();
@@ -57,6 +69,12 @@ final class PresenceView {
     private final int maxChannels;
     private final long graceMs;
     private long dropped;
+    /**
+     * No lease or grace period held ends before this ({@code Long.MAX_VALUE}: none is held), so no
+     * sweep is needed until then. Lowered as shares and grace periods arrive, recomputed by each sweep;
+     * it may be early (a share renewed or a member back), never late.
+     */
+    private long nextDue = Long.MAX_VALUE;
 
     PresenceView(int maxMembers, int maxChannels, long graceMs) {
         this.maxMembers = maxMembers;
@@ -91,6 +109,7 @@ final class PresenceView {
                 }
             }
             c.pods.put(r.pod(), new Share(expiresAt, r.subscribers(), r.count(), members));
+            nextDue = Math.min(nextDue, expiresAt);
         }
         merge(r.channel(), c, r.left(), false, now, out);
         if (c.idle()) {
@@ -102,6 +121,7 @@ final class PresenceView {
     /** Drops shares whose lease ran out and members whose grace period ended. */
     List<Change> sweep(long now) {
         List<Change> out = new ArrayList<>();
+        long next = Long.MAX_VALUE;
         for (Iterator<Map.Entry<String, Channel>> it = channels.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Channel> e = it.next();
             Channel c = e.getValue();
@@ -112,9 +132,17 @@ final class PresenceView {
             }
             if (c.idle()) {
                 it.remove();
+            } else {
+                next = Math.min(next, c.due());
             }
         }
+        nextDue = next;
         return out;
+    }
+
+    /** When the next {@link #sweep} has something to do (at the earliest); {@code Long.MAX_VALUE}: never. */
+    long nextDue() {
+        return nextDue;
     }
 
     private void merge(String channel, Channel c, Set<String> left, boolean leaseLapsed, long now, List<Change> out) {
@@ -162,6 +190,7 @@ final class PresenceView {
                 events.add(new Change.Event(channel, "leave", e.getValue(), MemberDigest.format(c.digest)));
             } else if (deadline == null) {
                 c.leaving.put(id, now + graceMs);
+                nextDue = Math.min(nextDue, now + graceMs);
             }
         }
         c.count = countsOnly ? Math.max(countSum, c.present.size()) : c.present.size();

@@ -74,6 +74,25 @@ class PresenceViewTest {
     }
 
     @Test
+    void theNextSweepIsDueWhenTheEarliestLeaseOrGraceEnds() {
+        assertEquals(Long.MAX_VALUE, view.nextDue(), "nothing held: no sweep is ever due");
+        view.apply(share("p1", 1, Set.of(), m("ada", 1, 0), m("bob", 1, 0)), 0, 0);
+        view.apply(share("p2", 1, Set.of()), 5_000, 5_000);
+        assertEquals(LEASE, view.nextDue(), "p1's lease ends first");
+        view.apply(share("p1", 1, Set.of(), m("ada", 1, 1000)), 1000, 1000);
+        assertEquals(1000 + GRACE, view.nextDue(), "bob's connection closed: his grace ends first");
+        assertEquals(List.of(), summary(view.sweep(1000 + GRACE - 1)));
+        assertEquals(1000 + GRACE, view.nextDue(), "a sweep before it keeps the due time");
+        assertEquals(List.of("leave:bob"), summary(view.sweep(1000 + GRACE)));
+        assertEquals(1000 + LEASE, view.nextDue(), "then p1's renewed lease");
+        assertEquals(List.of("leave:ada"), summary(view.sweep(1000 + LEASE)));
+        assertEquals(5_000 + LEASE, view.nextDue(), "then p2's");
+        view.sweep(5_000 + LEASE);
+        assertEquals(0, view.channels());
+        assertEquals(Long.MAX_VALUE, view.nextDue(), "all gone: nothing due");
+    }
+
+    @Test
     void aboveTheCapTheChannelOffersCountsOnly() {
         view.apply(share("p1", 0, Set.of(), m("a", 1, 0), m("b", 1, 0), m("c", 1, 0)), 0, 0);
         assertEquals(List.of("sync"), summary(view.apply(share("p2", 0, Set.of(), m("d", 1, 0)), 0, 0)));
