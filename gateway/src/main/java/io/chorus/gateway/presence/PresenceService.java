@@ -50,6 +50,11 @@ public final class PresenceService implements AutoCloseable {
      * at a fixed 250 ms (100 ms before that) they were the largest part of an idle pod's CPU.
      */
     static final long IDLE_WAIT_MS = 5_000;
+    /**
+     * Sweeps at most this often: each one walks every channel, and with many channels some lease or
+     * grace period is always about to end. Leases and grace periods are seconds long.
+     */
+    private static final long MIN_SWEEP_GAP_MS = 250;
 
     private final PresenceConfig config;
     private final TopicCatalog catalog;
@@ -225,6 +230,7 @@ public final class PresenceService implements AutoCloseable {
     private void run() {
         long nextRenew = 0;
         long nextOccupancy = 0;
+        long nextSweep = 0;
         long renewMs = Math.max(1, config.lease().toMillis() / 3);
         long waitMs = 0;
         while (running) {
@@ -250,7 +256,8 @@ public final class PresenceService implements AutoCloseable {
                     for (Timed t : shares) {
                         changes(view.apply(t.share(), t.timestamp(), now), tell);
                     }
-                    if (now >= view.nextDue()) {
+                    if (now >= Math.max(view.nextDue(), nextSweep)) {
+                        nextSweep = now + MIN_SWEEP_GAP_MS;
                         changes(view.sweep(now), tell);
                     }
                     if (now >= nextRenew) {
@@ -262,7 +269,7 @@ public final class PresenceService implements AutoCloseable {
                         nextOccupancy = now + config.occupancyInterval().toMillis();
                         occupancyTick(tell);
                     }
-                    waitMs = waitMs(now, nextRenew, nextOccupancy);
+                    waitMs = waitMs(now, nextSweep, nextRenew, nextOccupancy);
                 }
                 tell.forEach(Runnable::run);
                 writes.forEach(this::write);
@@ -279,8 +286,8 @@ public final class PresenceService implements AutoCloseable {
     }
 
     /** How long the reader may wait from {@code now} before something is due (see {@link #IDLE_WAIT_MS}). */
-    private long waitMs(long now, long nextRenew, long nextOccupancy) {
-        long due = Math.min(now + IDLE_WAIT_MS, view.nextDue());
+    private long waitMs(long now, long nextSweep, long nextRenew, long nextOccupancy) {
+        long due = Math.min(now + IDLE_WAIT_MS, Math.max(view.nextDue(), nextSweep));
         if (local.channels() > 0) {
             due = Math.min(due, nextRenew);
         }
