@@ -68,15 +68,29 @@ class Members {
 }
 
 /**
+ * The ably-js publisher's pace: a publish starts at most this often. The gateway refuses more than
+ * limits.publishesPerSecond (50) a connection; back to back, a publisher whose ACKs come in under 20 ms
+ * (a quiet machine) went over it within a second and was refused (rate_limited, 42911). This paces a
+ * load, it waits for nothing.
+ */
+const PUBLISH_EVERY_MS = 40;
+
+/**
  * Traffic on a channel until stop(): an ably-js publisher (p0, p1, ...; each awaited, so a refusal fails
- * the test) and a backend producing with kcat (b0, b1, ...). `published` counts both.
+ * the test; at most 25 a second, see PUBLISH_EVERY_MS) and a backend producing with kcat (b0, b1, ...).
+ * `published` counts both.
  */
 function traffic(kafka, channel) {
   let stopped = false;
   const counts = { p: 0, b: 0 };
   const loops = [
     (async () => {
-      while (!stopped) await channel.publish('n', `p${counts.p++}`);
+      while (!stopped) {
+        const next = Date.now() + PUBLISH_EVERY_MS;
+        await channel.publish('n', `p${counts.p++}`);
+        const rest = next - Date.now();
+        if (rest > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, rest));
+      }
     })(),
     (async () => {
       while (!stopped) await produce(kafka, channel.name, `b${counts.b++}`);
