@@ -2,6 +2,7 @@ package io.chorus.ingest;
 
 import io.chorus.ingest.config.IngestConfig;
 import io.chorus.ingest.engage.Registry;
+import io.chorus.ingest.stream.Backlogs;
 import io.chorus.ingest.stream.EngageTopology;
 import io.chorus.ingest.stream.IngestMetrics;
 import io.chorus.ingest.stream.Topics;
@@ -50,8 +51,9 @@ public final class Ingest implements AutoCloseable {
             Topics.createMissing(config);
         }
         IngestMetrics metrics = new IngestMetrics(registry, rules.types());
+        Backlogs backlogs = new Backlogs();
         KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics,
-                Topics.localPartitions(config)), properties(config), new LeavingClients());
+                Topics.localPartitions(config), backlogs), properties(config), new LeavingClients(backlogs));
         // A bug that escapes the processors (they catch what rules throw) restarts the thread from the last
         // commit; a fault that comes back at once (missing topics, a thread failing again and again) stops.
         streams.setUncaughtExceptionHandler(new ThreadFailures(registry, System::currentTimeMillis));
@@ -80,10 +82,12 @@ public final class Ingest implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class);
         // A reply reaches its participant when the transaction that wrote it commits, and a command that
         // crosses the repartition topic waits for one more (read_committed); snapshots do not wait for it
-        // (a publish pass asks for a commit). Streams' default under exactly-once, 100 ms: 50 ms cost the
-        // vote storm about 9 % more broker CPU and 12 % more ingest CPU per vote (medians) for no fresher
-        // display (bench/BENCHMARKS.md, s22). Streams commits only tasks that processed something.
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // (a publish pass asks for a commit). Streams commits on its own every kafka.commit.intervalBehind;
+        // a task that keeps up asks for a commit every kafka.commit.interval (100 ms, Streams' default under
+        // exactly-once: 50 ms cost the vote storm about 9 % more broker CPU and 12 % more ingest CPU per
+        // vote for no fresher display, bench/BENCHMARKS.md, s22). Streams commits only tasks that processed
+        // something. An operator's commit.interval.ms in kafka.streams replaces the second.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.kafka().commit().intervalBehind().toMillis());
         // An instance that dies (SIGKILL, a lost node) holds its partitions until its session times out:
         // every event on them waits that long. 10 s instead of the consumer's 45 s; heartbeats run on
         // their own thread every 3 s, so a long command or GC pause does not end a session. (A clean stop

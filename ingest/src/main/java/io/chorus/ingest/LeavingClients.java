@@ -2,7 +2,11 @@ package io.chorus.ingest;
 
 import java.util.HashMap;
 import java.util.Map;
+import io.chorus.ingest.stream.Backlogs;
+import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,8 +25,17 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  * in place applied nothing for 45 s (TopologyUpgradeTest saw it). With the setting on, the consumer's
  * close sends LeaveGroup and the group rebalances at once. TopologyUpgradeTest checks that the member
  * is gone after {@link Ingest#close()}, so a Kafka upgrade that drops the setting shows up there.
+ * <p>
+ * The main consumers are also known to {@link Backlogs} while they are open, so a task can tell how far
+ * behind it is and pace its commits.
  */
 final class LeavingClients implements KafkaClientSupplier {
+
+    private final Backlogs backlogs;
+
+    LeavingClients(Backlogs backlogs) {
+        this.backlogs = backlogs;
+    }
 
     /** The consumer's own name for it (ConsumerConfig.LEAVE_GROUP_ON_CLOSE_CONFIG, not public). */
     static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
@@ -41,7 +54,40 @@ final class LeavingClients implements KafkaClientSupplier {
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
         Map<String, Object> leaving = new HashMap<>(config);
         leaving.put(LEAVE_GROUP_ON_CLOSE, true);
-        return new KafkaConsumer<>(leaving, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new MainConsumer(leaving, String.valueOf(config.get(ConsumerConfig.CLIENT_ID_CONFIG)), backlogs);
+    }
+
+    /** A main consumer that {@link Backlogs} knows from its creation to its close. */
+    private static final class MainConsumer extends KafkaConsumer<byte[], byte[]> {
+
+        private final String clientId;
+        private final Backlogs backlogs;
+
+        MainConsumer(Map<String, Object> config, String clientId, Backlogs backlogs) {
+            super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            this.clientId = clientId;
+            this.backlogs = backlogs;
+            backlogs.opened(clientId, this);
+        }
+
+        @Override
+        public void close() {
+            backlogs.closed(clientId, this);
+            super.close();
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public void close(Duration timeout) {
+            backlogs.closed(clientId, this);
+            super.close(timeout);
+        }
+
+        @Override
+        public void close(CloseOptions options) {
+            backlogs.closed(clientId, this);
+            super.close(options);
+        }
     }
 
     @Override

@@ -54,16 +54,17 @@ public final class VoteStorm {
             // mostly the JIT compiling the burst's path (a long-running deployment has done that).
             List<Map<String, Object>> earlier = new ArrayList<>();
             for (int b = 1; b <= s.o.integer("warmup-bursts", 1); b++) {
-                earlier.add(burst(s, "burst-warm-" + b, s.seed + b));
+                final int n = b;
+                earlier.add(withCommits(s, () -> burst(s, "burst-warm-" + n, s.seed + n)));
             }
             report.put("warmupBursts", earlier);
-            report.put("burst", burst(s, "burst", s.seed));
-            report.put("sustained", sustained(s));
+            report.put("burst", withCommits(s, () -> burst(s, "burst", s.seed)));
+            report.put("sustained", withCommits(s, () -> sustained(s)));
             // The same burst again on JVMs that have served the sustained phase (about 180,000 votes): what a
             // deployment that has run for a while does. Successive warm-up bursts kept getting faster (5.1,
             // 3.5, 3.2 s, then 2.6 s measured), with the JIT compiler a quarter of ingest's CPU.
             if (s.o.integer("bursts-after", 1) > 0) {
-                report.put("burstAfterSustained", burst(s, "burst-after", s.seed + 100));
+                report.put("burstAfterSustained", withCommits(s, () -> burst(s, "burst-after", s.seed + 100)));
             }
             report.put("goals", goals(report));
             // How ingest's commands reached their event's task (ingest/README.md, "Topology"), the whole run.
@@ -77,6 +78,22 @@ public final class VoteStorm {
             e.printStackTrace();
         }
         return report;
+    }
+
+    /**
+     * {@code phase}'s report with ingest's transactions over it ({@code ingestCommits}): the commits of
+     * its stream threads (Kafka Streams' {@code commit-total}) and the commits its tasks deferred while
+     * behind (ingest/README.md, "Commits while behind"). Scraped before and after, outside the phase.
+     */
+    static Map<String, Object> withCommits(EngageSetup s, java.util.function.Supplier<Map<String, Object>> phase) {
+        double commits = JoinApi.metric(s.api, "kafka_stream_thread_commit_total");
+        double deferred = JoinApi.metric(s.api, "chorus_ingest_commits_deferred_total");
+        Map<String, Object> r = phase.get();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("commits", JoinApi.metric(s.api, "kafka_stream_thread_commit_total") - commits);
+        c.put("deferred", JoinApi.metric(s.api, "chorus_ingest_commits_deferred_total") - deferred);
+        r.put("ingestCommits", c);
+        return r;
     }
 
     /** Creates a choice poll {@code id} with options o0..o(n-1), opens it, and returns its display once it shows it open. */

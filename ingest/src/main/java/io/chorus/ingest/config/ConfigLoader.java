@@ -20,6 +20,8 @@ import java.util.Map;
 public final class ConfigLoader {
 
     static final String ENV_PREFIX = "CHORUS_INGEST";
+    /** Half of Streams' transaction timeout under exactly-once (10 s): a transaction outliving it is aborted. */
+    static final long MAX_INTERVAL_BEHIND_MS = 5_000;
 
     private static final YamlLayers YAML = new YamlLayers(true, ConfigException.class, ConfigException::new);
 
@@ -88,6 +90,12 @@ public final class ConfigLoader {
         }
         if (k.threads() < 1 || k.partitions() < 1 || k.replicationFactor() < 1) {
             problems.add("kafka.threads, kafka.partitions and kafka.replicationFactor must be >= 1");
+        }
+        CommitConfig commit = k.commit();
+        if (commit.interval().toMillis() < 10 || commit.intervalBehind().compareTo(commit.interval()) < 0
+                || commit.intervalBehind().toMillis() > MAX_INTERVAL_BEHIND_MS || commit.behindRecords() < 1) {
+            problems.add("kafka.commit: interval >= 10ms, intervalBehind between interval and 5s (a transaction"
+                    + " open longer than Streams' 10 s transaction.timeout.ms is aborted), behindRecords >= 1");
         }
         List<String> topics = new ArrayList<>();
         for (String t : new String[] {c.topics().in(), c.topics().ctl(), c.topics().engage(), c.topics().chat(),

@@ -3,6 +3,7 @@ package io.chorus.ingest.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chorus.ingest.config.CommitConfig;
 import io.chorus.ingest.config.EngageConfig;
 import io.chorus.ingest.config.TopicsConfig;
 import io.chorus.ingest.engage.Channels;
@@ -48,6 +49,9 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     static final int FORGET_PER_RUN = 5_000;
 
     private final EngageConfig config;
+    private final CommitConfig commit;
+    /** The stream threads' unread commands; null (a test driver): the task always counts as keeping up. */
+    private final Backlogs backlogs;
     private final TopicsConfig topics;
     private final Registry registry;
     private final Dispatcher dispatcher;
@@ -62,9 +66,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     /** The last purge pass forgot a whole slice: ids past the window or the bound may remain. */
     private boolean purging;
 
-    EngageProcessor(EngageConfig config, TopicsConfig topics, Registry registry, IngestMetrics metrics,
-                    ObjectMapper json) {
+    EngageProcessor(EngageConfig config, CommitConfig commit, Backlogs backlogs, TopicsConfig topics,
+                    Registry registry, IngestMetrics metrics, ObjectMapper json) {
         this.config = config;
+        this.commit = commit;
+        this.backlogs = backlogs;
         this.topics = topics;
         this.registry = registry;
         this.dispatcher = new Dispatcher(registry);
@@ -92,13 +98,34 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
             }
             int written = snapshots.publish(now);
             metrics.forgotten(forgetting.run(FORGET_PER_RUN));
-            if (written > 0) {
+            if (written > 0 && keepingUp()) {
                 // Snapshots are visible to read_committed readers once their transaction commits: ask for
-                // that commit now rather than at the next commit.interval.ms.
+                // that commit now rather than at the next commit interval.
+                context.commit();
+            }
+        });
+        // Streams' own commit.interval.ms is kafka.commit.intervalBehind; a task that keeps up asks for more.
+        // Streams commits only when some task processed something since the last commit.
+        context.schedule(commit.interval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (keepingUp()) {
                 context.commit();
             }
         });
         context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, now -> purge());
+    }
+
+    /**
+     * Whether the task's thread has read all but {@code kafka.commit.behindRecords} of its commands from
+     * Kafka. A task that has not skips the commits it would ask for: while behind, each commit (the
+     * producer's flush and the transaction's end, waited for on the stream thread) took about a third of
+     * the thread from applying commands (bench/BENCHMARKS.md, s24).
+     */
+    private boolean keepingUp() {
+        if (backlogs == null || backlogs.unread(context.taskId().partition()) <= commit.behindRecords()) {
+            return true;
+        }
+        metrics.commitDeferred();
+        return false;
     }
 
     private void purge() {

@@ -62,6 +62,12 @@ public final class EngageTopology {
      * command through "by-event".
      */
     public static Topology build(IngestConfig config, Registry registry, IngestMetrics metrics, int localPartitions) {
+        return build(config, registry, metrics, localPartitions, null);
+    }
+
+    /** {@code backlogs}: the stream threads' consumers that pace commits ({@link Backlogs}); null, none. */
+    public static Topology build(IngestConfig config, Registry registry, IngestMetrics metrics, int localPartitions,
+                                 Backlogs backlogs) {
         ObjectMapper json = json();
         StreamsBuilder builder = new StreamsBuilder();
         // Cached: the keys a storm writes again and again (a poll's tally, its dirty mark, a channel's seq)
@@ -82,7 +88,8 @@ public final class EngageTopology {
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(REPARTITION));
         paths.get("read-local").mapValues(Routed::value, Named.as("local-command"))
                 .merge(moved, Named.as("both-paths"))
-                .process(() -> new EngageProcessor(config.engage(), config.topics(), registry, metrics, json),
+                .process(() -> new EngageProcessor(config.engage(), config.kafka().commit(), backlogs,
+                                config.topics(), registry, metrics, json),
                         Named.as("engage"), STORE)
                 .to((k, v, c) -> v.topic(), produced("output"));
         return builder.build();

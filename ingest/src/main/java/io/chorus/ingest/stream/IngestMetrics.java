@@ -73,6 +73,13 @@ public final class IngestMetrics {
                 .register(registry).increment(n);
     }
 
+    /** A commit the task did not ask for because it was behind (it comes at {@code kafka.commit.intervalBehind}). */
+    void commitDeferred() {
+        Counter.builder("chorus.ingest.commits.deferred")
+                .description("Commits not asked for because the task had more unread commands than kafka.commit.behindRecords")
+                .register(registry).increment();
+    }
+
     void purged(long n) {
         Counter.builder("chorus.ingest.dedup.purged").description("Command ids forgotten after the window")
                 .register(registry).increment(n);

@@ -26,6 +26,25 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofHours(1), c.engage().dedupWindow());
         assertEquals(io.chorus.ingest.engage.Limits.defaults(), c.engage().limits());
         assertEquals(3, c.kafka().partitions());
+        assertEquals(new CommitConfig(Duration.ofMillis(100), Duration.ofMillis(500), 1000), c.kafka().commit());
+    }
+
+    @Test
+    void commitPacingIsBoundedByStreamsTransactionTimeout(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1");
+        Path file = dir.resolve("ingest.yaml");
+        Files.writeString(file, "kafka:\n  commit:\n    interval: 50ms\n    intervalBehind: 5s\n    behindRecords: 1\n");
+        assertEquals(new CommitConfig(Duration.ofMillis(50), Duration.ofSeconds(5), 1),
+                ConfigLoader.load(file, env).kafka().commit());
+        for (String bad : new String[] {"interval: 5ms", "intervalBehind: 6s", "intervalBehind: 50ms",
+                "behindRecords: 0", "behindRecords: -5"}) {
+            Files.writeString(file, "kafka:\n  commit:\n    " + bad + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env), bad);
+            assertTrue(e.getMessage().contains("kafka.commit"), e.getMessage());
+        }
+        Files.writeString(file, "kafka:\n  commit:\n    behindRecords: many\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env)).getMessage()
+                .contains("kafka.commit.behindRecords"));
     }
 
     @Test

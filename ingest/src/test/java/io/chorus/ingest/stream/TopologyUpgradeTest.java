@@ -146,7 +146,8 @@ class TopologyUpgradeTest {
                         .mapValues(Routed::value, Named.as("command"))
                         .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName(EngageTopology.REPARTITION))
-                        .process(() -> new EngageProcessor(config.engage(), config.topics(), rules, metrics, json),
+                        .process(() -> new EngageProcessor(config.engage(), config.kafka().commit(), null,
+                                config.topics(), rules, metrics, json),
                                 Named.as("engage"), EngageTopology.STORE)
                         .to((k, v, c) -> v.topic(), produced("output")), "commands"));
         Topology topology = builder.build();

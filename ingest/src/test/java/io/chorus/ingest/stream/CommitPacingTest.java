@@ -1,0 +1,151 @@
+package io.chorus.ingest.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.ingest.Ingest;
+import io.chorus.ingest.config.CommitConfig;
+import io.chorus.ingest.config.ConfigLoader;
+import io.chorus.ingest.config.IngestConfig;
+import io.chorus.ingest.config.TopicsConfig;
+import io.chorus.ingest.engage.Registry;
+import io.chorus.kafka.embedded.TestKafka;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commit pacing against the real broker: an ingest that starts with a backlog of commands commits only
+ * at {@code kafka.commit.intervalBehind} until it has read all but {@code behindRecords} of them, still
+ * answers every command exactly once, and once it keeps up defers nothing.
+ */
+class CommitPacingTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CODE = "PACE23";
+    private static final int BACKLOG = 10_000;
+    private static final int PARTICIPANTS = 100;
+
+    @Test
+    void aTaskBehindDefersItsCommitsAndOneThatKeepsUpDoesNot() throws Exception {
+        IngestConfig config = config();
+        Topics.createMissing(config);
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer());
+             Replies replies = new Replies(config.topics().me(), config.kafka().partitions())) {
+            // The backlog is in Kafka before ingest starts: its task begins thousands of commands behind.
+            for (int i = 0; i < BACKLOG; i++) {
+                producer.send(join("p-" + (i % PARTICIPANTS), "backlog-" + i, config));
+            }
+            producer.flush();
+
+            Ingest ingest = Ingest.start(config, Registry.standard(config.engage(), new SimpleMeterRegistry()));
+            try {
+                replies.awaitDistinct(BACKLOG, Duration.ofSeconds(120));
+                assertEquals(BACKLOG, replies.total, "every command answered once: " + replies.doubled());
+                double deferred = deferred(ingest);
+                assertTrue(deferred > 0, "no commit was deferred while " + BACKLOG + " commands waited");
+
+                // Now it keeps up: one command at a time, each answered before the next, defers nothing.
+                for (int i = 0; i < 20; i++) {
+                    producer.send(join("p-1", "after-" + i, config)).get();
+                    replies.awaitDistinct(BACKLOG + i + 1, Duration.ofSeconds(60));
+                }
+                assertEquals(deferred, deferred(ingest), "a task that keeps up deferred a commit");
+                assertEquals(BACKLOG + 20, replies.total, replies.doubled());
+            } finally {
+                ingest.close();
+            }
+        }
+    }
+
+    private static double deferred(Ingest ingest) {
+        Counter c = ingest.metrics().find("chorus.ingest.commits.deferred").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** A join by a participant to an event that does not exist: applied (refused) and answered. */
+    private static ProducerRecord<byte[], byte[]> join(String pid, String id, IngestConfig config) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.topics().in(),
+                ("engage-in:" + CODE).getBytes(StandardCharsets.UTF_8),
+                "{\"type\":\"participant.join\",\"name\":\"A\"}".getBytes(StandardCharsets.UTF_8));
+        r.headers().add("chorus-client", pid.getBytes(StandardCharsets.UTF_8));
+        r.headers().add("chorus-id", id.getBytes(StandardCharsets.UTF_8));
+        return r;
+    }
+
+    private static IngestConfig config() throws Exception {
+        String run = "pacing-" + System.nanoTime();
+        IngestConfig base = ConfigLoader.defaults(TestKafka.bootstrapServers());
+        TopicsConfig t = new TopicsConfig(run + ".in", run + ".ctl", run + ".engage", run + ".chat", run + ".mod",
+                run + ".me", run + ".audit", run + ".dead");
+        return new IngestConfig(base.kafka().withApplicationId(run)
+                .withStateDir(Files.createTempDirectory("ingest-pacing").toString()).withCreateTopics(true)
+                .withCommit(new CommitConfig(Duration.ofMillis(100), Duration.ofSeconds(5), 200)), t, base.engage());
+    }
+
+    /** The replies ingest commits on the participants' channels, by command id. */
+    private static final class Replies implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<String, Integer> byId = new HashMap<>();
+        int total;
+
+        Replies(String topic, int partitions) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> parts = new ArrayList<>();
+            for (int i = 0; i < partitions; i++) {
+                parts.add(new TopicPartition(topic, i));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+        }
+
+        /** Reads until {@code n} distinct command ids were answered; each poll waits on the broker. */
+        void awaitDistinct(int n, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (byId.size() < n) {
+                assertTrue(System.nanoTime() < deadline, "answers for " + byId.size() + " of " + n + " commands");
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode reply = JSON.readTree(r.value());
+                    if ("reply".equals(reply.path("type").asText())) {
+                        byId.merge(reply.path("id").asText(), 1, Integer::sum);
+                        total++;
+                    }
+                }
+            }
+        }
+
+        String doubled() {
+            return "answered more than once: " + byId.entrySet().stream().filter(e -> e.getValue() > 1).limit(5).toList();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
