@@ -85,8 +85,8 @@ public final class Ingest implements AutoCloseable {
         // (a publish pass asks for a commit). Streams commits on its own every kafka.commit.intervalBehind;
         // a task that keeps up asks for a commit every kafka.commit.interval (100 ms, Streams' default under
         // exactly-once: 50 ms cost the vote storm about 9 % more broker CPU and 12 % more ingest CPU per
-        // vote for no fresher display, bench/BENCHMARKS.md, s22). Streams commits only tasks that processed
-        // something. An operator's commit.interval.ms in kafka.streams replaces the second.
+        // vote for no fresher display, bench/BENCHMARKS.md, s22) when it processed something (CommitPacer).
+        // An operator's commit.interval.ms in kafka.streams replaces Streams' own interval.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.kafka().commit().intervalBehind().toMillis());
         // An instance that dies (SIGKILL, a lost node) holds its partitions until its session times out:
         // every event on them waits that long. 10 s instead of the consumer's 45 s; heartbeats run on

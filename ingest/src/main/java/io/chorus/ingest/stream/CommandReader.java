@@ -2,6 +2,7 @@ package io.chorus.ingest.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.ingest.config.CommitConfig;
 import io.chorus.ingest.config.TopicsConfig;
 import io.chorus.ingest.engage.EngageError;
 import io.chorus.ingest.engage.Role;
@@ -32,9 +33,18 @@ final class CommandReader implements Processor<byte[], byte[], byte[], Routed> {
     private final IngestMetrics metrics;
     /** The partitions of the event topic when participant commands can skip it, else 0 (EngageTopology). */
     private final int localPartitions;
+    /** A command it sends through "by-event" is read by the event's task once this task commits. */
+    private final CommitPacer pacer;
     private ProcessorContext<byte[], Routed> context;
 
     CommandReader(TopicsConfig topics, int maxBytes, IngestMetrics metrics, int localPartitions) {
+        this(topics, maxBytes, metrics, localPartitions, null, null);
+    }
+
+    /** {@code commit} and {@code backlogs} as {@link CommitPacer} takes them (null, null: unpaced). */
+    CommandReader(TopicsConfig topics, int maxBytes, IngestMetrics metrics, int localPartitions,
+                  CommitConfig commit, Backlogs backlogs) {
+        this.pacer = commit == null ? null : new CommitPacer(commit, backlogs, metrics);
         this.topics = topics;
         this.maxBytes = maxBytes;
         this.metrics = metrics;
@@ -44,10 +54,16 @@ final class CommandReader implements Processor<byte[], byte[], byte[], Routed> {
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
         this.context = context;
+        if (pacer != null) {
+            pacer.init(context);
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        if (pacer != null) {
+            pacer.touched();
+        }
         RecordMetadata source = context.recordMetadata().orElse(null);
         String topic = source == null ? "" : source.topic();
         String[] channel = parseKey(record.key(), topic);

@@ -49,9 +49,7 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     static final int FORGET_PER_RUN = 5_000;
 
     private final EngageConfig config;
-    private final CommitConfig commit;
-    /** The stream threads' unread commands; null (a test driver): the task always counts as keeping up. */
-    private final Backlogs backlogs;
+    private final CommitPacer pacer;
     private final TopicsConfig topics;
     private final Registry registry;
     private final Dispatcher dispatcher;
@@ -65,14 +63,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     private Forgetting forgetting;
     /** The last purge pass forgot a whole slice: ids past the window or the bound may remain. */
     private boolean purging;
-    /** When this task last asked for a commit (wall clock). */
-    private long lastAskedMs = Long.MIN_VALUE / 2;
 
     EngageProcessor(EngageConfig config, CommitConfig commit, Backlogs backlogs, TopicsConfig topics,
                     Registry registry, IngestMetrics metrics, ObjectMapper json) {
         this.config = config;
-        this.commit = commit;
-        this.backlogs = backlogs;
+        this.pacer = new CommitPacer(commit, backlogs, metrics);
         this.topics = topics;
         this.registry = registry;
         this.dispatcher = new Dispatcher(registry);
@@ -100,53 +95,14 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
             }
             int written = snapshots.publish(now);
             metrics.forgotten(forgetting.run(FORGET_PER_RUN));
-            if (written > 0 && keepingUp()) {
+            if (written > 0) {
                 // Snapshots are visible to read_committed readers once their transaction commits: ask for
-                // that commit now rather than at the next commit interval.
-                askCommit(now);
+                // that commit now rather than at the next commit interval (unless the task is behind).
+                pacer.askIfKeepingUp(now);
             }
         });
-        if (paced()) {
-            // Streams' own commit.interval.ms is kafka.commit.intervalBehind; a task that keeps up asks for
-            // one every kafka.commit.interval, skipping a turn that comes soon after the publish pass's (three
-            // quarters of the interval: punctuations do not come exactly one interval apart). Streams
-            // commits only when some task processed something since the last commit.
-            long soon = commit.interval().toMillis() * 3 / 4;
-            context.schedule(commit.interval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-                if (now - lastAskedMs >= soon && keepingUp()) {
-                    askCommit(now);
-                }
-            });
-        }
+        pacer.init(context);
         context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, now -> purge());
-    }
-
-    private void askCommit(long now) {
-        context.commit();
-        lastAskedMs = now;
-    }
-
-    /**
-     * Whether commits are paced: a task thread's consumer to ask (not so in a test driver) and an
-     * {@code intervalBehind} longer than {@code interval}. When the two are equal, Streams commits at that
-     * interval and the publish pass asks for one more, whether the task is behind or not (ingest before s26).
-     */
-    private boolean paced() {
-        return backlogs != null && commit.intervalBehind().compareTo(commit.interval()) > 0;
-    }
-
-    /**
-     * Whether the task's thread has read all but {@code kafka.commit.behindRecords} of its commands from
-     * Kafka. A task that has not skips the commits it would ask for: while behind, each commit (the
-     * producer's flush and the transaction's end, waited for on the stream thread) took about a third of
-     * the thread from applying commands (bench/BENCHMARKS.md, s24).
-     */
-    private boolean keepingUp() {
-        if (!paced() || backlogs.unread(context.taskId().partition()) <= commit.behindRecords()) {
-            return true;
-        }
-        metrics.commitDeferred();
-        return false;
     }
 
     private void purge() {
@@ -157,6 +113,7 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        pacer.touched();
         String event = new String(record.key(), StandardCharsets.UTF_8);
         String participant = Envelope.text(record.headers(), Envelope.CLIENT);
         String id = Envelope.text(record.headers(), Envelope.ID);

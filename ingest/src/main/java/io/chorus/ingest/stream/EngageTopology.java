@@ -78,7 +78,7 @@ public final class EngageTopology {
                 .stream(List.of(config.topics().in(), config.topics().ctl()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("commands"))
                 .process(() -> new CommandReader(config.topics(), config.engage().limits().commandBytes(), metrics,
-                        localPartitions), Named.as("read"));
+                        localPartitions, config.kafka().commit(), backlogs), Named.as("read"));
         Map<String, KStream<byte[], Routed>> paths = read.split(Named.as("read-"))
                 .branch((k, v) -> v.topic() != null,
                         Branched.withConsumer(dead -> dead.to((k, v, c) -> v.topic(), produced("dead")), "dead"))
