@@ -87,9 +87,7 @@ public final class DevMode implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         IngestConfig config = ConfigLoader.load(file, env);
         config = config.withKafka(config.kafka().withCreateTopics(true));
-        Ingest ingest = Ingest.start(config);
-        metrics.add(ingest.metrics());
-        return ingest;
+        return Ingest.start(config, metrics);
     }
 
     public int port() {

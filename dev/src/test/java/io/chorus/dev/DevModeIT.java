@@ -140,7 +140,15 @@ class DevModeIT {
                             + "\"name\":\"Ada\"}}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, command.statusCode(), command::body);
             assertEquals("not_found", JSON.readTree(get(ports.http(), "/engage/nothing").body()).get("error").asText());
-            assertTrue(get(ports.http(), "/metrics").body().contains("chorus_engage_api_joins_total"));
+            String metrics = get(ports.http(), "/metrics").body();
+            assertTrue(metrics.contains("chorus_engage_api_joins_total"));
+            assertTrue(metrics.contains("kafka_stream_thread_commit_total"), "no Kafka Streams meters on /metrics");
+            // Ingest's own meters too, once it has applied the join above (each turn is a request).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!metrics.contains("chorus_ingest_commands_total{")) {
+                assertTrue(System.nanoTime() < deadline, "ingest's meters are not on /metrics");
+                metrics = get(ports.http(), "/metrics").body();
+            }
 
             // The engagement namespaces are declared: snapshots are written by ingest, never by clients.
             HttpResponse<String> refused = post(ports.http(), "/v1/channels/engage:ABCDEF/messages",

@@ -6,7 +6,9 @@ import io.chorus.ingest.stream.Backlogs;
 import io.chorus.ingest.stream.EngageTopology;
 import io.chorus.ingest.stream.IngestMetrics;
 import io.chorus.ingest.stream.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -38,19 +40,35 @@ public final class Ingest implements AutoCloseable {
 
     public static Ingest start(IngestConfig config) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return start(config, Registry.standard(config.engage(), registry), registry);
+        return start(config, Registry.standard(config.engage(), registry), registry, registry);
+    }
+
+    /**
+     * As {@link #start(IngestConfig)}, with every meter registered in {@code alsoIn} too (dev mode: the
+     * gateway's {@code /metrics}). A Prometheus registry added to a composite later would not do: a
+     * composite forwards only the meters registered through it.
+     */
+    public static Ingest start(IngestConfig config, MeterRegistry alsoIn) {
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CompositeMeterRegistry both = new CompositeMeterRegistry();
+        both.add(own);
+        both.add(alsoIn);
+        return start(config, Registry.standard(config.engage(), both), own, both);
     }
 
     /** Starts with the given rules (tests and embedders); creates missing topics first when configured. */
     public static Ingest start(IngestConfig config, Registry rules) {
-        return start(config, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return start(config, rules, registry, registry);
     }
 
-    private static Ingest start(IngestConfig config, Registry rules, PrometheusMeterRegistry registry) {
+    /** {@code meters}: where ingest registers its meters; {@code registry} (in it), what {@link #metrics} gives. */
+    private static Ingest start(IngestConfig config, Registry rules, PrometheusMeterRegistry registry,
+                                MeterRegistry meters) {
         if (config.kafka().createTopics()) {
             Topics.createMissing(config);
         }
-        IngestMetrics metrics = new IngestMetrics(registry, rules.types());
+        IngestMetrics metrics = new IngestMetrics(meters, rules.types());
         Backlogs backlogs = new Backlogs();
         KafkaStreams streams = new KafkaStreams(EngageTopology.build(config, rules, metrics,
                 Topics.localPartitions(config), backlogs), properties(config), new LeavingClients(backlogs));
@@ -58,7 +76,7 @@ public final class Ingest implements AutoCloseable {
         // commit; a fault that comes back at once (missing topics, a thread failing again and again) stops.
         streams.setUncaughtExceptionHandler(new ThreadFailures(registry, System::currentTimeMillis));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
+        streamsMetrics.bindTo(meters);
         streams.start();
         return new Ingest(streams, registry, streamsMetrics);
     }
