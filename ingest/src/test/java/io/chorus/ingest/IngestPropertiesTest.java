@@ -16,13 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestPropertiesTest {
 
     @Test
-    void exactlyOnceWithStreamsCommittingAtTheIntervalBehindUnlessTheOperatorSaysOtherwise(@TempDir Path dir)
+    void exactlyOnceWithStreamsCommittingEveryHundredMillisecondsUnlessConfigured(@TempDir Path dir)
             throws Exception {
         Properties defaults = Ingest.properties(ConfigLoader.defaults("k:9092"));
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, defaults.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-        // Streams' own commits come every kafka.commit.intervalBehind; a task that keeps up asks for more.
-        // The value Streams would use: it parses what it is given.
-        assertEquals(500L, new StreamsConfig(defaults).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        // Streams' own commits come every kafka.commit.intervalBehind (by default equal to interval: no
+        // pacing); a paced task that keeps up asks for more. The value Streams would use: it parses it.
+        assertEquals(100L, new StreamsConfig(defaults).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
 
         Path file = dir.resolve("ingest.yaml");
         Files.writeString(file, "kafka:\n  commit:\n    intervalBehind: 2s\n");

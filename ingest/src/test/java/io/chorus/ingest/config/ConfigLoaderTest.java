@@ -26,7 +26,8 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofHours(1), c.engage().dedupWindow());
         assertEquals(io.chorus.ingest.engage.Limits.defaults(), c.engage().limits());
         assertEquals(3, c.kafka().partitions());
-        assertEquals(new CommitConfig(Duration.ofMillis(100), Duration.ofMillis(500), 1000), c.kafka().commit());
+        assertEquals(new CommitConfig(Duration.ofMillis(100), Duration.ofMillis(100), 1000), c.kafka().commit(),
+                "pacing off unless configured");
     }
 
     @Test
