@@ -100,11 +100,12 @@ public final class Ingest implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class);
         // A reply reaches its participant when the transaction that wrote it commits, and a command that
         // crosses the repartition topic waits for one more (read_committed); snapshots do not wait for it
-        // (a publish pass asks for a commit). Streams commits on its own every kafka.commit.intervalBehind;
-        // a task that keeps up asks for a commit every kafka.commit.interval (100 ms, Streams' default under
-        // exactly-once: 50 ms cost the vote storm about 9 % more broker CPU and 12 % more ingest CPU per
-        // vote for no fresher display, bench/BENCHMARKS.md, s22) when it processed something (CommitPacer).
-        // An operator's commit.interval.ms in kafka.streams replaces Streams' own interval.
+        // (a publish pass asks for a commit). Streams commits on its own every kafka.commit.intervalBehind:
+        // by default 100 ms, Streams' default under exactly-once (50 ms cost the vote storm about 9 % more
+        // broker CPU and 12 % more ingest CPU per vote for no fresher display, bench/BENCHMARKS.md, s22).
+        // With pacing on (a longer intervalBehind), a task that keeps up asks for one every
+        // kafka.commit.interval when it processed something (CommitPacer). An operator's
+        // commit.interval.ms in kafka.streams replaces Streams' own interval.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.kafka().commit().intervalBehind().toMillis());
         // An instance that dies (SIGKILL, a lost node) holds its partitions until its session times out:
         // every event on them waits that long. 10 s instead of the consumer's 45 s; heartbeats run on
