@@ -1,6 +1,7 @@
 package io.chorus.ingest.stream;
 
 import io.chorus.ingest.config.CommitConfig;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 
@@ -23,6 +24,8 @@ final class CommitPacer {
     private final boolean paced;
     private ProcessorContext<?, ?> context;
     private boolean touched;
+    /** The asks' timer (when pacing); null while no record came since the last turn. */
+    private Cancellable timer;
     /** When this processor last asked (wall clock). */
     private long lastAskedMs = Long.MIN_VALUE / 2;
 
@@ -33,24 +36,33 @@ final class CommitPacer {
         this.paced = backlogs != null && commit.intervalBehind().compareTo(commit.interval()) > 0;
     }
 
-    /** Schedules the asks of a processor that keeps up: one per interval, none soon after another. */
+    /** Remembers the context; the asks' timer starts with the first record (touched). */
     void init(ProcessorContext<?, ?> context) {
         this.context = context;
-        if (paced) {
+    }
+
+    /**
+     * The processor processed a record: it has something of its own to commit. When pacing, the asks of
+     * a task that keeps up come from a timer, one per interval and none soon after another; it runs
+     * while there are records, and the first turn without one stops it (a punctuation marks the task
+     * as needing a commit, even one that asks for nothing).
+     */
+    void touched() {
+        touched = true;
+        if (paced && timer == null) {
             // Three quarters of the interval: punctuations do not come exactly one interval apart, and a
             // turn soon after the publish pass's ask would only add a commit.
             long soon = commit.interval().toMillis() * 3 / 4;
-            context.schedule(commit.interval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-                if (touched && now - lastAskedMs >= soon) {
+            timer = context.schedule(commit.interval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (!touched) {
+                    timer.cancel();
+                    timer = null;
+                    metrics.timerStopped("commit");
+                } else if (now - lastAskedMs >= soon) {
                     askIfKeepingUp(now);
                 }
             });
         }
-    }
-
-    /** The processor processed a record: it has something of its own to commit. */
-    void touched() {
-        touched = true;
     }
 
     /** Asks for a commit unless the task is behind; true when it asked. */

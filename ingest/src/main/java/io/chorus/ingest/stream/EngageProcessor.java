@@ -18,6 +18,7 @@ import io.chorus.ingest.engage.Role;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -63,6 +64,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     private Forgetting forgetting;
     /** The last purge pass forgot a whole slice: ids past the window or the bound may remain. */
     private boolean purging;
+    /** The publish pass's timer; null while there is nothing to publish (publishPass). */
+    private Cancellable publishing;
+    /** The purge pass's timer; null while no command came since the last purge. */
+    private Cancellable purgeTimer;
+    private boolean processedSincePurge;
 
     EngageProcessor(EngageConfig config, CommitConfig commit, Backlogs backlogs, TopicsConfig topics,
                     Registry registry, IngestMetrics metrics, ObjectMapper json) {
@@ -89,20 +95,83 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
         this.dedup = new Dedup(store, json, config.dedupWindow().toMillis(), config.dedupMaxEntries());
         this.snapshots = new Snapshots(store, json, registry, outputs, config.limits(), metrics);
         this.forgetting = new Forgetting(store);
-        context.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (purging) {
-                purge();
-            }
-            int written = snapshots.publish(now);
-            metrics.forgotten(forgetting.run(FORGET_PER_RUN));
-            if (written > 0) {
-                // Snapshots are visible to read_committed readers once their transaction commits: ask for
-                // that commit now rather than at the next commit interval (unless the task is behind).
-                pacer.askIfKeepingUp(now);
-            }
-        });
+        // Both passes run once after a start (marks, forgetting or ids left by the last run), then only
+        // while there is something to do: see publishPass.
+        startPublishing();
+        startPurging();
+        this.processedSincePurge = true;
         pacer.init(context);
-        context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, now -> purge());
+    }
+
+    private void startPublishing() {
+        publishing = context.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPass);
+    }
+
+    private void startPurging() {
+        purgeTimer = context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purgePass);
+    }
+
+    /**
+     * Every publish interval while there is work: dirty snapshots, forgetting, a purge going on in
+     * slices. A pass that finds none stops the timer, and the next command starts it again. Streams
+     * marks a task as needing a commit after every punctuation, even one that did nothing, so an idle
+     * task whose timer ran on would commit (a transaction: a marker on every partition it wrote and a
+     * {@code __transaction_state} record) every {@code commit.interval.ms}, forever.
+     */
+    private void publishPass(long now) {
+        if (!purging && !snapshots.changed() && forgetting.idle()) {
+            publishing.cancel();
+            publishing = null;
+            metrics.timerStopped("publish");
+            return;
+        }
+        publishNow(now);
+    }
+
+    private void publishNow(long now) {
+        if (purging) {
+            purge();
+        }
+        int written = snapshots.publish(now);
+        metrics.forgotten(forgetting.run(FORGET_PER_RUN));
+        if (written > 0) {
+            // Snapshots are visible to read_committed readers once their transaction commits: ask for
+            // that commit now rather than at the next commit interval (unless the task is behind).
+            pacer.askIfKeepingUp(now);
+        }
+    }
+
+    /**
+     * A command arrived: the passes run again. The first command after a quiet publish interval is
+     * published at once (a host's action, a lone vote); the commands after it wait for the pass, so a
+     * channel still gets at most one snapshot per interval (the one before came at least one empty pass
+     * earlier).
+     */
+    private void wake() {
+        processedSincePurge = true;
+        if (purgeTimer == null) {
+            startPurging();
+        }
+        if (publishing == null) {
+            publishNow(context.currentSystemTimeMs());
+            startPublishing();
+        }
+    }
+
+    /** Every purge interval after a command; ids expire in record time, so with no command there is none. */
+    private void purgePass(long now) {
+        if (!processedSincePurge) {
+            purgeTimer.cancel();
+            purgeTimer = null;
+            metrics.timerStopped("purge");
+            return;
+        }
+        processedSincePurge = false;
+        purge();
+        if (purging && publishing == null) {
+            // The rest goes in slices on the publish interval.
+            startPublishing();
+        }
     }
 
     private void purge() {
@@ -114,6 +183,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
     @Override
     public void process(Record<byte[], byte[]> record) {
         pacer.touched();
+        handle(record);
+        wake();
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         String event = new String(record.key(), StandardCharsets.UTF_8);
         String participant = Envelope.text(record.headers(), Envelope.CLIENT);
         String id = Envelope.text(record.headers(), Envelope.ID);

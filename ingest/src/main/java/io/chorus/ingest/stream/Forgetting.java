@@ -47,6 +47,11 @@ final class Forgetting {
         return pending;
     }
 
+    /** True when no prefix waits to be forgotten. */
+    boolean idle() {
+        return pending().isEmpty();
+    }
+
     /** Deletes up to {@code budget} keys under the remembered prefixes, in prefix order; returns how many. */
     long run(int budget) {
         if (pending().isEmpty()) {

@@ -80,6 +80,16 @@ public final class IngestMetrics {
                 .register(registry).increment();
     }
 
+    /**
+     * A task's timer ({@code publish}, {@code purge} or {@code commit}) stopped because the task had
+     * nothing for it to do; the next command starts it again.
+     */
+    void timerStopped(String timer) {
+        Counter.builder("chorus.ingest.timers.stopped")
+                .description("Punctuation timers stopped because their task had nothing to do")
+                .tag("timer", timer).register(registry).increment();
+    }
+
     void purged(long n) {
         Counter.builder("chorus.ingest.dedup.purged").description("Command ids forgotten after the window")
                 .register(registry).increment(n);

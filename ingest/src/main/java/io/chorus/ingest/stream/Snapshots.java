@@ -70,6 +70,11 @@ final class Snapshots {
         return dirty;
     }
 
+    /** True when some channel changed since the last publish. */
+    boolean changed() {
+        return !marks().isEmpty();
+    }
+
     /**
      * Renders and writes every dirty channel; {@code now} is the wall clock (deadlines passing). Returns
      * the snapshots written.

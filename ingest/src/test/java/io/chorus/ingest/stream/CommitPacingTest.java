@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Commit pacing against the real broker: an ingest that starts with a backlog of commands commits only
  * at {@code kafka.commit.intervalBehind} until it has read all but {@code behindRecords} of them, still
- * answers every command exactly once, and once it keeps up defers nothing.
+ * answers every command exactly once, and once it keeps up defers nothing; an ingest with nothing to
+ * do commits nothing.
  */
 class CommitPacingTest {
 
@@ -47,7 +48,7 @@ class CommitPacingTest {
 
     @Test
     void aTaskBehindDefersItsCommitsAndOneThatKeepsUpDoesNot() throws Exception {
-        IngestConfig config = config();
+        IngestConfig config = config(new CommitConfig(Duration.ofMillis(100), Duration.ofSeconds(5), 200));
         Topics.createMissing(config);
         Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -74,10 +75,82 @@ class CommitPacingTest {
                 }
                 assertEquals(deferred, deferred(ingest), "a task that keeps up deferred a commit");
                 assertEquals(BACKLOG + 20, replies.total, replies.doubled());
+                // With nothing more to read, the asks' timer stops.
+                awaitCounter(ingest, "commit", 1);
             } finally {
                 ingest.close();
             }
         }
+    }
+
+    /**
+     * An ingest with nothing to do commits nothing. Streams commits a task after any punctuation, even
+     * one that did nothing, so timers that ran on while idle committed (a transaction each) every
+     * {@code commit.interval.ms}. Counted in the stream thread's own polls (about ten a second while
+     * idle), not in time.
+     */
+    @Test
+    void anIdleIngestDoesNotCommit() throws Exception {
+        IngestConfig config = config(ConfigLoader.defaults(TestKafka.bootstrapServers()).kafka().commit());
+        Topics.createMissing(config);
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer());
+             Replies replies = new Replies(config.topics().me(), config.kafka().partitions())) {
+            Ingest ingest = Ingest.start(config, Registry.standard(config.engage(), new SimpleMeterRegistry()));
+            try {
+                for (int i = 0; i < 20; i++) {
+                    producer.send(join("p-" + i, "idle-" + i, config));
+                }
+                producer.flush();
+                replies.awaitDistinct(20, Duration.ofSeconds(60));
+                awaitCounter(ingest, "publish", 1);
+                // Past the commit the last turns asked for (one commit interval: a poll or more).
+                awaitPolls(ingest, 10);
+                double commits = threadMetric(ingest, "kafka_stream_thread_commit_total");
+                awaitPolls(ingest, 30);
+                assertEquals(commits, threadMetric(ingest, "kafka_stream_thread_commit_total"),
+                        "an idle ingest committed");
+                assertEquals(20, replies.total, replies.doubled());
+            } finally {
+                ingest.close();
+            }
+        }
+    }
+
+    /** Waits until {@code timer} was stopped at least {@code n} times. */
+    private static void awaitCounter(Ingest ingest, String timer, double n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (stopped(ingest, timer) < n) {
+            assertTrue(System.nanoTime() < deadline, "the " + timer + " timer did not stop");
+            Thread.sleep(20);
+        }
+    }
+
+    private static double stopped(Ingest ingest, String timer) {
+        Counter c = ingest.metrics().find("chorus.ingest.timers.stopped").tag("timer", timer).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** Waits until the stream threads have polled {@code n} more times. */
+    private static void awaitPolls(Ingest ingest, int n) throws InterruptedException {
+        double target = threadMetric(ingest, "kafka_stream_thread_poll_total") + n;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (threadMetric(ingest, "kafka_stream_thread_poll_total") < target) {
+            assertTrue(System.nanoTime() < deadline, "the stream thread did not poll " + n + " times");
+            Thread.sleep(20);
+        }
+    }
+
+    /** A Kafka Streams thread metric from ingest's Prometheus scrape, summed over its threads. */
+    private static double threadMetric(Ingest ingest, String name) {
+        double sum = 0;
+        for (String line : ingest.metrics().scrape().split("\n")) {
+            if (line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private static double deferred(Ingest ingest) {
@@ -95,14 +168,14 @@ class CommitPacingTest {
         return r;
     }
 
-    private static IngestConfig config() throws Exception {
+    private static IngestConfig config(CommitConfig commit) throws Exception {
         String run = "pacing-" + System.nanoTime();
         IngestConfig base = ConfigLoader.defaults(TestKafka.bootstrapServers());
         TopicsConfig t = new TopicsConfig(run + ".in", run + ".ctl", run + ".engage", run + ".chat", run + ".mod",
                 run + ".me", run + ".audit", run + ".dead");
         return new IngestConfig(base.kafka().withApplicationId(run)
                 .withStateDir(Files.createTempDirectory("ingest-pacing").toString()).withCreateTopics(true)
-                .withCommit(new CommitConfig(Duration.ofMillis(100), Duration.ofSeconds(5), 200)), t, base.engage());
+                .withCommit(commit), t, base.engage());
     }
 
     /** The replies ingest commits on the participants' channels, by command id. */

@@ -60,6 +60,38 @@ class RuntimeTest {
     }
 
     @Test
+    void anIdleTaskStopsItsPublishTimerAndShowsItsNextCommandAtOnce() {
+        choicePoll();
+        String channel = "engage:" + CODE + ":a:q1";
+        double stopped = h.counter("chorus.ingest.timers.stopped", "timer", "publish");
+        h.tick(); // nothing changed since the last pass: this one stops the timer
+        assertEquals(stopped + 1, h.counter("chorus.ingest.timers.stopped", "timer", "publish"));
+
+        // The first command after a quiet interval is published at once, without waiting for a pass.
+        vote("p-1", "yes");
+        List<JsonNode> first = shown(channel);
+        assertEquals(1, first.size(), "the first vote after a quiet interval was not published at once");
+        assertEquals(1, first.get(0).path("responses").asLong());
+        // The ones after it wait for the pass: still one snapshot per interval.
+        vote("p-2", "no");
+        vote("p-3", "no");
+        assertEquals(List.of(), shown(channel));
+        h.tick();
+        List<JsonNode> pass = shown(channel);
+        assertEquals(1, pass.size());
+        assertEquals(3, pass.get(0).path("responses").asLong());
+        h.tick(); // empty again: stops again
+        assertEquals(stopped + 2, h.counter("chorus.ingest.timers.stopped", "timer", "publish"));
+        assertEquals(List.of(), shown(channel));
+    }
+
+    /** Snapshots of a channel written so far, without moving the clock. */
+    private List<JsonNode> shown(String channel) {
+        return h.take(h.config.topics().engage(), o -> o.key().equals(channel)).stream().map(Harness.Out::value)
+                .toList();
+    }
+
+    @Test
     void aDuplicateOfARefusedCommandGetsTheSameRefusal() {
         choicePoll();
         vote("p-1", "yes");
