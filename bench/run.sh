@@ -23,6 +23,7 @@
 #                              (the gateway jar has none); default: build it
 #   BENCH_JAVA_OPTS            load generator JVM options (default -Xmx4g)
 #   GATEWAY_JAVA_OPTS          gateway JVM options (default -Xmx4g)
+#   BROKER_JAVA_OPTS           the broker's JVM options (default: GATEWAY_JAVA_OPTS)
 #   BENCH_PROFILE=1            profile the gateway with async-profiler during the run (flame graph);
 #                              BENCH_PROFILE_DELAY=S starts the profiler S seconds into the run
 #   BENCH_LOADGEN=node         fanout only: the Node `ws` load generator (bench/node/fanout.mjs; Chorus
@@ -62,6 +63,7 @@ CLIENT_CPU=${CLIENT_CPU:-1}
 CHORUS_BROKER=${CHORUS_BROKER:-split}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx4g}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xmx4g}
+BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:-$GATEWAY_JAVA_OPTS}
 
 # Ports: away from the defaults (8080, 9092) that developers' own gateways use. BENCH_PORT_OFFSET
 # moves them all, so that two checkouts running at once do not reach each other's servers.
@@ -237,7 +239,7 @@ start_chorus() {
     [ "$CHORUS_BROKER" = kafka ] && holder=kafka
     (cd "$scratch/broker" && exec env "${limits[@]}" CHORUS_HTTP_PORT=$BROKER_HTTP_PORT \
       CHORUS_KAFKA_EMBEDDED_PORT=$BROKER_KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$BROKER_CTRL_PORT \
-      taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" "$holder" \
+      taskset -c "$SERVER_CPU" java $BROKER_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" "$holder" \
       >"$scratch/broker.log" 2>&1) &
     local broker=$!
     started+=("$broker")
@@ -302,7 +304,7 @@ start_engage() {
   mkdir -p "$scratch/broker" "$scratch/gateway" "$scratch/ingest"
   (cd "$scratch/broker" && exec env CHORUS_KAFKA_EMBEDDED_PORT=$BROKER_KAFKA_PORT \
     CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$BROKER_CTRL_PORT \
-    taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" kafka \
+    taskset -c "$SERVER_CPU" java $BROKER_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" kafka \
     >"$scratch/broker.log" 2>&1) &
   local broker=$!
   started+=("$broker")
