@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.chorus.gateway.testing.TestGateway;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
+import io.chorus.gateway.testing.Tools;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * {@code http.h2c} (gateway/README.md, "HTTP/2"). Java's HTTP client asks for an h2c upgrade on every
  * new {@code http://} connection and, after one, sometimes loses an answer longer than one HTTP/2 frame
  * (about one GET in ten of a 17.8 KB answer here). A pod with h2c off, the default, answers it over
- * HTTP/1.1, so every such answer arrives whole; with h2c on, HTTP/2 by prior knowledge works.
+ * HTTP/1.1, so every such answer arrives whole; with h2c on, HTTP/2 by prior knowledge works
+ * (checked with nghttp2's client).
  */
 class H2cIT {
 
@@ -58,29 +58,52 @@ class H2cIT {
         }
     }
 
+    /**
+     * nghttp (nghttp2's client) speaks HTTP/2 only, by prior knowledge on {@code http://}: five answers on
+     * fresh connections, then five streams on one connection. Vert.x 5.0.7's own HTTP/2 client was used
+     * here until s27: under load it sometimes never completed a request on an open connection (4 of
+     * 2,000 GETs with both cores busy), where nghttp2's h2load completed 6,000 of 6,000 against the same
+     * server.
+     */
     @Test
     void withH2cOnHttp2ByPriorKnowledgeServesLongAnswers() throws Exception {
-        Vertx vertx = Vertx.vertx();
+        Tools.assumeInstalled("nghttp", "nghttp2-client", "the HTTP/2 prior-knowledge test needs it");
         try (TestGateway gateway = TestGateway.start(c -> c.withHttp(c.http().withH2c(true)))) {
-            HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
-                    .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+            String metrics = gateway.http("/metrics").toString();
             for (int i = 0; i < 5; i++) {
-                int index = i;
-                HttpVersion[] version = new HttpVersion[1];
-                Buffer body = client.request(HttpMethod.GET, gateway.http("/").getPort(), "127.0.0.1", "/metrics")
-                        .compose(req -> req.send())
-                        .compose(resp -> {
-                            assertEquals(200, resp.statusCode(), () -> "GET " + index);
-                            version[0] = resp.version();
-                            return resp.body();
-                        })
-                        .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-                assertEquals(HttpVersion.HTTP_2, version[0]);
-                assertTrue(body.length() > LONG, () -> "a long answer: " + body.length() + " bytes");
-                assertTrue(body.toString().endsWith("\n"), "the whole exposition");
+                String body = nghttp(metrics);
+                assertTrue(body.length() > LONG, "a long answer: " + body.length() + " chars");
+                assertTrue(body.endsWith("\n"), "the whole exposition");
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+            // Five streams on one connection (distinct URIs: nghttp fetches a repeated one once).
+            List<String> uris = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                uris.add(metrics + "?stream=" + i);
+            }
+            String bodies = nghttp(uris.toArray(new String[0]));
+            String first = bodies.substring(0, bodies.indexOf('\n') + 1);
+            assertEquals(5, bodies.split(java.util.regex.Pattern.quote(first), -1).length - 1,
+                    "five whole expositions, each starting with " + first.strip());
         }
+    }
+
+    /** The bodies nghttp fetched, in order; fails unless it exits 0 within 15 s. */
+    private static String nghttp(String... uris) throws Exception {
+        List<String> command = new ArrayList<>(List.of("nghttp", "--timeout=15"));
+        command.addAll(List.of(uris));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("nghttp did not finish: " + command);
+        }
+        assertEquals(0, p.exitValue(), () -> "nghttp failed: " + command);
+        return new String(out.get(15, TimeUnit.SECONDS), StandardCharsets.UTF_8);
     }
 }

@@ -2,22 +2,19 @@ package io.chorus.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.gateway.testing.Conditions;
 import io.chorus.gateway.testing.TestGateway;
 import io.chorus.gateway.testing.TestKafka;
+import io.chorus.gateway.testing.Tools;
 import io.chorus.gateway.testing.WsProbe;
 import io.chorus.schema.Position;
-import java.io.File;
 import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,20 +36,8 @@ class KcatIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int PARTITIONS = 6;
 
-    static boolean kcatInstalled() {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "kcat"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void assumeKcat() {
-        // CI installs kcat (.ci/run), where its absence is a failure, not a skip.
-        assumeTrue(kcatInstalled() || System.getenv("CI") != null,
-                "kcat is not installed (Debian package kcat): the librdkafka partitioner tests need it");
+        Tools.assumeInstalled("kcat", "kcat", "the librdkafka partitioner tests need it");
     }
 
     @Test
