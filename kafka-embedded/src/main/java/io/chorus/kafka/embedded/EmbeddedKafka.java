@@ -105,6 +105,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "8");
+        // The active controller appends a no-op record to the metadata log every this often, 500 ms by
+        // default, so that a quorum's followers can tell a live leader from a stalled one (KIP-835). A
+        // dev or test node is its own single voter: each no-op is only an append and a flush of its own
+        // Raft log, twice a second while nothing else happens. https://kafka.apache.org/41/configuration/broker-configs
+        p.put("metadata.max.idle.interval.ms", "5000");
         // Retention is checked every 5 s so tests that shrink a topic's retention see it applied quickly.
         p.put("log.retention.check.interval.ms", "5000");
         // After a SIGKILL the metadata log still holds this broker's unfenced registration. When the
