@@ -84,7 +84,13 @@ public final class TestKafka {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000,
+                // Tests produce to topics created just before. With several requests in flight, the first
+                // to a partition can fail NOT_LEADER_OR_FOLLOWER while the broker is still applying the
+                // partition, the next be written, and every retry of the first then fail
+                // OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery timeout drops it (KAFKA-15591, a broker
+                // defect in 4.1.1; fixed by apache/kafka pull request 23234). One in flight cannot reorder.
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 }
