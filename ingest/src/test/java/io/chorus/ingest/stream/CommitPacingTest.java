@@ -133,7 +133,7 @@ class CommitPacingTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (stopped(ingest, timer) < n) {
             assertTrue(System.nanoTime() < deadline, "the " + timer + " timer did not stop");
-            Thread.sleep(20);
+            Thread.sleep(20); // polling a condition with a deadline, not waiting for time to pass
         }
     }
 
@@ -148,7 +148,7 @@ class CommitPacingTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (threadMetric(ingest, "kafka_stream_thread_poll_total") < target) {
             assertTrue(System.nanoTime() < deadline, "the stream thread did not poll " + n + " times");
-            Thread.sleep(20);
+            Thread.sleep(20); // polling a condition with a deadline, not waiting for time to pass
         }
     }
 
