@@ -4,6 +4,7 @@ import io.chorus.gateway.config.KafkaConfig;
 import io.chorus.schema.ChorusException;
 import io.chorus.schema.ErrorCode;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,7 +60,7 @@ public final class TopicCatalog implements AutoCloseable {
     public CompletableFuture<TopicInfo> refresh(String name) {
         CompletableFuture<TopicInfo> f = describe(name).exceptionallyCompose(err -> {
             if (Failures.unwrap(err) instanceof UnknownTopicOrPartitionException && config.createTopics()) {
-                return create(name).thenCompose(v -> describeOnceKnown(name, 40));
+                return create(name).thenCompose(v -> describeOnceKnown(name, 40)).thenCompose(this::servedByLeaders);
             }
             return CompletableFuture.failedFuture(err);
         }).exceptionallyCompose(err -> CompletableFuture.failedFuture(translate(err, name)));
@@ -108,6 +109,22 @@ public final class TopicCatalog implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(50,
                         java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(v -> describeOnceKnown(name, attempts - 1))
                 : CompletableFuture.failedFuture(err));
+    }
+
+    /**
+     * A broker describes a new topic a moment before its partitions take writes. A producer with several
+     * requests in flight whose first is refused in that moment (NOT_LEADER_OR_FOLLOWER) while its second
+     * is taken has the first refused as out of order until its delivery timeout drops it (KAFKA-15591,
+     * fixed in the broker by apache/kafka pull request 23234). Offsets are answered only by a leader
+     * that serves the partition, and the admin client retries the others: once every partition has
+     * answered, the topic is handed out.
+     */
+    private CompletableFuture<TopicInfo> servedByLeaders(TopicInfo info) {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (int p = 0; p < info.partitions(); p++) {
+            all.put(new TopicPartition(info.name(), p), OffsetSpec.latest());
+        }
+        return toCf(admin.listOffsets(all).all()).thenApply(offsets -> info);
     }
 
     private CompletableFuture<TopicInfo> describe(String name) {
