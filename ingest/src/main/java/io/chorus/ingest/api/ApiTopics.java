@@ -1,5 +1,6 @@
 package io.chorus.ingest.api;
 
+import io.chorus.ingest.stream.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ final class ApiTopics {
                     }
                 }
             }
+            Topics.awaitServed(admin, missing);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create the join API's topics: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -12,8 +12,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class Topics {
 
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+
+    /** How often a just created topic the broker does not describe yet is asked for again. */
+    private static final long UNKNOWN_TOPIC_RETRY_MS = 50;
 
     private Topics() {
     }
@@ -82,6 +87,35 @@ public final class Topics {
         }
     }
 
+    /**
+     * Returns once every partition of these just created topics takes writes. A broker answers a topic's
+     * creation a moment before its partitions do, and a producer with several requests in flight can
+     * lose its first in that moment (KAFKA-15591; gateway/README.md, "Known limits"). Offsets are
+     * answered only by a leader that serves the partition, and the admin client retries the others; a
+     * topic the broker does not describe yet fails the whole call, which is then asked again.
+     */
+    public static void awaitServed(Admin admin, List<NewTopic> created)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (NewTopic t : created) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                all.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.listOffsets(all).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(UNKNOWN_TOPIC_RETRY_MS);
+            }
+        }
+    }
+
     public static void createMissing(IngestConfig config) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.kafka().bootstrapServers()))) {
@@ -102,6 +136,7 @@ public final class Topics {
                     throw new IllegalStateException("cannot create topics " + missing + ": " + e.getCause(), e);
                 }
             }
+            awaitServed(admin, missing);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

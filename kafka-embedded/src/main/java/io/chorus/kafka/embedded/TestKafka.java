@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -81,13 +82,24 @@ public final class TestKafka {
             }
             // The broker answers a new topic's creation a moment before its partitions take writes, and
             // a producer with several requests in flight can lose its first in that moment (KAFKA-15591;
-            // the gateway's TopicCatalog waits the same way). Offsets are answered only by a leader that
-            // serves the partition; the admin client retries until each has.
+            // the gateway's TopicCatalog and ingest's Topics wait the same way). Offsets are answered only
+            // by a leader that serves the partition; the admin client retries until each has, once the
+            // broker describes the topic at all (until then the whole call fails and is asked again).
             Map<TopicPartition, OffsetSpec> all = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 all.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
-            admin.listOffsets(all).all().get();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    admin.listOffsets(all).all().get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 200) {
+                        throw e;
+                    }
+                    Thread.sleep(50); // a condition polled, at most 10 s
+                }
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
