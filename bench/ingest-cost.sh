@@ -14,6 +14,7 @@ set -euo pipefail
 {
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
 label=${1:?label}; shift
 o=${BENCH_PORT_OFFSET:-0}
 kport=$((29292 + o)) cport=$((29293 + o)) hport=$((28281 + o))
@@ -22,9 +23,7 @@ ing=${CHORUS_INGEST_JAR:-$root/ingest/target/chorus-ingest.jar}
 scratch=$(mktemp -d /tmp/chorus-ingest-cost.XXXXXX)
 pids=()
 cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done; kill -KILL "$p" 2>/dev/null || true; done
+  stop_pids "${pids[@]}"
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$scratch"
 }
 trap cleanup EXIT

@@ -13,6 +13,7 @@ set -euo pipefail
 {
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
 label=${1:?label}
 rest=${2:-60}
 window=${3:-60}
@@ -25,9 +26,7 @@ command -v kcat >/dev/null || { echo "kcat is needed (apt-get install kcat)" >&2
 scratch=$(mktemp -d /tmp/chorus-ingest-idle.XXXXXX)
 pids=()
 cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done; kill -KILL "$p" 2>/dev/null || true; done
+  stop_pids "${pids[@]}"
   rm -rf "$scratch"
 }
 trap cleanup EXIT

@@ -49,6 +49,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
 results="$here/results"
 mkdir -p "$results"
 
@@ -184,14 +185,7 @@ port=""
 publish_endpoint=""
 
 stop_servers() {
-  local i
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-    kill -TERM "${started[i]}" 2>/dev/null || true
-  done
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-    for _ in $(seq 1 100); do kill -0 "${started[i]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${started[i]}" 2>/dev/null || true
-  done
+  stop_pids "${started[@]}"
   started=()
   pids=()
   if [ -n "$scratch" ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$scratch"; fi
