@@ -96,6 +96,9 @@ public final class Topics {
      */
     public static void awaitServed(Admin admin, List<NewTopic> created)
             throws InterruptedException, ExecutionException, TimeoutException {
+        if (created.isEmpty()) {
+            return; // a restart: nothing was created, nothing to ask
+        }
         Map<TopicPartition, OffsetSpec> all = new HashMap<>();
         for (NewTopic t : created) {
             for (int p = 0; p < t.numPartitions(); p++) {
