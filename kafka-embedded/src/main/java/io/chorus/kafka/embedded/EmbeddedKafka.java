@@ -110,6 +110,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         // dev or test node is its own single voter: each no-op is only an append and a flush of its own
         // Raft log, twice a second while nothing else happens. https://kafka.apache.org/41/configuration/broker-configs
         p.put("metadata.max.idle.interval.ms", "5000");
+        // Request handler and network threads: Kafka's defaults (8 and 3) are sized for a server of its
+        // own. A combined node runs two of each pool (the broker's and the controller's), and every
+        // handler wakes from its queue's 300 ms poll and every network thread from its 300 ms select
+        // while idle: 22 threads, about 70 wake-ups a second with nothing to do, on a machine whose
+        // cores the gateway and ingest share. bench/BENCHMARKS.md, "The dev broker's threads".
+        p.put("num.io.threads", "2");
+        p.put("num.network.threads", "1");
         // Retention is checked every 5 s so tests that shrink a topic's retention see it applied quickly.
         p.put("log.retention.check.interval.ms", "5000");
         // After a SIGKILL the metadata log still holds this broker's unfenced registration. When the
