@@ -52,11 +52,28 @@ public final class Events {
         ctx.kv().put(Kv.key(code, "participants"), v);
     }
 
-    /** The event's activities in creation order (the index {@code CODE|actorder|NNNNNN}). */
+    /**
+     * The event's activities in creation order: the ids listed in {@code CODE|activities} (one lookup;
+     * a participant's {@code you} snapshot reads this on every vote), or, for an event created before the
+     * list was kept there, the index {@code CODE|actorder|NNNNNN} read by number up to its count.
+     */
     public static List<Activity> activities(String code, Engagement ctx) {
+        ObjectNode index = ctx.kv().get(Kv.key(code, "activities"), ObjectNode.class);
+        if (index == null) {
+            return List.of();
+        }
         List<String> ids = new ArrayList<>();
-        ctx.kv().scan(Kv.key(code, "actorder", ""), ObjectNode.class, (k, v) -> ids.add(v.path("id").asText()));
-        List<Activity> out = new ArrayList<>();
+        if (index.has("ids")) {
+            index.get("ids").forEach(id -> ids.add(id.asText()));
+        } else {
+            for (int n = 1; n <= index.path("n").asInt(); n++) {
+                ObjectNode entry = ctx.kv().get(orderKey(code, n), ObjectNode.class);
+                if (entry != null) {
+                    ids.add(entry.path("id").asText());
+                }
+            }
+        }
+        List<Activity> out = new ArrayList<>(ids.size());
         for (String id : ids) {
             Activity a = ctx.kv().get(Activity.key(code, id), Activity.class);
             if (a != null) {
@@ -66,18 +83,40 @@ public final class Events {
         return out;
     }
 
+    private static String orderKey(String code, int n) {
+        String digits = Integer.toString(n);
+        return Kv.key(code, "actorder", digits.length() >= 6 ? digits : "000000".substring(digits.length()) + digits);
+    }
+
     static int activityCount(String code, Engagement ctx) {
         ObjectNode n = ctx.kv().get(Kv.key(code, "activities"), ObjectNode.class);
         return n == null ? 0 : n.path("n").asInt();
     }
 
+    /**
+     * Counts a new activity and lists it: {@code CODE|activities} holds the count and the ids in creation
+     * order (at most {@code limits.activities}), {@code CODE|actorder|NNNNNN} the same order key by key.
+     */
     static void addActivity(String code, String id, Engagement ctx) {
-        int n = activityCount(code, ctx) + 1;
-        ObjectNode count = ctx.json().createObjectNode();
-        count.put("n", n);
-        ctx.kv().put(Kv.key(code, "activities"), count);
+        ObjectNode index = ctx.kv().get(Kv.key(code, "activities"), ObjectNode.class);
+        int n = index == null ? 1 : index.path("n").asInt() + 1;
+        ObjectNode next = ctx.json().createObjectNode();
+        next.put("n", n);
+        ArrayNode ids = next.putArray("ids");
+        if (index != null && index.has("ids")) {
+            index.get("ids").forEach(ids::add);
+        } else {
+            for (int k = 1; k < n; k++) { // an index from before the list: the order keys have the ids
+                ObjectNode entry = ctx.kv().get(orderKey(code, k), ObjectNode.class);
+                if (entry != null) {
+                    ids.add(entry.path("id").asText());
+                }
+            }
+        }
+        ids.add(id);
+        ctx.kv().put(Kv.key(code, "activities"), next);
         ObjectNode entry = ctx.json().createObjectNode();
         entry.put("id", id);
-        ctx.kv().put(Kv.key(code, "actorder", String.format("%06d", n)), entry);
+        ctx.kv().put(orderKey(code, n), entry);
     }
 }

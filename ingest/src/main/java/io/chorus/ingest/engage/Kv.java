@@ -13,6 +13,11 @@ public interface Kv {
 
     <T> T get(String key, Class<T> type);
 
+    /** Whether {@code key} holds a value: a lookup without decoding it where the store allows. */
+    default boolean has(String key) {
+        return get(key, com.fasterxml.jackson.databind.JsonNode.class) != null;
+    }
+
     void put(String key, Object value);
 
     void delete(String key);

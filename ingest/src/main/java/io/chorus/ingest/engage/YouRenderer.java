@@ -22,7 +22,7 @@ public final class YouRenderer implements Renderer {
     @Override
     public ObjectNode render(String channel, Engagement ctx) {
         String[] parts = channel.split(":", 3);
-        if (parts.length != 3 || !parts[0].equals("engage-me") || Events.get(parts[1], ctx) == null) {
+        if (parts.length != 3 || !parts[0].equals("engage-me") || !ctx.kv().has(Events.key(parts[1]))) {
             return null;
         }
         String participant = parts[2];

@@ -208,18 +208,24 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
             outcome = new Dedup.Outcome(at, false, error.code(), error == EngageError.TOO_LARGE
                     ? "the command is larger than " + config.limits().commandBytes() + " bytes"
                     : "a command is a JSON object with a string 'type'", 0);
-        } else {
-            outcome = apply(record, event, role, participant, id, at);
+            dedup.remember(event, participant, id, outcome);
+            reply(me, id, outcome, at);
+            return;
         }
+        Outbox outbox = new Outbox();
+        outcome = apply(record, event, role, participant, id, at, outbox);
         dedup.remember(event, participant, id, outcome);
         reply(me, id, outcome, at);
+        if (outcome.ok() && outbox.changed.contains(me)) {
+            // The sender's own state, after their reply (flush leaves it unmarked).
+            snapshots.publishNow(me, context.currentSystemTimeMs());
+        }
     }
 
     private Dedup.Outcome apply(Record<byte[], byte[]> record, String event, Role role, String participant,
-                                String id, long at) {
+                                String id, long at, Outbox outbox) {
         String type = "other";
         StagedKv kv = new StagedKv(store, json);
-        Outbox outbox = new Outbox();
         try {
             JsonNode body = json.readTree(record.value());
             type = body.get("type").asText();
@@ -251,8 +257,11 @@ final class EngageProcessor implements Processor<byte[], byte[], byte[], Routed>
         for (Outbox.Message m : outbox.messages) {
             outputs.message(m.channel(), m.body(), at);
         }
+        String me = Channels.me(event, participant);
         for (String channel : outbox.changed) {
-            snapshots.markChanged(channel);
+            if (!channel.equals(me)) {
+                snapshots.markChanged(channel); // the sender's own is rendered after the reply (handle)
+            }
         }
         for (String prefix : outbox.forgotten) {
             if (prefix.startsWith(event + "|")) {

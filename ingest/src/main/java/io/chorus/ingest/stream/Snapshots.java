@@ -51,6 +51,7 @@ final class Snapshots {
 
     /** Null until first used: by then the task's store is restored. */
     private Set<String> dirty;
+    private final ActivityMemo activities = new ActivityMemo();
 
     void markChanged(String channel) {
         if (marks().add(channel)) {
@@ -92,18 +93,37 @@ final class Snapshots {
         Engagement ctx = new Engagement(StagedKv.renderPass(store, json), READ_ONLY, limits, json, now);
         for (String channel : channels) {
             StagedKv.erase(store, DIRTY + channel);
-            try {
-                ObjectNode snapshot = registry.render(channel, ctx);
-                if (snapshot != null) {
-                    outputs.snapshot(channel, snapshot, now);
-                    written++;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("snapshot of {} failed to render; skipped until it changes again", channel, e);
-                metrics.renderError();
+            if (render(channel, ctx, now)) {
+                written++;
             }
         }
         return written;
+    }
+
+    /**
+     * Renders and writes {@code channel} now, without a mark: a participant's own {@code you} after their
+     * command, in the command's transaction. A mark for it would be a store write and, at the next publish,
+     * a delete: one or two changelog records per vote for a snapshot that the sender's next command (rate
+     * limited) would conflate with nothing. A channel also marked by someone else's command is still
+     * published with the pass, from the newer state.
+     */
+    void publishNow(String channel, long now) {
+        render(channel, new Engagement(StagedKv.renderView(store, json, activities), READ_ONLY, limits, json, now),
+                now);
+    }
+
+    private boolean render(String channel, Engagement ctx, long now) {
+        try {
+            ObjectNode snapshot = registry.render(channel, ctx);
+            if (snapshot != null) {
+                outputs.snapshot(channel, snapshot, now);
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("snapshot of {} failed to render; skipped until it changes again", channel, e);
+            metrics.renderError();
+        }
+        return false;
     }
 
     /** Renderers only read: an effect while rendering is a bug, refused loudly. */

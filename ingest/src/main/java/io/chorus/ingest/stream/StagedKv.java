@@ -48,17 +48,23 @@ final class StagedKv implements Kv {
      */
     private static final Set<Class<?>> SHARED_IN_PASS = Set.of(Activity.class);
     private final Map<String, Object> decoded;
+    /** A read-only view's task-level activities (null otherwise): see {@link #renderView}. */
+    private final ActivityMemo activities;
+    private final boolean readOnly;
 
     StagedKv(KeyValueStore<String, byte[]> store, ObjectMapper json) {
-        this(store, json, false);
+        this(store, json, false, null);
     }
 
-    private StagedKv(KeyValueStore<String, byte[]> store, ObjectMapper json, boolean remember) {
+    private StagedKv(KeyValueStore<String, byte[]> store, ObjectMapper json, boolean remember,
+                     ActivityMemo activities) {
         this.store = store;
         this.json = json;
         this.memo = remember ? new HashMap<>() : null;
         this.scans = remember ? new HashMap<>() : null;
         this.decoded = remember ? new HashMap<>() : null;
+        this.activities = activities;
+        this.readOnly = remember || activities != null;
     }
 
     /**
@@ -68,7 +74,16 @@ final class StagedKv implements Kv {
      * {@code seq} counters, which no renderer reads. Writing through it is a bug.
      */
     static StagedKv renderPass(KeyValueStore<String, byte[]> store, ObjectMapper json) {
-        return new StagedKv(store, json, true);
+        return new StagedKv(store, json, true, null);
+    }
+
+    /**
+     * A read-only view for rendering one channel outside a publish pass (a participant's own {@code you}
+     * after their command): every read goes to the store, and activities are decoded once per task while
+     * their bytes stay the same ({@link ActivityMemo}). Writing through it is a bug.
+     */
+    static StagedKv renderView(KeyValueStore<String, byte[]> store, ObjectMapper json, ActivityMemo activities) {
+        return new StagedKv(store, json, false, activities);
     }
 
     static int compareUtf8(String a, String b) {
@@ -77,6 +92,10 @@ final class StagedKv implements Kv {
 
     @Override
     public <T> T get(String key, Class<T> type) {
+        if (activities != null && type == Activity.class) {
+            byte[] raw = store.get(key);
+            return raw == null ? null : type.cast(activities.get(key, raw, v -> read(v, Activity.class)));
+        }
         if (decoded != null && SHARED_IN_PASS.contains(type)) {
             Object known = decoded.get(key);
             if (known != null) {
@@ -89,6 +108,12 @@ final class StagedKv implements Kv {
             return fresh;
         }
         return fresh(key, type);
+    }
+
+    @Override
+    public boolean has(String key) {
+        byte[] v = staged.containsKey(key) ? staged.get(key) : stored(key);
+        return v != null && v != DELETED;
     }
 
     private <T> T fresh(String key, Class<T> type) {
@@ -212,8 +237,8 @@ final class StagedKv implements Kv {
     }
 
     private void readOnlyPass() {
-        if (memo != null) {
-            throw new IllegalStateException("a render pass is read-only");
+        if (readOnly) {
+            throw new IllegalStateException("a render view is read-only");
         }
     }
 

@@ -12,6 +12,7 @@ import io.chorus.ingest.engage.Kv;
 import io.chorus.ingest.engage.Limits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -230,6 +231,70 @@ class LifecycleTest {
         assertEquals(1, you.size());
         assertEquals("no", you.get(0).value().path("votes").path("q1").path("choices").get(0).asText());
         assertTrue(you.get(0).value().path("seq").asLong() > 0);
+    }
+
+    /**
+     * The sender's own state goes out with their reply, in the command's transaction: no publish pass to
+     * wait for and no dirty mark in the store (a changelog record, and its delete another). Each render
+     * sees the activity as it is now, after a host's command changed it.
+     */
+    @Test
+    void aParticipantsOwnStateFollowsTheirReplyWithoutAMark() {
+        h.createEvent("Keynote");
+        choice("q1");
+        host("activity.open", "q1");
+        h.drainAll();
+        KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(EngageTopology.STORE);
+        for (String pid : List.of("p-1", "p-2", "p-3")) {
+            String id = vote(pid, 1, "no");
+            List<Harness.Out> mine = h.take(h.config.topics().me(), o -> o.key().equals("engage-me:" + CODE + ":" + pid));
+            assertEquals(List.of("reply", "you"), mine.stream().map(o -> o.value().path("type").asText()).toList(),
+                    pid + ": without a tick");
+            assertEquals(id, mine.get(0).value().path("id").asText());
+            JsonNode q1 = mine.get(1).value().path("votes").path("q1");
+            assertEquals("no", q1.path("choices").get(0).asText());
+            assertEquals(1, q1.path("round").asInt());
+            assertEquals(null, store.get("#dirty|engage-me:" + CODE + ":" + pid), pid + ": no mark");
+        }
+        String refused = vote("p-1", 1, "yes");
+        assertEquals("already_voted", h.outcome("p-1", refused));
+        assertTrue(h.take(h.config.topics().me(), o -> o.value().path("type").asText().equals("you")).isEmpty(),
+                "a refused command changes nothing of its sender's");
+
+        host("activity.rerun", "q1");
+        h.drainAll();
+        vote("p-1", 2, "yes");
+        List<Harness.Out> you = h.take(h.config.topics().me(), o -> o.key().equals("engage-me:" + CODE + ":p-1")
+                && o.value().path("type").asText().equals("you"));
+        assertEquals(1, you.size());
+        JsonNode q1 = you.get(0).value().path("votes").path("q1");
+        assertEquals(2, q1.path("round").asInt(), "the rerun's round, not the activity as first rendered");
+        assertEquals("yes", q1.path("choices").get(0).asText());
+    }
+
+    /** An event stored before {@code CODE|activities} listed the ids: its order keys still give them. */
+    @Test
+    void anActivityIndexWithoutIdsIsReadThroughItsOrderKeysAndListedOnTheNextCreate() {
+        h.createEvent("Keynote");
+        choice("q1");
+        choice("q0");
+        KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(EngageTopology.STORE);
+        assertEquals("{\"n\":2,\"ids\":[\"q1\",\"q0\"]}",
+                new String(store.get(Kv.key(CODE, "activities")), StandardCharsets.UTF_8));
+        store.put(Kv.key(CODE, "activities"), "{\"n\":2}".getBytes(StandardCharsets.UTF_8));
+        h.drainAll();
+        h.host("{\"type\":\"event.configure\",\"title\":\"Keynote 2\"}");
+        assertEquals(List.of("q1", "q0"), ids(h.latest("engage:" + CODE)));
+        choice("a9");
+        assertEquals(List.of("q1", "q0", "a9"), ids(h.latest("engage:" + CODE)));
+        assertEquals("{\"n\":3,\"ids\":[\"q1\",\"q0\",\"a9\"]}",
+                new String(store.get(Kv.key(CODE, "activities")), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> ids(ObjectNode event) {
+        List<String> out = new java.util.ArrayList<>();
+        event.path("activities").forEach(a -> out.add(a.path("id").asText()));
+        return out;
     }
 
     @Test

@@ -54,6 +54,28 @@ class StagedKvTest {
     }
 
     @Test
+    void aRenderViewKeepsAnActivityDecodedUntilItsStoredBytesChange() {
+        ObjectNode definition = EngageTopology.json().createObjectNode().put("maxChoices", 1);
+        kv.put("E|act|q1", new io.chorus.ingest.engage.Activity("E", "q1", "choice", "Tea?", "open", 1, definition,
+                EngageTopology.json().createObjectNode(), 5));
+        kv.commit();
+        ActivityMemo memo = new ActivityMemo();
+        var first = StagedKv.renderView(store, EngageTopology.json(), memo).get("E|act|q1",
+                io.chorus.ingest.engage.Activity.class);
+        assertSame(first, StagedKv.renderView(store, EngageTopology.json(), memo).get("E|act|q1",
+                io.chorus.ingest.engage.Activity.class), "another command, the same bytes");
+        kv.put("E|act|q1", new io.chorus.ingest.engage.Activity("E", "q1", "choice", "Tea?", "closed", 1, definition,
+                EngageTopology.json().createObjectNode(), 5));
+        kv.commit();
+        StagedKv view = StagedKv.renderView(store, EngageTopology.json(), memo);
+        assertEquals("closed", view.get("E|act|q1", io.chorus.ingest.engage.Activity.class).state());
+        assertEquals(1, memo.size());
+        assertNull(view.get("E|act|none", io.chorus.ingest.engage.Activity.class));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> view.put("E|x", n(1)),
+                "a render view is read-only");
+    }
+
+    @Test
     void aScanMergesStagedWritesWithTheStoreInKeyOrder() {
         kv.put("E|a|1", n(1));
         kv.put("E|a|3", n(3));
