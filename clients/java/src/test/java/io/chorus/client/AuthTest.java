@@ -228,7 +228,10 @@ class AuthTest extends GatewayTestBase {
         socket.close(CloseReason.UNAUTHORIZED.code(), "unauthorized");
         assertEquals(ErrorCode.TOKEN_INVALID, rec.next(ChorusException.class).code());
         assertEquals(CloseReason.UNAUTHORIZED, rec.expectState(ConnectionState.FAILED).closeReason());
-        assertTrue(connected.isCompletedExceptionally() || !connected.isDone());
+        // The client fails its connect() future after it reports FAILED, on its delivery thread: wait for it.
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> connected.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, failed.getCause(), failed.toString());
         assertEquals(1, fetches.get());
         assertEquals(0, time.liveTasks());
         rec.assertExhausted();
