@@ -17,7 +17,8 @@
 #   SERVER_CPU, CLIENT_CPU     cores to pin to (default 0 and 1)
 #   CHORUS_BROKER              split (default: the broker in its own JVM, `chorus-dev.jar dev`, CPU
 #                              reported apart) | kafka (the same with `chorus-dev.jar kafka`, the
-#                              broker alone) | embedded (one JVM: `chorus-dev.jar dev` is measured)
+#                              broker alone) | embedded (one JVM: `chorus-dev.jar dev` is measured;
+#                              for votes and reactions it holds ingest and the join API too)
 #   CHORUS_GATEWAY_JAR         a built chorus-gateway.jar (with lib/ beside it); default: build it
 #   CHORUS_DEV_JAR             a built chorus-dev.jar (with lib/ beside it), which holds the broker
 #                              (the gateway jar has none); default: build it
@@ -289,6 +290,10 @@ port_free() {
 
 start_engage() {
   need_gateway
+  if [ "$CHORUS_BROKER" = embedded ]; then
+    start_engage_dev
+    return
+  fi
   need_ingest
   # Another checkout's servers on one of these ports would silently take this run's traffic.
   local p
@@ -356,6 +361,33 @@ YAML
   gateway_pid=$gw
   ingest_pid=$ingest broker_pid=$broker engage_bootstrap=$bootstrap
   publish_endpoint=$bootstrap
+  port=$CHORUS_PORT
+}
+
+# The engagement stack in one JVM, as `./chorus dev` runs it (`chorus-dev.jar dev`: broker, ingest,
+# the gateway and the join API on its port), measured as one process.
+start_engage_dev() {
+  local p
+  for p in "$KAFKA_PORT" "$KAFKA_CTRL_PORT" "$CHORUS_PORT"; do
+    port_free "$p" || die "port $p is in use (another run? set BENCH_PORT_OFFSET)"
+  done
+  mkdir -p "$scratch/gateway"
+  # Dev mode reads ./ingest.yaml.
+  [ -z "${INGEST_CONFIG:-}" ] || cp "$INGEST_CONFIG" "$scratch/gateway/ingest.yaml"
+  (cd "$scratch/gateway" && exec env CHORUS_HTTP_HOST=127.0.0.1 CHORUS_HTTP_PORT=$CHORUS_PORT \
+    CHORUS_KAFKA_EMBEDDED_PORT=$KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$KAFKA_CTRL_PORT \
+    CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000 \
+    CHORUS_LIMITS_MAX_CONNECTIONS=100000 CHORUS_AUTH_HMAC_SECRET=$ENGAGE_SECRET \
+    CHORUS_INGEST_ENGAGE_LIMITS_REACTIONS_PER_WINDOW=$REACTIONS_PER_WINDOW \
+    taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" dev \
+    >"$scratch/gateway.log" 2>&1) &
+  local dev=$!
+  started+=("$dev")
+  wait_http "http://127.0.0.1:$CHORUS_PORT/health/ready" "chorus dev" "$dev"
+  pids=(--pid "gateway+broker+ingest=$dev")
+  gateway_pid=$dev ingest_pid=$dev broker_pid=$dev engage_bootstrap=127.0.0.1:$KAFKA_PORT
+  engage_api=http://127.0.0.1:$CHORUS_PORT
+  publish_endpoint=$engage_bootstrap
   port=$CHORUS_PORT
 }
 
@@ -461,8 +493,9 @@ run_one() {
   log "$scenario on $t: starting servers (core $SERVER_CPU), scratch $scratch"
   local engage=()
   if [ "$scenario" = votes ] || [ "$scenario" = reactions ]; then
+    engage_api=http://127.0.0.1:$INGEST_PORT
     start_engage
-    engage=(--api "http://127.0.0.1:$INGEST_PORT" --secret "$ENGAGE_SECRET" --admin-key "$ENGAGE_ADMIN_KEY")
+    engage=(--api "$engage_api" --secret "$ENGAGE_SECRET" --admin-key "$ENGAGE_ADMIN_KEY")
     [ "$scenario" = reactions ] && engage+=(--reaction-limit "$REACTIONS_PER_WINDOW per 10 s")
   else
     "start_$t"
