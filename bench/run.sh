@@ -79,6 +79,9 @@ REACTIONS_PER_WINDOW=${REACTIONS_PER_WINDOW:-30}
 # The engagement storms sign participant tokens with the gateway's secret; the join API needs both.
 ENGAGE_SECRET=chorus-bench-hmac-secret-0123456789abcdef
 ENGAGE_ADMIN_KEY=chorus-bench-admin-key
+# Every client comes from one or a few loopback addresses: lift the per-address admission rates.
+LOOPBACK_LIMITS=(CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000
+  CHORUS_LIMITS_MAX_CONNECTIONS=100000)
 
 log() { printf '[run %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -221,10 +224,7 @@ wait_tcp() {
 
 start_chorus() {
   need_gateway
-  local limits=(CHORUS_HTTP_HOST=127.0.0.1
-    # Every client comes from one or a few loopback addresses: lift the per-address admission rates.
-    CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000
-    CHORUS_LIMITS_MAX_CONNECTIONS=100000)
+  local limits=(CHORUS_HTTP_HOST=127.0.0.1 "${LOOPBACK_LIMITS[@]}")
   local jvm=($GATEWAY_JAVA_OPTS -XX:NativeMemoryTracking=summary)
   if [ "$CHORUS_BROKER" = split ] || [ "$CHORUS_BROKER" = kafka ]; then
     mkdir -p "$scratch/broker" "$scratch/gateway"
@@ -323,8 +323,7 @@ namespaces:
     engage-me: {clientPublish: false}
 YAML
   (cd "$scratch/gateway" && exec env CHORUS_HTTP_HOST=127.0.0.1 CHORUS_HTTP_PORT=$CHORUS_PORT \
-    CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000 \
-    CHORUS_LIMITS_MAX_CONNECTIONS=100000 KAFKA_BOOTSTRAP_SERVERS=$bootstrap CHORUS_KAFKA_CREATE_TOPICS=true \
+    "${LOOPBACK_LIMITS[@]}" KAFKA_BOOTSTRAP_SERVERS=$bootstrap CHORUS_KAFKA_CREATE_TOPICS=true \
     CHORUS_AUTH_HMAC_SECRET=$ENGAGE_SECRET \
     taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/chorus-gateway.jar" serve \
     --config "$scratch/gateway/chorus.yaml" >"$scratch/gateway.log" 2>&1) &
@@ -376,8 +375,7 @@ start_engage_dev() {
   [ -z "${INGEST_CONFIG:-}" ] || cp "$INGEST_CONFIG" "$scratch/gateway/ingest.yaml"
   (cd "$scratch/gateway" && exec env CHORUS_HTTP_HOST=127.0.0.1 CHORUS_HTTP_PORT=$CHORUS_PORT \
     CHORUS_KAFKA_EMBEDDED_PORT=$KAFKA_PORT CHORUS_KAFKA_EMBEDDED_CONTROLLER_PORT=$KAFKA_CTRL_PORT \
-    CHORUS_LIMITS_NEW_CONNECTIONS_PER_SECOND=1000000 CHORUS_LIMITS_NEW_CONNECTIONS_PER_IP_PER_SECOND=1000000 \
-    CHORUS_LIMITS_MAX_CONNECTIONS=100000 CHORUS_AUTH_HMAC_SECRET=$ENGAGE_SECRET \
+    "${LOOPBACK_LIMITS[@]}" CHORUS_AUTH_HMAC_SECRET=$ENGAGE_SECRET \
     CHORUS_INGEST_ENGAGE_LIMITS_REACTIONS_PER_WINDOW=$REACTIONS_PER_WINDOW \
     taskset -c "$SERVER_CPU" java $GATEWAY_JAVA_OPTS -jar "$gateway_dir/dev/chorus-dev.jar" dev \
     >"$scratch/gateway.log" 2>&1) &
