@@ -62,17 +62,7 @@ public final class Events {
         if (index == null) {
             return List.of();
         }
-        List<String> ids = new ArrayList<>();
-        if (index.has("ids")) {
-            index.get("ids").forEach(id -> ids.add(id.asText()));
-        } else {
-            for (int n = 1; n <= index.path("n").asInt(); n++) {
-                ObjectNode entry = ctx.kv().get(orderKey(code, n), ObjectNode.class);
-                if (entry != null) {
-                    ids.add(entry.path("id").asText());
-                }
-            }
-        }
+        List<String> ids = ids(code, index, ctx);
         List<Activity> out = new ArrayList<>(ids.size());
         for (String id : ids) {
             Activity a = ctx.kv().get(Activity.key(code, id), Activity.class);
@@ -81,6 +71,22 @@ public final class Events {
             }
         }
         return out;
+    }
+
+    /** The ids an index lists, or for an index from before the list, those its order keys hold. */
+    private static List<String> ids(String code, ObjectNode index, Engagement ctx) {
+        List<String> ids = new ArrayList<>();
+        if (index.has("ids")) {
+            index.get("ids").forEach(id -> ids.add(id.asText()));
+            return ids;
+        }
+        for (int n = 1; n <= index.path("n").asInt(); n++) {
+            ObjectNode entry = ctx.kv().get(orderKey(code, n), ObjectNode.class);
+            if (entry != null) {
+                ids.add(entry.path("id").asText());
+            }
+        }
+        return ids;
     }
 
     private static String orderKey(String code, int n) {
@@ -103,15 +109,8 @@ public final class Events {
         ObjectNode next = ctx.json().createObjectNode();
         next.put("n", n);
         ArrayNode ids = next.putArray("ids");
-        if (index != null && index.has("ids")) {
-            index.get("ids").forEach(ids::add);
-        } else {
-            for (int k = 1; k < n; k++) { // an index from before the list: the order keys have the ids
-                ObjectNode entry = ctx.kv().get(orderKey(code, k), ObjectNode.class);
-                if (entry != null) {
-                    ids.add(entry.path("id").asText());
-                }
-            }
+        if (index != null) {
+            ids(code, index, ctx).forEach(ids::add);
         }
         ids.add(id);
         ctx.kv().put(Kv.key(code, "activities"), next);
